@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Maps and helpers shared by every isolens BPF object.  Each object defines
+ * the same maps; the loader creates them once (in isolens_trace.bpf.c) and
+ * hands the fds to the other objects with bpf_map__reuse_fd(), so that all
+ * programs write into one ring buffer and read one configuration.
+ */
+#ifndef ISOLENS_COMMON_H
+#define ISOLENS_COMMON_H
+
+#include <linux/isolens.h>
+#include "isolens_trace.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, TRACE_RINGBUF_DEFAULT);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TRACE_CNT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct trace_bpf_cfg);
+} cfg SEC(".maps");
+
+/* tgids being followed: the traced command or --pid and their children */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, TRACE_FOLLOW_MAX);
+	__type(key, __u32);
+	__type(value, __u8);
+} follow SEC(".maps");
+
+/* Syscall arguments kept from sys_enter until sys_exit, keyed by tid. */
+struct pending_call {
+	__u64 flags;
+	__u64 arg;
+	__s32 fd;
+	__u16 kind;
+	__u16 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, TRACE_PENDING_MAX);
+	__type(key, __u32);
+	__type(value, struct pending_call);
+} pending SEC(".maps");
+
+static __always_inline struct trace_bpf_cfg *cfg_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&cfg, &zero);
+}
+
+static __always_inline void counter_inc(__u32 slot)
+{
+	__u64 *v = bpf_map_lookup_elem(&counters, &slot);
+
+	if (v)
+		(*v)++;
+}
+
+static __always_inline __u32 pidns_inum_of(struct pid *pid, __u32 *nr)
+{
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct upid up = {};
+
+	/* numbers[] is a flexible array indexed by the pid's own level */
+	bpf_core_read(&up, sizeof(up), &pid->numbers[level & 31]);
+	if (nr)
+		*nr = up.nr;
+	return BPF_CORE_READ(up.ns, ns.inum);
+}
+
+static __always_inline void ns_set_fill_nsproxy(struct isolens_ns_set *ns,
+						struct nsproxy *nsp)
+{
+	ns->mnt = BPF_CORE_READ(nsp, mnt_ns, ns.inum);
+	ns->net = BPF_CORE_READ(nsp, net_ns, ns.inum);
+	ns->uts = BPF_CORE_READ(nsp, uts_ns, ns.inum);
+	ns->ipc = BPF_CORE_READ(nsp, ipc_ns, ns.inum);
+	ns->cgroup = BPF_CORE_READ(nsp, cgroup_ns, ns.inum);
+	if (bpf_core_field_exists(nsp->time_ns))
+		ns->time = BPF_CORE_READ(nsp, time_ns, ns.inum);
+}
+
+/* Fill the header from the task: the same values /proc/PID/ns/ shows. */
+static __always_inline void hdr_fill(struct isolens_event_hdr *h, __u16 kind,
+				     struct task_struct *t)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct pid *tp;
+
+	h->kind = kind;
+	h->ts_ns = bpf_ktime_get_ns();
+	h->pid = id >> 32;
+	h->tid = (__u32)id;
+	h->cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
+
+	/* /proc/PID/ns/pid is the active pid ns, not pid_for_children */
+	tp = BPF_CORE_READ(t, thread_pid);
+	h->ns.pid = pidns_inum_of(tp, &h->ns_tid);
+	tp = BPF_CORE_READ(t, group_leader, thread_pid);
+	pidns_inum_of(tp, &h->ns_pid);
+	ns_set_fill_nsproxy(&h->ns, BPF_CORE_READ(t, nsproxy));
+	h->ns.user = BPF_CORE_READ(t, real_cred, user_ns, ns.inum);
+}
+
+static __always_inline int tgid_followed(__u32 tgid)
+{
+	return bpf_map_lookup_elem(&follow, &tgid) != NULL;
+}
+
+/* Does the current task pass the user's selection?  Class checked too. */
+static __always_inline int selected(struct trace_bpf_cfg *c, __u32 class,
+				    struct task_struct *t)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	if (!c || !(c->classes & class) || tgid == c->self_tgid)
+		return 0;
+	if (!c->filter)
+		return 1;
+	if ((c->filter & TRACE_FILTER_TGID) && tgid_followed(tgid))
+		return 1;
+	if ((c->filter & TRACE_FILTER_CGROUP) &&
+	    bpf_get_current_ancestor_cgroup_id(c->cgroup_level) ==
+		    c->cgroup_id)
+		return 1;
+	if (c->filter & TRACE_FILTER_PIDNS) {
+		struct pid *tp = BPF_CORE_READ(t, thread_pid);
+
+		if (pidns_inum_of(tp, NULL) == c->pidns)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Records are built in a per-CPU scratch slot and copied into the ring
+ * buffer with bpf_ringbuf_output(): the size then depends on whether a
+ * stack is appended, which a constant-size bpf_ringbuf_reserve() cannot
+ * express.  Tracepoint programs do not nest on one CPU, so one slot is
+ * enough.
+ */
+struct isolens_scratch {
+	struct isolens_event e;
+	struct isolens_stack st;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct isolens_scratch);
+} scratch SEC(".maps");
+
+static __always_inline struct isolens_event *
+event_begin(__u16 kind, struct task_struct *t)
+{
+	__u32 zero = 0;
+	struct isolens_scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+
+	if (!s)
+		return NULL;
+	__builtin_memset(&s->e, 0, sizeof(s->e));
+	s->e.hdr.size = sizeof(s->e);
+	hdr_fill(&s->e.hdr, kind, t);
+	return &s->e;
+}
+
+static __always_inline void event_emit(void *ctx, struct trace_bpf_cfg *c,
+				       struct isolens_event *e)
+{
+	struct isolens_scratch *s = (void *)e;
+	__u64 size = sizeof(s->e);
+
+	if (c->stacks) {
+		long n = bpf_get_stack(ctx, s->st.ip, sizeof(s->st.ip), 0);
+
+		s->st.nr = n > 0 ? n / sizeof(__u64) : 0;
+		s->st.pad = 0;
+		s->e.hdr.flags |= ISOLENS_F_STACK;
+		size = sizeof(*s);
+		s->e.hdr.size = size;
+	}
+	if (bpf_ringbuf_output(&events, s, size, 0)) {
+		counter_inc(TRACE_CNT_DROPS);
+		return;
+	}
+	counter_inc(TRACE_CNT_EVENTS);
+}
+
+/*
+ * Capability checks.  The same check repeats on every mmap
+ * (vm_enough_memory asks for CAP_SYS_ADMIN): unless the user wants every
+ * check, report each (process, cap, user ns, outcome) once, and only those
+ * that involve a child user namespace (the target or the task's own).
+ */
+struct cap_key {
+	__u32 tgid;
+	__u32 cap;
+	__u32 userns;
+	__s32 ret;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct cap_key);
+	__type(value, __u8);
+} cap_seen SEC(".maps");
+
+static __always_inline int cap_event(void *ctx, struct user_namespace *ns,
+				     int cap, int ret, unsigned int opts)
+{
+	struct task_struct *t = (void *)bpf_get_current_task_btf();
+	struct trace_bpf_cfg *c = cfg_get();
+	struct isolens_event *e;
+	struct cap_key k = {};
+	__u8 one = 1;
+
+	if (!selected(c, ISOLENS_CLASS_CAP, t))
+		return 0;
+	k.userns = BPF_CORE_READ(ns, ns.inum);
+	if (!c->cap_all) {
+		if (BPF_CORE_READ(ns, level) == 0 &&
+		    BPF_CORE_READ(t, real_cred, user_ns, level) == 0)
+			return 0;
+		k.tgid = bpf_get_current_pid_tgid() >> 32;
+		k.cap = cap;
+		k.ret = ret;
+		if (bpf_map_lookup_elem(&cap_seen, &k))
+			return 0;
+		bpf_map_update_elem(&cap_seen, &k, &one, BPF_ANY);
+	}
+	e = event_begin(ISOLENS_EV_CAP_CHECK, t);
+	if (!e)
+		return 0;
+	e->cap.cap = cap;
+	e->cap.ret = ret;
+	e->cap.opts = opts;
+	e->cap.target_userns = k.userns;
+	event_emit(ctx, c, e);
+	return 0;
+}
+
+/* switch_task_namespaces(p, new): the record's ns is the new set. */
+static __always_inline int ns_switch_event(void *ctx, struct task_struct *p,
+					   struct nsproxy *new)
+{
+	struct trace_bpf_cfg *c = cfg_get();
+	struct isolens_event *e;
+
+	if (!new || !selected(c, ISOLENS_CLASS_NS, p))
+		return 0; /* NULL: the task is exiting */
+	e = event_begin(ISOLENS_EV_NS_SWITCH, p);
+	if (!e)
+		return 0;
+	e->ns_switch.old_ns = e->hdr.ns;
+	ns_set_fill_nsproxy(&e->hdr.ns, new);
+	/* a setns into a user ns changes creds, not the nsproxy: see hdr */
+	event_emit(ctx, c, e);
+	return 0;
+}
+
+#endif

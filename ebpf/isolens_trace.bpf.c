@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * isolens tracepoint programs: namespace syscalls, process lifecycle,
+ * cgroup changes, OOM kills, capability checks and KVM.  Only tracepoints
+ * (tp, tp_btf) are used here, so this object loads on kernels that forbid
+ * kprobes and BPF trampolines; the loader turns off (autoload) each program
+ * whose tracepoint the running kernel lacks.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+
+#include "isolens_common.h"
+
+/* CLONE_NEW* bits: clone/clone3 are reported only when they create one */
+#define NS_CLONE_FLAGS 0xfe020080ULL
+#define KVM_CREATE_VM_CMD 0xAE01
+#define KVM_CREATE_VCPU_CMD 0xAE41
+
+/* vCPU index of each vCPU thread, learnt at kvm_entry/kvm_exit */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u32);
+} vcpu_of SEC(".maps");
+
+static __always_inline struct task_struct *cur(void)
+{
+	return (struct task_struct *)bpf_get_current_task_btf();
+}
+
+/* ---- ns: clone, clone3, unshare, setns -------------------------------- */
+
+static __always_inline int call_enter(__u16 kind, __u64 flags, __s32 fd)
+{
+	struct trace_bpf_cfg *c = cfg_get();
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct pending_call pc = {};
+
+	if ((kind == ISOLENS_EV_CLONE) && !(flags & NS_CLONE_FLAGS))
+		return 0;
+	if (!selected(c, ISOLENS_CLASS_NS, cur()))
+		return 0;
+	pc.kind = kind;
+	pc.flags = flags;
+	pc.fd = fd;
+	bpf_map_update_elem(&pending, &tid, &pc, BPF_ANY);
+	return 0;
+}
+
+/* Emitted at syscall exit, so the record carries the namespaces after. */
+static __always_inline int call_exit(void *ctx, __u16 kind, long ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct trace_bpf_cfg *c = cfg_get();
+	struct pending_call *pc;
+	struct isolens_event *e;
+
+	pc = bpf_map_lookup_elem(&pending, &tid);
+	if (!pc)
+		return 0; /* not selected, or a clone child returning 0 */
+	if (pc->kind != kind || !c)
+		goto out;
+	e = event_begin(kind, cur());
+	if (!e)
+		goto out;
+	e->ns_op.flags = pc->flags;
+	e->ns_op.fd = pc->fd;
+	e->ns_op.ret = ret;
+	event_emit(ctx, c, e);
+out:
+	bpf_map_delete_elem(&pending, &tid);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_clone")
+int clone_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return call_enter(ISOLENS_EV_CLONE, ctx->args[0], -1);
+}
+
+SEC("tp/syscalls/sys_exit_clone")
+int clone_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return call_exit(ctx, ISOLENS_EV_CLONE, ctx->ret);
+}
+
+SEC("tp/syscalls/sys_enter_clone3")
+int clone3_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 flags = 0;
+
+	/* struct clone_args starts with the flags */
+	bpf_probe_read_user(&flags, sizeof(flags), (void *)ctx->args[0]);
+	return call_enter(ISOLENS_EV_CLONE, flags, -1);
+}
+
+SEC("tp/syscalls/sys_exit_clone3")
+int clone3_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return call_exit(ctx, ISOLENS_EV_CLONE, ctx->ret);
+}
+
+SEC("tp/syscalls/sys_enter_unshare")
+int unshare_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return call_enter(ISOLENS_EV_UNSHARE, ctx->args[0], -1);
+}
+
+SEC("tp/syscalls/sys_exit_unshare")
+int unshare_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return call_exit(ctx, ISOLENS_EV_UNSHARE, ctx->ret);
+}
+
+SEC("tp/syscalls/sys_enter_setns")
+int setns_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return call_enter(ISOLENS_EV_SETNS, ctx->args[1], (__s32)ctx->args[0]);
+}
+
+SEC("tp/syscalls/sys_exit_setns")
+int setns_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return call_exit(ctx, ISOLENS_EV_SETNS, ctx->ret);
+}
+
+/* ---- proc: fork, exec, exit ------------------------------------------- */
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(proc_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct trace_bpf_cfg *c = cfg_get();
+	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	__u32 ctgid = BPF_CORE_READ(child, tgid);
+	struct isolens_event *e;
+	__u8 one = 1;
+
+	if (ctgid == ptgid)
+		return 0; /* a new thread, not a new process */
+	/* follow the descendants of followed processes, whatever is shown */
+	if (tgid_followed(ptgid))
+		bpf_map_update_elem(&follow, &ctgid, &one, BPF_ANY);
+	if (!selected(c, ISOLENS_CLASS_PROC, parent))
+		return 0;
+	e = event_begin(ISOLENS_EV_FORK, parent);
+	if (!e)
+		return 0;
+	e->proc.child_pid = ctgid;
+	e->proc.child_tid = BPF_CORE_READ(child, pid);
+	event_emit(ctx, c, e);
+	return 0;
+}
+
+SEC("tp/sched/sched_process_exec")
+int proc_exec(struct trace_event_raw_sched_process_exec *ctx)
+{
+	struct trace_bpf_cfg *c = cfg_get();
+	struct isolens_event *e;
+	unsigned int off;
+
+	if (!selected(c, ISOLENS_CLASS_PROC, cur()))
+		return 0;
+	e = event_begin(ISOLENS_EV_EXEC, cur());
+	if (!e)
+		return 0;
+	off = ctx->__data_loc_filename & 0xffff;
+	bpf_probe_read_kernel_str(e->proc.filename, sizeof(e->proc.filename),
+				  (void *)ctx + off);
+	event_emit(ctx, c, e);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(proc_exit, struct task_struct *p)
+{
+	struct trace_bpf_cfg *c = cfg_get();
+	__u32 tgid = BPF_CORE_READ(p, tgid);
+	struct isolens_event *e;
+
+	/* whole-process exits only: the last thread sees live == 0 */
+	if (BPF_CORE_READ(p, signal, live.counter) != 0)
+		return 0;
+	if (selected(c, ISOLENS_CLASS_PROC, p)) {
+		e = event_begin(ISOLENS_EV_EXIT, p);
+		if (e) {
+			/* the last thread may be a worker: name the process */
+			BPF_CORE_READ_STR_INTO(&e->hdr.comm, p, group_leader,
+					       comm);
+			e->proc.exit_code = BPF_CORE_READ(p, signal,
+							  group_exit_code);
+			if (!e->proc.exit_code)
+				e->proc.exit_code = BPF_CORE_READ(p,
+								  exit_code);
+			event_emit(ctx, c, e);
+		}
+	}
+	bpf_map_delete_elem(&follow, &tgid);
+	return 0;
+}
+
+/* ---- cgroup ----------------------------------------------------------- */
+
+static __always_inline int cgroup_event(void *ctx, __u16 kind, int root,
+					int level, __u64 id, int pid,
+					unsigned int path_loc)
+{
+	struct trace_bpf_cfg *c = cfg_get();
+	struct isolens_event *e;
+	__u32 tpid = pid;
+
+	if (!selected(c, ISOLENS_CLASS_CGROUP, cur()) &&
+	    !(c && (c->classes & ISOLENS_CLASS_CGROUP) && pid > 0 &&
+	      tgid_followed(tpid)))
+		return 0;
+	e = event_begin(kind, cur());
+	if (!e)
+		return 0;
+	e->cgroup.id = id;
+	e->cgroup.level = level;
+	e->cgroup.target_pid = pid;
+	e->cgroup.value = root; /* hierarchy id: 0 is cgroup v2 */
+	bpf_probe_read_kernel_str(e->cgroup.path, sizeof(e->cgroup.path),
+				  ctx + (path_loc & 0xffff));
+	event_emit(ctx, c, e);
+	return 0;
+}
+
+SEC("tp/cgroup/cgroup_mkdir")
+int cgroup_mkdir(struct trace_event_raw_cgroup *ctx)
+{
+	return cgroup_event(ctx, ISOLENS_EV_CGROUP_MKDIR, ctx->root,
+			    ctx->level, ctx->id, 0, ctx->__data_loc_path);
+}
+
+SEC("tp/cgroup/cgroup_rmdir")
+int cgroup_rmdir(struct trace_event_raw_cgroup *ctx)
+{
+	return cgroup_event(ctx, ISOLENS_EV_CGROUP_RMDIR, ctx->root,
+			    ctx->level, ctx->id, 0, ctx->__data_loc_path);
+}
+
+SEC("tp/cgroup/cgroup_attach_task")
+int cgroup_attach(struct trace_event_raw_cgroup_migrate *ctx)
+{
+	return cgroup_event(ctx, ISOLENS_EV_CGROUP_ATTACH, ctx->dst_root,
+			    ctx->dst_level, ctx->dst_id, ctx->pid,
+			    ctx->__data_loc_dst_path);
+}
+
+SEC("tp/cgroup/cgroup_transfer_tasks")
+int cgroup_transfer(struct trace_event_raw_cgroup_migrate *ctx)
+{
+	return cgroup_event(ctx, ISOLENS_EV_CGROUP_TRANSFER, ctx->dst_root,
+			    ctx->dst_level, ctx->dst_id, ctx->pid,
+			    ctx->__data_loc_dst_path);
+}
+
+SEC("tp/oom/mark_victim")
+int oom_victim(struct trace_event_raw_mark_victim *ctx)
+{
+	struct trace_bpf_cfg *c = cfg_get();
+	struct isolens_event *e;
+	__u32 victim = ctx->pid;
+
+	/* the victim is usually not the task that ran out of memory */
+	if (!selected(c, ISOLENS_CLASS_CGROUP, cur()) &&
+	    !(c && (c->classes & ISOLENS_CLASS_CGROUP) &&
+	      tgid_followed(victim)))
+		return 0;
+	e = event_begin(ISOLENS_EV_OOM_KILL, cur());
+	if (!e)
+		return 0;
+	e->cgroup.target_pid = victim;
+	e->cgroup.value = ctx->total_vm;
+	event_emit(ctx, c, e);
+	return 0;
+}
+
+/* ---- cap: capability:cap_capable (kernels >= 6.14) -------------------- */
+
+SEC("tp/capability/cap_capable")
+int cap_capable_tp(struct trace_event_raw_cap_capable *ctx)
+{
+	return cap_event(ctx, (void *)ctx->target_ns, ctx->cap, ctx->ret, 0);
+}
+
+/* ---- kvm -------------------------------------------------------------- */
+
+static __always_inline struct isolens_event *kvm_begin(struct trace_bpf_cfg *c,
+							__u16 kind)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct isolens_event *e;
+	__u32 *vcpu;
+
+	if (!selected(c, ISOLENS_CLASS_KVM, cur()))
+		return NULL;
+	e = event_begin(kind, cur());
+	if (!e)
+		return NULL;
+	e->kvm.vm_pid = e->hdr.pid;
+	vcpu = bpf_map_lookup_elem(&vcpu_of, &tid);
+	e->kvm.vcpu_id = vcpu ? *vcpu : (__u32)-1;
+	return e;
+}
+
+static __always_inline void vcpu_learn(unsigned int vcpu_id)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 *old = bpf_map_lookup_elem(&vcpu_of, &tid);
+
+	if (!old || *old != vcpu_id)
+		bpf_map_update_elem(&vcpu_of, &tid, &vcpu_id, BPF_ANY);
+}
+
+SEC("tp/kvm/kvm_entry")
+int kvm_entry(struct trace_event_raw_kvm_entry *ctx)
+{
+	struct trace_bpf_cfg *c = cfg_get();
+	struct isolens_event *e;
+
+	vcpu_learn(ctx->vcpu_id);
+	e = kvm_begin(c, ISOLENS_EV_KVM_ENTRY);
+	if (!e)
+		return 0;
+	e->kvm.info1 = ctx->rip;
+	event_emit(ctx, c, e);
+	return 0;
+}
+
+SEC("tp/kvm/kvm_exit")
+int kvm_exit(struct trace_event_raw_kvm_exit *ctx)
+{
+	struct trace_bpf_cfg *c = cfg_get();
+	struct isolens_event *e;
+
+	vcpu_learn(ctx->vcpu_id);
+	e = kvm_begin(c, ISOLENS_EV_KVM_EXIT);
+	if (!e)
+		return 0;
+	e->kvm.isa = ctx->isa;
+	e->kvm.exit_reason = ctx->exit_reason;
+	e->kvm.info1 = ctx->info1;
+	e->kvm.info2 = ctx->info2;
+	event_emit(ctx, c, e);
+	return 0;
+}
+
+SEC("tp/kvm/kvm_userspace_exit")
+int kvm_userspace_exit(struct trace_event_raw_kvm_userspace_exit *ctx)
+{
+	struct trace_bpf_cfg *c = cfg_get();
+	struct isolens_event *e = kvm_begin(c, ISOLENS_EV_KVM_USERSPACE_EXIT);
+
+	if (!e)
+		return 0;
+	e->kvm.exit_reason = ctx->reason;
+	e->kvm.info2 = (__u64)(__s64)ctx->errno;
+	event_emit(ctx, c, e);
+	return 0;
+}
+
+SEC("tp/kvm/kvm_pio")
+int kvm_pio(struct trace_event_raw_kvm_pio *ctx)
+{
+	struct trace_bpf_cfg *c = cfg_get();
+	struct isolens_event *e = kvm_begin(c, ISOLENS_EV_KVM_PIO);
+
+	if (!e)
+		return 0;
+	e->kvm.dir = ctx->rw;
+	e->kvm.info1 = ctx->port;
+	e->kvm.info2 = ctx->val;
+	e->kvm.len = ctx->size;
+	e->kvm.count = ctx->count;
+	event_emit(ctx, c, e);
+	return 0;
+}
+
+SEC("tp/kvm/kvm_mmio")
+int kvm_mmio(struct trace_event_raw_kvm_mmio *ctx)
+{
+	struct trace_bpf_cfg *c = cfg_get();
+	struct isolens_event *e = kvm_begin(c, ISOLENS_EV_KVM_MMIO);
+
+	if (!e)
+		return 0;
+	/* type: 0 read unsatisfied, 1 read, 2 write (KVM_TRACE_MMIO_*) */
+	e->kvm.exit_reason = ctx->type;
+	e->kvm.dir = ctx->type == 2;
+	e->kvm.info1 = ctx->gpa;
+	e->kvm.info2 = ctx->val;
+	e->kvm.len = ctx->len;
+	event_emit(ctx, c, e);
+	return 0;
+}
+
+SEC("tp/kvm/kvm_msr")
+int kvm_msr(struct trace_event_raw_kvm_msr *ctx)
+{
+	struct trace_bpf_cfg *c = cfg_get();
+	struct isolens_event *e = kvm_begin(c, ISOLENS_EV_KVM_MSR);
+
+	if (!e)
+		return 0;
+	e->kvm.dir = ctx->write;
+	e->kvm.exit_reason = ctx->exception;
+	e->kvm.info1 = ctx->ecx;
+	e->kvm.info2 = ctx->data;
+	event_emit(ctx, c, e);
+	return 0;
+}
+
+SEC("tp/kvm/kvm_hypercall")
+int kvm_hypercall(struct trace_event_raw_kvm_hypercall *ctx)
+{
+	struct trace_bpf_cfg *c = cfg_get();
+	struct isolens_event *e = kvm_begin(c, ISOLENS_EV_KVM_HYPERCALL);
+
+	if (!e)
+		return 0;
+	e->kvm.info1 = ctx->nr;
+	e->kvm.info2 = ctx->a0;
+	event_emit(ctx, c, e);
+	return 0;
+}
+
+/* KVM_CREATE_VM and KVM_CREATE_VCPU: all ioctls pass here, keep it short */
+SEC("tp/syscalls/sys_enter_ioctl")
+int kvm_ioctl_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	unsigned long cmd = ctx->args[1];
+	struct pending_call pc = {};
+
+	if (cmd != KVM_CREATE_VM_CMD && cmd != KVM_CREATE_VCPU_CMD)
+		return 0;
+	if (!selected(cfg_get(), ISOLENS_CLASS_KVM, cur()))
+		return 0;
+	pc.kind = cmd == KVM_CREATE_VM_CMD ? ISOLENS_EV_KVM_CREATE_VM :
+					    ISOLENS_EV_KVM_CREATE_VCPU;
+	pc.arg = ctx->args[2];
+	pc.fd = ctx->args[0];
+	bpf_map_update_elem(&pending, &tid, &pc, BPF_ANY);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_ioctl")
+int kvm_ioctl_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct trace_bpf_cfg *c = cfg_get();
+	struct pending_call *pc;
+	struct isolens_event *e;
+
+	pc = bpf_map_lookup_elem(&pending, &tid);
+	if (!pc)
+		return 0;
+	/*
+	 * Without kvm_entry (e.g. PVM) the creating thread is the best guess
+	 * of a vCPU's thread; kvm_entry corrects it where it fires.
+	 */
+	if (pc->kind == ISOLENS_EV_KVM_CREATE_VCPU && ctx->ret >= 0) {
+		__u32 idx = pc->arg;
+
+		bpf_map_update_elem(&vcpu_of, &tid, &idx, BPF_NOEXIST);
+	}
+	if (c && (pc->kind == ISOLENS_EV_KVM_CREATE_VM ||
+		  pc->kind == ISOLENS_EV_KVM_CREATE_VCPU)) {
+		e = event_begin(pc->kind, cur());
+		if (e) {
+			e->kvm.vm_pid = e->hdr.pid;
+			e->kvm.vcpu_id = pc->kind == ISOLENS_EV_KVM_CREATE_VCPU ?
+						 pc->arg : (__u32)-1;
+			e->kvm.info1 = pc->arg; /* vm type or vcpu index */
+			e->kvm.info2 = (__u64)ctx->ret; /* new fd or -errno */
+			e->kvm.count = pc->fd; /* fd the ioctl was made on */
+			event_emit(ctx, c, e);
+		}
+	}
+	bpf_map_delete_elem(&pending, &tid);
+	return 0;
+}

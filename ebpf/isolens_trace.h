@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What userspace and the isolens BPF programs agree on besides the event
+ * record itself (that lives in <linux/isolens.h>): the configuration the
+ * loader writes into the "cfg" map before attaching, and the map sizes.
+ * Plain __u32/__u64 fields so that it compiles against vmlinux.h and uapi.
+ */
+#ifndef ISOLENS_TRACE_BPF_H
+#define ISOLENS_TRACE_BPF_H
+
+/* trace_bpf_cfg.filter: which criteria select a task; none means all. */
+#define TRACE_FILTER_TGID (1U << 0) /* tgid is in the "follow" map */
+#define TRACE_FILTER_CGROUP (1U << 1) /* under cgroup v2 cgroup_id */
+#define TRACE_FILTER_PIDNS (1U << 2) /* in pid namespace pidns */
+
+struct trace_bpf_cfg {
+	__u32 classes; /* enum isolens_class bits to emit */
+	__u32 filter; /* TRACE_FILTER_* bits, any match selects */
+	__u64 cgroup_id; /* TRACE_FILTER_CGROUP: v2 cgroup id ... */
+	__u32 cgroup_level; /* ... at this depth below the v2 root */
+	__u32 pidns; /* TRACE_FILTER_PIDNS: pid namespace inode */
+	__u32 self_tgid; /* the tracer itself: never traced */
+	__u32 stacks; /* nonzero: append a kernel stack to each record */
+	__u32 cap_all; /* nonzero: every cap check, not only in child userns */
+	__u32 pad;
+};
+
+/* drops map slots (per-CPU counters summed by userspace) */
+enum trace_counter {
+	TRACE_CNT_DROPS = 0, /* ring buffer full: record lost */
+	TRACE_CNT_EVENTS = 1, /* records submitted */
+	TRACE_CNT_MAX
+};
+
+#define TRACE_RINGBUF_DEFAULT (8U << 20)
+#define TRACE_FOLLOW_MAX 16384
+#define TRACE_PENDING_MAX 8192
+
+#endif

@@ -1,0 +1,135 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+# isolens vm: teaching guests and bad input.  These need only a /dev/kvm
+# that runs a flat guest (the paravirtual KVM of the dev host does); Linux
+# boots are in tests/vm/vm.bats.
+
+bats_require_minimum_version 1.5.0
+load ../helpers
+
+@test "vm guests lists the teaching guests" {
+	run "$ISOLENS" vm guests
+	assert_success
+	assert_line --partial "hello-real"
+	assert_line --partial "hello-long"
+	assert_line --partial "exits"
+	assert_line --partial "hostile"
+}
+
+@test "vm run --guest hello-real prints its greeting and halts" {
+	require_kvm
+	run "$ISOLENS" vm run --guest hello-real
+	assert_success
+	assert_output "Hello from real mode!"
+}
+
+@test "vm run --guest hello-real --explain: one IO exit per byte, then HLT" {
+	require_kvm
+	run "$ISOLENS" vm run --guest hello-real --explain
+	assert_success
+	assert_line --partial "console| Hello from real mode!"
+	assert_line --regexp '^  #1 +vcpu0 IO +out port 0x03f8 size 1 data 0x48 .H. +-> VMM serial'
+	assert_line --regexp '^  #23 +vcpu0 HLT'
+	assert_line --partial "stop: guest halted"
+	assert_line --partial "exits handled by the VMM (userspace): IO=22 HLT=1 (total 23)"
+}
+
+@test "vm run --guest hello-long enters 64-bit mode and prints" {
+	require_kvm
+	run "$ISOLENS" vm run --guest hello-long --stats
+	assert_success
+	assert_line "Hello from 64-bit long mode!"
+	assert_line --partial "IO=29 HLT=1 (total 30)"
+	assert_line --partial "seccomp filter: installed"
+}
+
+@test "vm run --guest exits shows each kind of exit and who handled it" {
+	require_kvm
+	run "$ISOLENS" vm run --guest exits --explain
+	assert_success
+	assert_line --regexp 'console\| cpuid vendor: [A-Za-z]{12}$'
+	assert_line --partial "console| rdmsr 0x10 (TSC): answered by KVM"
+	assert_line --regexp 'IO +in  port 0x03fd size 1 .*-> VMM serial'
+	assert_line --regexp 'MMIO +write 0xd0000 size 4 data 0x12345678 +-> no device: counted, ignored'
+	assert_line --regexp 'MMIO +read  0xd0004 size 4 data 0xffffffff +-> no device: counted, ignored'
+	assert_line --regexp 'IO +out port 0x1234 size 1 .*-> no device: counted, ignored'
+	assert_line --regexp 'HLT +-> VMM'
+	assert_line --partial "unknown ports 1, unknown MMIO 2"
+}
+
+@test "vm run --guest exits: an unknown MSR goes to the VMM when KVM forwards it" {
+	require_kvm
+	run "$ISOLENS" vm run --guest exits --explain
+	assert_success
+	# KVM_CAP_X86_USER_SPACE_MSR is optional; the guest skips the step without it
+	if [[ "$output" != *X86_RDMSR* ]]; then
+		skip "this KVM does not forward unknown MSRs (KVM_CAP_X86_USER_SPACE_MSR)"
+	fi
+	assert_line --regexp 'X86_RDMSR msr 0x4e4c5349 data 0x21736e656c6f7369 +-> VMM MSR handler'
+	assert_line --partial "console| rdmsr 0x4e4c5349: answered by the VMM: isolens!"
+}
+
+@test "vm run --guest hostile: random port and MMIO writes do not crash the VMM" {
+	require_kvm
+	local i
+	for i in 1 2 3; do
+		run --separate-stderr "$ISOLENS" vm run --guest hostile --stats
+		assert_success
+		[[ "$output" == *"hostile: done"* ]]
+		[[ "$stderr" =~ unknown\ MMIO\ 8192 ]]
+		[[ "$stderr" == *"stop: guest halted"* ]]
+	done
+}
+
+@test "vm run: unknown guest is a usage error" {
+	run --separate-stderr "$ISOLENS" vm run --guest nope
+	assert_failure 2
+	[ "$stderr" = "isolens vm: unknown guest 'nope' (see 'isolens vm guests')" ]
+}
+
+@test "vm run: a missing kernel is one line, exit 2" {
+	run --separate-stderr "$ISOLENS" vm run --kernel /nonexistent/bzImage -- true
+	assert_failure 2
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	[[ "$stderr" == *"/nonexistent/bzImage: No such file or directory"* ]]
+}
+
+@test "vm run: a non-bzImage kernel is one line, exit 2" {
+	run --separate-stderr "$ISOLENS" vm run --kernel /bin/true -- true
+	assert_failure 2
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	[[ "$stderr" == *"not a bzImage: boot_flag"* ]]
+}
+
+@test "vm run: a truncated kernel is one line, exit 2" {
+	local k
+	k=$(ls /boot/vmlinuz-* 2>/dev/null | head -n 1)
+	[ -r "$k" ] || skip "no readable /boot/vmlinuz-* to truncate"
+	head -c 1000000 "$k" > "$BATS_TEST_TMPDIR/short"
+	run --separate-stderr "$ISOLENS" vm run --kernel "$BATS_TEST_TMPDIR/short" -- true
+	assert_failure 2
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	[[ "$stderr" == *"truncated bzImage: syssize"* ]]
+}
+
+@test "vm run: absurd --mem and --cpus are usage errors" {
+	local bad
+	for bad in 0 1K 100T 12Q -5 4097; do
+		run --separate-stderr "$ISOLENS" vm run --mem "$bad" -- true
+		assert_failure 2
+		[[ "$stderr" == "isolens vm: bad --mem '$bad'"* ]]
+	done
+	run --separate-stderr "$ISOLENS" vm run --cpus 0 -- true
+	assert_failure 2
+	run --separate-stderr "$ISOLENS" vm run --cpus 99 -- true
+	assert_failure 2
+}
+
+@test "vm run: without /dev/kvm it says so in one line, exit 125" {
+	require_root
+	command -v unshare >/dev/null || skip "no unshare(1)"
+	run --separate-stderr unshare -m sh -c \
+		'mount -t tmpfs none /dev && exec "$0" vm run --guest hello-real' "$ISOLENS"
+	assert_failure 125
+	[ "$stderr" = "isolens vm: cannot open /dev/kvm: No such file or directory (KVM is not available here)" ]
+}

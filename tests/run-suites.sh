@@ -1,0 +1,93 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run test suites and total them: unit (C, host), host (bats, host kernel),
+# vm (bats inside the lab VM, where modules, fentry and KVM exist).
+# Prints each suite's summary, then one "total: N passed, N failed, N skipped"
+# line, and exits non-zero if anything failed.
+set -u
+cd "$(dirname "$0")/.."
+top=$PWD
+results=$top/tests/.results
+mkdir -p "$results"
+ISOLENS=$top/tools/isolens/isolens
+LAB_TIMEOUT=${ISOLENS_LAB_TIMEOUT:-1500}
+
+total_pass=0 total_fail=0 total_skip=0
+summaries=()
+
+# count FILE NAME: tally TAP lines of one suite.
+count() {
+	local file=$1 name=$2 pass fail skip plan ran
+	skip=$(grep -cE '^ok [0-9]+ .*# ?(skip|SKIP)' "$file")
+	pass=$(( $(grep -cE '^ok [0-9]+' "$file") - skip ))
+	fail=$(grep -cE '^not ok [0-9]+' "$file")
+	# a suite that died early ran fewer tests than it planned
+	plan=$(grep -oE '^1\.\.[0-9]+' "$file" | cut -c4- | paste -sd+ | bc 2>/dev/null)
+	ran=$((pass + fail + skip))
+	if [ -n "$plan" ] && [ "$ran" -lt "$plan" ]; then
+		fail=$((fail + plan - ran))
+		echo "# $name: $((plan - ran)) planned tests did not run" >&2
+	fi
+	total_pass=$((total_pass + pass))
+	total_fail=$((total_fail + fail))
+	total_skip=$((total_skip + skip))
+	summaries+=("$(printf 'suite %-5s %4d passed, %d failed, %d skipped' "$name" "$pass" "$fail" "$skip")")
+}
+
+# suite_error NAME MESSAGE: the suite could not run at all.
+suite_error() {
+	echo "not ok 1 - $1 suite could not run: $2" >> "$results/$1.tap"
+	echo "# $1: $2" >&2
+}
+
+run_unit() {
+	local out=$results/unit.tap t
+	: > "$out"
+	echo "== unit tests"
+	for t in tests/unit/test_*; do
+		[ -x "$t" ] && [ "${t%.c}" = "$t" ] && [ "${t%.d}" = "$t" ] || continue
+		echo "# $t"
+		"$t" | tee -a "$out" | grep -v '^ok '
+		[ "${PIPESTATUS[0]}" -le 1 ] || suite_error unit "$t crashed"
+	done
+	count "$out" unit
+}
+
+run_host() {
+	local out=$results/host.tap
+	: > "$out"
+	echo "== host suite (bats, host kernel $(uname -r))"
+	bats --tap tests/host | tee "$out"
+	count "$out" host
+}
+
+run_vm() {
+	local out=$results/vm.tap rc
+	: > "$out"
+	echo "== lab-VM suite (bats inside the lab VM)"
+	"$ISOLENS" lab run -v --timeout "$LAB_TIMEOUT" -- bats --tap tests/vm | tee "$out"
+	rc=${PIPESTATUS[0]}
+	# bats exits 1 when a test failed; anything else is the lab VM's own failure
+	if [ "$rc" -gt 1 ]; then
+		suite_error vm "isolens lab run exited $rc"
+	fi
+	count "$out" vm
+}
+
+for suite in "$@"; do
+	case $suite in
+	unit) run_unit ;;
+	host) run_host ;;
+	vm) run_vm ;;
+	*) echo "unknown suite $suite" >&2; exit 2 ;;
+	esac
+done
+
+echo
+printf '%s\n' "${summaries[@]}"
+if [ -n "${ISOLENS_CI_START:-}" ]; then
+	echo "elapsed since CI start: $(( $(date +%s) - ISOLENS_CI_START )) s"
+fi
+echo "total: $total_pass passed, $total_fail failed, $total_skip skipped"
+[ "$total_fail" -eq 0 ]

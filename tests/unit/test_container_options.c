@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Option parsing of `isolens container`: pure logic. */
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/wait.h>
+
+#include "container/container.h"
+#include "unit.h"
+
+static void test_share(void)
+{
+	unsigned long f = 0;
+
+	CHECK_EQ(container_parse_share("net,uts", &f), 0);
+	CHECK_EQ(f, CLONE_NEWNET | CLONE_NEWUTS);
+	CHECK_EQ(container_parse_share("pid", &f), 0);
+	CHECK_EQ(f, CLONE_NEWPID);
+	CHECK_EQ(container_parse_share("time,cgroup,ipc,mnt", &f), 0);
+	CHECK_EQ(f, 0x80 | CLONE_NEWCGROUP | CLONE_NEWIPC | CLONE_NEWNS);
+	CHECK(container_parse_share("user", &f) < 0); /* that is --userns */
+	CHECK(container_parse_share("net,bogus", &f) < 0);
+	CHECK(container_parse_share("", &f) < 0);
+	CHECK(container_parse_share(",", &f) < 0);
+}
+
+static void test_net(void)
+{
+	enum container_net n;
+
+	CHECK_EQ(container_parse_net("none", &n), 0);
+	CHECK_EQ(n, CONTAINER_NET_NONE);
+	CHECK_EQ(container_parse_net("veth", &n), 0);
+	CHECK_EQ(n, CONTAINER_NET_VETH);
+	CHECK_EQ(container_parse_net("loopback", &n), 0);
+	CHECK_EQ(n, CONTAINER_NET_LOOPBACK);
+	CHECK(container_parse_net("bridge", &n) < 0);
+	CHECK_STR(container_net_name(CONTAINER_NET_VETH), "veth");
+}
+
+static void test_cpus(void)
+{
+	uint64_t q = 0, p = 0;
+
+	CHECK_EQ(container_parse_cpus("0.5", &q, &p), 0);
+	CHECK_EQ(q, 50000);
+	CHECK_EQ(p, 100000);
+	CHECK_EQ(container_parse_cpus("2", &q, &p), 0);
+	CHECK_EQ(q, 200000);
+	CHECK_EQ(container_parse_cpus("1.25", &q, &p), 0);
+	CHECK_EQ(q, 125000);
+	CHECK_EQ(container_parse_cpus("0.01", &q, &p), 0);
+	CHECK_EQ(q, 1000);
+	CHECK(container_parse_cpus("0.001", &q, &p) < 0); /* < 1 ms */
+	CHECK(container_parse_cpus("0", &q, &p) < 0);
+	CHECK(container_parse_cpus("", &q, &p) < 0);
+	CHECK(container_parse_cpus("1.", &q, &p) < 0);
+	CHECK_EQ(container_parse_cpus(".5", &q, &p), 0);
+	CHECK_EQ(q, 50000);
+	CHECK(container_parse_cpus(".", &q, &p) < 0);
+	CHECK(container_parse_cpus("-1", &q, &p) < 0);
+	CHECK(container_parse_cpus("1x", &q, &p) < 0);
+	CHECK(container_parse_cpus("99999", &q, &p) < 0);
+}
+
+static void test_signal(void)
+{
+	int s = 0;
+
+	CHECK_EQ(container_parse_signal("9", &s), 0);
+	CHECK_EQ(s, 9);
+	CHECK_EQ(container_parse_signal("TERM", &s), 0);
+	CHECK_EQ(s, SIGTERM);
+	CHECK_EQ(container_parse_signal("sigkill", &s), 0);
+	CHECK_EQ(s, SIGKILL);
+	CHECK(container_parse_signal("0", &s) < 0);
+	CHECK(container_parse_signal("65", &s) < 0);
+	CHECK(container_parse_signal("SIGNOPE", &s) < 0);
+	CHECK(container_parse_signal("", &s) < 0);
+}
+
+static void test_names(void)
+{
+	CHECK(container_name_valid("web"));
+	CHECK(container_name_valid("a.b_c-1"));
+	CHECK(!container_name_valid(""));
+	CHECK(!container_name_valid("../etc"));
+	CHECK(!container_name_valid("a/b"));
+	CHECK(!container_name_valid(".hidden"));
+	CHECK(!container_name_valid("-flag"));
+	CHECK(!container_name_valid("a b"));
+	CHECK(!container_name_valid(
+		"0123456789012345678901234567890123456789012345678"));
+}
+
+static void test_exit_code(void)
+{
+	CHECK_EQ(container_exit_code(7 << 8), 7);
+	CHECK_EQ(container_exit_code(SIGKILL), 137);
+	CHECK_EQ(container_exit_code(0), 0);
+}
+
+static void test_caps(void)
+{
+	uint64_t m = 0;
+
+	/* runc/Docker's default: CapEff 00000000a80425fb */
+	CHECK_EQ(CONTAINER_CAPS_DEFAULT, 0xa80425fbULL);
+	CHECK_EQ(caps_parse("CAP_SYS_ADMIN", &m), 0);
+	CHECK_EQ(m, 1ULL << 21);
+	CHECK_EQ(caps_parse("net_admin,sys_ptrace", &m), 0);
+	CHECK_EQ(m, (1ULL << 12) | (1ULL << 19));
+	CHECK_EQ(caps_parse("ALL", &m), 0);
+	CHECK_EQ(m, (1ULL << 41) - 1);
+	CHECK(caps_parse("CAP_NOPE", &m) < 0);
+	CHECK(caps_parse("", &m) < 0);
+	CHECK_STR(caps_name(0), "chown");
+	CHECK_STR(caps_name(40), "checkpoint_restore");
+	CHECK(caps_name(41) == NULL);
+}
+
+int main(void)
+{
+	RUN(test_share);
+	RUN(test_net);
+	RUN(test_cpus);
+	RUN(test_signal);
+	RUN(test_names);
+	RUN(test_exit_code);
+	RUN(test_caps);
+	UNIT_DONE();
+}

@@ -1,0 +1,101 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+# isolens container inside the lab VM: pure cgroup v2, so --pids, --memory
+# and --cpus really apply.  Namespace and privilege tests are in
+# tests/host/container.bats.
+
+load ../helpers
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	[ "$(id -u)" -eq 0 ] || return 0
+	CT_DIR=$(mktemp -d /tmp/isolens-ct.XXXXXX)
+	chmod 755 "$CT_DIR"
+	"$ISOLENS" container rootfs "$CT_DIR/rootfs" >/dev/null
+	cp "$TOP/tests/helpers/container_stress" "$CT_DIR/rootfs/bin/"
+	export CT_DIR RF="$CT_DIR/rootfs"
+}
+
+teardown_file() {
+	[ -n "${CT_DIR:-}" ] && rm -rf "$CT_DIR"
+	return 0
+}
+
+setup() {
+	require_root
+	require_cgroup2_controllers cpu memory pids
+	[ -x "$TOP/tests/helpers/container_stress" ] ||
+		fail "tests/helpers/container_stress is not built (make tests)"
+}
+
+crun_() { "$ISOLENS" container run --rootfs "$RF" "$@"; }
+
+@test "pivot_root-based containers run inside the lab VM" {
+	run crun_ -- sh -c 'echo $$; cat /proc/self/cgroup'
+	assert_success
+	assert_line --index 0 1
+	# the cgroup namespace is rooted at the container's leaf
+	assert_line --index 1 "0::/"
+}
+
+@test "limits are written to the container's own leaf, removed after exit" {
+	crun_ --name ct-lim --memory 64M --pids 16 --cpus 0.5 -- sleep 30 3>&- &
+	for i in $(seq 100); do [ -e /run/isolens/containers/ct-lim.json ] && break; sleep 0.1; done
+	cg=$(jq -r .cgroup /run/isolens/containers/ct-lim.json)
+	pid=$(jq -r .pid /run/isolens/containers/ct-lim.json)
+	assert_equal "$cg" /sys/fs/cgroup/isolens/ct-lim
+	assert_equal "$(cat $cg/memory.max)" 67108864
+	assert_equal "$(cat $cg/pids.max)" 16
+	assert_equal "$(cat $cg/cpu.max)" "50000 100000"
+	grep -qx "$pid" "$cg/cgroup.procs" || fail "pid $pid is not in $cg"
+	"$ISOLENS" container kill ct-lim
+	wait || true
+	[ ! -d "$cg" ] || fail "$cg left behind"
+}
+
+@test "a fork bomb is stopped at --pids" {
+	run --separate-stderr crun_ --pids 16 -- container_stress forks
+	assert_success
+	# pid 1 itself is one of the 16
+	assert_output "forked 15, then EAGAIN"
+	[[ $stderr == *"pids.max="[1-9]* ]] || fail "no pids.max event: $stderr"
+}
+
+@test "an allocation beyond --memory is OOM-killed: exit 137, oom_kill event" {
+	run -137 --separate-stderr crun_ --memory 32M -- container_stress alloc 200
+	refute_output --partial "touched"
+	[[ $stderr == *"oom_kill=1"* ]] || fail "no oom_kill event: $stderr"
+	run -137 crun_ --memory 32M --json -- container_stress alloc 200
+	json=$(echo "$output" | tail -n 1)
+	assert_equal "$(echo "$json" | jq .oom_kill)" 1
+	assert_equal "$(echo "$json" | jq .signal)" 9
+	# below the limit the same program completes
+	run crun_ --memory 64M -- container_stress alloc 16
+	assert_success
+	assert_output "touched 16 MB"
+}
+
+@test "--cpus throttles: cpu.stat nr_throttled > 0" {
+	run --separate-stderr crun_ --cpus 0.2 --json -- container_stress spin 1000
+	assert_success
+	t=$(echo "$output" | tail -n 1 | jq .nr_throttled)
+	[ "$t" -gt 0 ] || fail "nr_throttled=$t"
+	# without a limit the same load is not throttled
+	run crun_ --json -- container_stress spin 300
+	assert_equal "$(echo "$output" | tail -n 1 | jq .nr_throttled)" 0
+}
+
+@test "200 create/destroy cycles with limits leave no cgroup, mount or state" {
+	snap() {
+		echo "cgroups $(find /sys/fs/cgroup/isolens -mindepth 1 -type d 2>/dev/null | wc -l)"
+		echo "mounts $(wc -l < /proc/self/mountinfo)"
+		echo "state $(ls /run/isolens/containers 2>/dev/null | wc -l)"
+		echo "zombies $(ps -eo stat= | grep -c '^Z')"
+	}
+	before=$(snap)
+	for i in $(seq 200); do
+		crun_ --name ct-leak --memory 32M --pids 32 --cpus 1 -- true ||
+			fail "cycle $i failed"
+	done
+	assert_equal "$(snap)" "$before"
+}

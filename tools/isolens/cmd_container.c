@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-2.0
+/* isolens container: run, exec, kill, rm, ls, rootfs.  See docs/containers.md. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/parse.h"
+#include "container/container.h"
+#include "builtin.h"
+
+#define CMD "container"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"usage: isolens container run [options] [--] CMD [ARG...]\n"
+"       isolens container exec [--seccomp=unconfined] [--cap-add CAPS] NAME [--] CMD [ARG...]\n"
+"       isolens container kill NAME [SIGNAL]      (default KILL)\n"
+"       isolens container rm [--force] NAME...\n"
+"       isolens container ls [--json]\n"
+"       isolens container rootfs [DIR]           (build a busybox rootfs)\n"
+"\n"
+"run options:\n"
+"  --rootfs DIR        root filesystem (default: cached busybox tree, read-only)\n"
+"  --name NAME         name for exec/kill/rm and the state file\n"
+"  --hostname H        hostname (default: the name)\n"
+"  --env K=V           environment variable (repeatable)\n"
+"  --workdir DIR       working directory inside the container\n"
+"  --share LIST        namespaces kept from the host: mnt,uts,ipc,net,pid,cgroup,time\n"
+"  --userns            new user namespace (automatic when not root)\n"
+"  --net MODE          none | loopback (default) | veth\n"
+"  --memory SIZE       memory.max, e.g. 64M (cgroup v2)\n"
+"  --pids N            pids.max (cgroup v2)\n"
+"  --cpus X            cpu.max as a number of CPUs, e.g. 0.5 (cgroup v2)\n"
+"  --seccomp MODE      default | unconfined\n"
+"  --cap-add CAPS      capabilities added to the default set (or ALL)\n"
+"  --json              print a JSON summary on stdout after exit\n"
+"\n"
+"exit status: the command's (128+N if killed by signal N); 125 runtime error,\n"
+"126 command cannot be executed, 127 command not found, 2 usage.\n");
+}
+
+static int parse_seccomp(const char *s, bool *on)
+{
+	if (!strcmp(s, "default"))
+		*on = true;
+	else if (!strcmp(s, "unconfined"))
+		*on = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static void print_json(const struct container_opts *o,
+		       const struct container_result *r)
+{
+	printf("{\"name\": \"%s\", \"exit_code\": %d, \"signal\": %d, "
+	       "\"elapsed_ms\": %.3f, \"cgroup\": %s, \"oom\": %" PRIu64
+	       ", \"oom_kill\": %" PRIu64 ", \"pids_max\": %" PRIu64
+	       ", \"nr_throttled\": %" PRIu64 "}\n",
+	       o->name, r->exit_code,
+	       WIFSIGNALED(r->status) ? WTERMSIG(r->status) : 0, r->elapsed_ms,
+	       r->have_cgroup ? "true" : "false", r->oom, r->oom_kill,
+	       r->pids_max_hits, r->nr_throttled);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	enum { O_ROOTFS = 256, O_HOST, O_ENV, O_WORKDIR, O_NAME, O_SHARE,
+	       O_USERNS, O_NET, O_MEM, O_PIDS, O_CPUS, O_SECCOMP, O_CAPADD,
+	       O_JSON, O_HELP };
+	static const struct option opts[] = {
+		{ "rootfs", required_argument, NULL, O_ROOTFS },
+		{ "hostname", required_argument, NULL, O_HOST },
+		{ "env", required_argument, NULL, O_ENV },
+		{ "workdir", required_argument, NULL, O_WORKDIR },
+		{ "name", required_argument, NULL, O_NAME },
+		{ "share", required_argument, NULL, O_SHARE },
+		{ "userns", no_argument, NULL, O_USERNS },
+		{ "net", required_argument, NULL, O_NET },
+		{ "memory", required_argument, NULL, O_MEM },
+		{ "pids", required_argument, NULL, O_PIDS },
+		{ "cpus", required_argument, NULL, O_CPUS },
+		{ "seccomp", required_argument, NULL, O_SECCOMP },
+		{ "cap-add", required_argument, NULL, O_CAPADD },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "help", no_argument, NULL, O_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct container_opts o = { .seccomp = true };
+	struct container_result res;
+	struct errbuf eb = { 0 };
+	bool json = false, limits;
+	uint64_t mask;
+	int c, err;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case O_ROOTFS:
+			o.rootfs = optarg;
+			break;
+		case O_HOST:
+			if (!*optarg || strlen(optarg) > 64) {
+				cli_error(CMD, "--hostname must be 1 to 64 bytes");
+				return EXIT_USAGE;
+			}
+			o.hostname = optarg;
+			break;
+		case O_ENV:
+			if (!strchr(optarg, '=') || *optarg == '=') {
+				cli_error(CMD, "--env '%s': expected KEY=VALUE", optarg);
+				return EXIT_USAGE;
+			}
+			if (o.nenv >= CONTAINER_MAX_ENV - 1) {
+				cli_error(CMD, "too many --env (at most %d)",
+					  CONTAINER_MAX_ENV - 1);
+				return EXIT_USAGE;
+			}
+			o.env[o.nenv++] = optarg;
+			break;
+		case O_WORKDIR:
+			if (*optarg != '/') {
+				cli_error(CMD, "--workdir '%s': must be an absolute path", optarg);
+				return EXIT_USAGE;
+			}
+			o.workdir = optarg;
+			break;
+		case O_NAME:
+			if (!container_name_valid(optarg)) {
+				cli_error(CMD, "--name '%s': use up to %d letters, digits, '.', '_', '-'",
+					  optarg, CONTAINER_NAME_MAX - 1);
+				return EXIT_USAGE;
+			}
+			snprintf(o.name, sizeof(o.name), "%s", optarg);
+			break;
+		case O_SHARE:
+			if (container_parse_share(optarg, &o.share)) {
+				cli_error(CMD, "--share '%s': expected a list of mnt,uts,ipc,net,pid,cgroup,time", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case O_USERNS:
+			o.userns = true;
+			break;
+		case O_NET:
+			if (container_parse_net(optarg, &o.net)) {
+				cli_error(CMD, "--net '%s': expected none, loopback or veth", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case O_MEM:
+			if (parse_size(optarg, &o.memory_max) ||
+			    o.memory_max < 4096) {
+				cli_error(CMD, "--memory '%s': expected a size of at least 4K, e.g. 64M", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case O_PIDS:
+			if (parse_uint(optarg, 1, 4194304, &o.pids_max)) {
+				cli_error(CMD, "--pids '%s': expected a number from 1 to 4194304", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case O_CPUS:
+			if (container_parse_cpus(optarg, &o.cpu_quota_us,
+						 &o.cpu_period_us)) {
+				cli_error(CMD, "--cpus '%s': expected a number of CPUs from 0.01, e.g. 0.5", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case O_SECCOMP:
+			if (parse_seccomp(optarg, &o.seccomp)) {
+				cli_error(CMD, "--seccomp '%s': expected default or unconfined", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case O_CAPADD:
+			if (caps_parse(optarg, &mask)) {
+				cli_error(CMD, "--cap-add '%s': unknown capability", optarg);
+				return EXIT_USAGE;
+			}
+			o.cap_add |= mask;
+			break;
+		case O_JSON:
+			json = true;
+			break;
+		case O_HELP:
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			cli_error(CMD, "run: unknown or incomplete option '%s'",
+				  argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		cli_error(CMD, "run: no command given (isolens container run [options] -- CMD)");
+		return EXIT_USAGE;
+	}
+	o.argv = argv + optind;
+	limits = o.memory_max || o.pids_max || o.cpu_quota_us;
+
+	err = container_run(&o, &res, &eb);
+	if (err) {
+		cli_error(CMD, "%s", eb.msg);
+		if (json)
+			print_json(&o, &res);
+		return res.fail_code;
+	}
+	if (limits || res.oom_kill || res.pids_max_hits)
+		cli_note(CMD, "cgroup events: oom_kill=%" PRIu64 " oom=%" PRIu64
+			 " pids.max=%" PRIu64 " cpu.nr_throttled=%" PRIu64,
+			 res.oom_kill, res.oom, res.pids_max_hits,
+			 res.nr_throttled);
+	if (json)
+		print_json(&o, &res);
+	return res.exit_code;
+}
+
+static int cmd_exec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "seccomp", required_argument, NULL, 's' },
+		{ "cap-add", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct errbuf eb = { 0 };
+	uint64_t cap_add = 0, mask;
+	bool seccomp = true;
+	int c, status = 0, code;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (parse_seccomp(optarg, &seccomp)) {
+				cli_error(CMD, "--seccomp '%s': expected default or unconfined", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'c':
+			if (caps_parse(optarg, &mask)) {
+				cli_error(CMD, "--cap-add '%s': unknown capability", optarg);
+				return EXIT_USAGE;
+			}
+			cap_add |= mask;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			cli_error(CMD, "exec: unknown or incomplete option '%s'",
+				  argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc && !strcmp(argv[optind], "--"))
+		optind++;
+	if (argc - optind < 1) {
+		cli_error(CMD, "exec: expected NAME -- CMD");
+		return EXIT_USAGE;
+	}
+	{
+		const char *name = argv[optind++];
+
+		if (optind < argc && !strcmp(argv[optind], "--"))
+			optind++;
+		if (optind >= argc) {
+			cli_error(CMD, "exec: no command given");
+			return EXIT_USAGE;
+		}
+		if (container_exec(name, argv + optind, seccomp, cap_add,
+				   &status, &code, &eb)) {
+			cli_error(CMD, "%s", eb.msg);
+			return code;
+		}
+	}
+	return container_exit_code(status);
+}
+
+static int cmd_kill(int argc, char **argv)
+{
+	struct errbuf eb = { 0 };
+	int sig = 9;
+
+	if (argc < 2 || argc > 3) {
+		cli_error(CMD, "kill: expected NAME [SIGNAL]");
+		return EXIT_USAGE;
+	}
+	if (argc == 3 && container_parse_signal(argv[2], &sig)) {
+		cli_error(CMD, "kill: unknown signal '%s'", argv[2]);
+		return EXIT_USAGE;
+	}
+	if (container_kill(argv[1], sig, &eb)) {
+		cli_error(CMD, "%s", eb.msg);
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
+static int cmd_rm(int argc, char **argv)
+{
+	struct errbuf eb = { 0 };
+	bool force = false;
+	int i, ret = EXIT_OK;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--force")) {
+			force = true;
+		} else {
+			cli_error(CMD, "rm: unknown option '%s'", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		cli_error(CMD, "rm: expected NAME...");
+		return EXIT_USAGE;
+	}
+	for (; i < argc; i++) {
+		if (!container_name_valid(argv[i])) {
+			cli_error(CMD, "rm: invalid name '%s'", argv[i]);
+			ret = EXIT_USAGE;
+			continue;
+		}
+		if (container_rm(argv[i], force, &eb)) {
+			cli_error(CMD, "%s", eb.msg);
+			ret = EXIT_RUNTIME;
+		}
+	}
+	return ret;
+}
+
+static int cmd_ls(int argc, char **argv)
+{
+	struct container_state *v = NULL;
+	struct errbuf eb = { 0 };
+	bool json = argc == 2 && !strcmp(argv[1], "--json");
+	size_t n = 0, i, shown = 0;
+	char buf[16384];
+
+	if (argc > 2 || (argc == 2 && !json)) {
+		cli_error(CMD, "ls: expected no argument or --json");
+		return EXIT_USAGE;
+	}
+	if (container_list(&v, &n, &eb)) {
+		cli_error(CMD, "%s", eb.msg);
+		return EXIT_RUNTIME;
+	}
+	if (json)
+		printf("[");
+	else
+		printf("%-20s %-8s %-10s %-16s %s\n", "NAME", "PID", "UPTIME",
+		       "NET", "ROOTFS");
+	for (i = 0; i < n; i++) {
+		struct timespec now;
+		uint64_t up;
+
+		if (!state_alive(&v[i])) {
+			/* leftovers of a runtime that crashed */
+			container_cleanup(&v[i]);
+			cli_note(CMD, "removed leftovers of '%s' (pid %d is gone)",
+				 v[i].name, (int)v[i].pid);
+			continue;
+		}
+		if (json) {
+			if (state_format(&v[i], buf, sizeof(buf)) > 0)
+				printf("%s%s", shown ? "," : "", buf);
+			shown++;
+			continue;
+		}
+		clock_gettime(CLOCK_REALTIME, &now);
+		up = ((uint64_t)now.tv_sec * 1000000000ull + now.tv_nsec -
+		      v[i].created_ns) / 1000000000ull;
+		printf("%-20s %-8d %-10" PRIu64 " %-16s %s\n", v[i].name,
+		       (int)v[i].pid, up, v[i].ip[0] ? v[i].ip : v[i].net,
+		       v[i].rootfs);
+		shown++;
+	}
+	if (json)
+		printf("]\n");
+	free(v);
+	return EXIT_OK;
+}
+
+static int cmd_rootfs(int argc, char **argv)
+{
+	struct errbuf eb = { 0 };
+	char dir[4096];
+
+	if (argc > 2) {
+		cli_error(CMD, "rootfs: expected at most one DIR");
+		return EXIT_USAGE;
+	}
+	if (argc == 2) {
+		if (rootfs_build(argv[1], &eb)) {
+			cli_error(CMD, "%s", eb.msg);
+			return EXIT_RUNTIME;
+		}
+		printf("%s\n", argv[1]);
+		return EXIT_OK;
+	}
+	if (rootfs_ensure_default(dir, sizeof(dir), &eb)) {
+		cli_error(CMD, "%s", eb.msg);
+		return EXIT_RUNTIME;
+	}
+	printf("%s\n", dir);
+	return EXIT_OK;
+}
+
+int cmd_container(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} subs[] = {
+		{ "run", cmd_run },   { "exec", cmd_exec }, { "kill", cmd_kill },
+		{ "rm", cmd_rm },     { "ls", cmd_ls },     { "rootfs", cmd_rootfs },
+	};
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+		if (!strcmp(argv[1], subs[i].name))
+			return subs[i].fn(argc - 1, argv + 1);
+	cli_error(CMD, "unknown subcommand '%s' (run, exec, kill, rm, ls, rootfs)",
+		  argv[1]);
+	return EXIT_USAGE;
+}

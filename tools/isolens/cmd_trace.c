@@ -1,0 +1,571 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * isolens trace: namespace, cgroup, process, capability and KVM events,
+ * attributed to the container or VM they belong to.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/magic.h>
+
+#include "base/parse.h"
+#include "builtin.h"
+#include "trace/attribute.h"
+#include "trace/backend.h"
+#include "trace/decode.h"
+#include "trace/ksym.h"
+#include "trace/summary.h"
+
+#define CMD "trace"
+
+static void trace_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: isolens trace [SELECTION] [options] [-- CMD [ARG...]]\n"
+		"\n"
+		"selection (default --all):\n"
+		"  --all              every process on the host\n"
+		"  --pid PID          PID and the processes it starts from now on\n"
+		"  --cgroup PATH      tasks under this cgroup v2 directory\n"
+		"  --container NAME   an isolens container, or a runc container id\n"
+		"  --vm NAME          a VM shown by 'isolens ls' (name, comm-pid or pid)\n"
+		"  -- CMD             run CMD and trace it and its descendants\n"
+		"\n"
+		"options:\n"
+		"  --events LIST      classes: proc,ns,cgroup,kvm,cap or all\n"
+		"                     (default proc,ns,cgroup,kvm)\n"
+		"  --json             JSON Lines (schema: docs/events.md)\n"
+		"  --stacks           add the kernel stack of each event\n"
+		"  --duration TIME    stop after TIME (\"10\", \"1.5s\", \"2m\")\n"
+		"  --buffer SIZE      ring buffer size (default 8M, a power of 2)\n"
+		"  --cap-all          every capability check (default: those involving a\n"
+		"                     child user namespace, once per process and outcome)\n"
+		"\n"
+		"exit status: 0 done; 2 bad option, unknown event class, container, VM,\n"
+		"pid or cgroup; 125 cannot trace here (not root, no BTF, BPF refused);\n"
+		"with -- CMD: CMD's status (128+N if killed by signal N), 124 when\n"
+		"--duration stopped it, 126 cannot execute, 127 not found.\n");
+}
+
+struct trace_run {
+	struct attrib *attrib;
+	struct trace_summary sum;
+	struct ksyms *ksyms;
+	bool json;
+	uint64_t t0;
+	uint64_t last_refresh;
+	char line[8192];
+};
+
+static volatile sig_atomic_t stop_sig;
+
+static void on_signal(int sig)
+{
+	stop_sig = sig;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void print_stack(struct trace_run *r, const struct isolens_stack *st)
+{
+	char sym[512];
+	uint32_t i;
+
+	for (i = 0; i < st->nr; i++) {
+		if (r->ksyms)
+			ksyms_format(r->ksyms, st->ip[i], sym, sizeof(sym));
+		else
+			snprintf(sym, sizeof(sym), "0x%llx",
+				 (unsigned long long)st->ip[i]);
+		printf("%*s%s\n", 13, "", sym);
+	}
+}
+
+static void print_json_stack(struct trace_run *r,
+			     const struct isolens_stack *st)
+{
+	char sym[512];
+	uint32_t i;
+
+	printf(",\"stack\":[");
+	for (i = 0; i < st->nr; i++) {
+		char *q;
+
+		if (r->ksyms)
+			ksyms_format(r->ksyms, st->ip[i], sym, sizeof(sym));
+		else
+			snprintf(sym, sizeof(sym), "0x%llx",
+				 (unsigned long long)st->ip[i]);
+		for (q = sym; *q; q++)
+			if (*q == '"' || *q == '\\')
+				*q = '?';
+		printf("%s{\"ip\":%llu,\"sym\":\"%s\"}", i ? "," : "",
+		       (unsigned long long)st->ip[i], sym);
+	}
+	printf("]");
+}
+
+static int on_record(void *ctx, const struct isolens_event *e, size_t size)
+{
+	struct trace_run *r = ctx;
+	const struct isolens_stack *st;
+	struct trace_context tc;
+
+	if (event_validate(e, size)) {
+		r->sum.bad++;
+		return 0;
+	}
+	attrib_event(r->attrib, e, &tc);
+	summary_add(&r->sum, e, &tc);
+	st = event_stack(e, size);
+	if (r->json) {
+		int n = event_format_json(e, &tc, r->line, sizeof(r->line));
+
+		/* reopen the object to append the stack */
+		if (st && n > 0 && r->line[n - 1] == '}') {
+			r->line[n - 1] = '\0';
+			fputs(r->line, stdout);
+			print_json_stack(r, st);
+			fputs("}\n", stdout);
+		} else {
+			puts(r->line);
+		}
+		return 0;
+	}
+	event_format_line(e, &tc, r->t0, r->line, sizeof(r->line));
+	puts(r->line);
+	if (st)
+		print_stack(r, st);
+	return 0;
+}
+
+/* cgroup v2 id (the directory inode) and depth below the v2 root. */
+static int cgroup_resolve(const char *path, uint64_t *id, unsigned int *level)
+{
+	char real[PATH_MAX], line[4096], best_mnt[PATH_MAX] = "";
+	char best_root[PATH_MAX] = "";
+	struct statfs sfs;
+	struct stat st;
+	const char *p;
+	FILE *f;
+
+	if (!realpath(path, real) || stat(real, &st) || !S_ISDIR(st.st_mode)) {
+		cli_error(CMD, "--cgroup %s: no such cgroup directory", path);
+		return -1;
+	}
+	if (statfs(real, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC) {
+		cli_error(CMD, "--cgroup %s: not on a cgroup v2 mount (cgroup v1 has no id BPF can test; use --pid)",
+			  path);
+		return -1;
+	}
+	*id = st.st_ino;
+	f = fopen("/proc/self/mountinfo", "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		char root[PATH_MAX], mnt[PATH_MAX], fstype[64];
+		const char *dash = strstr(line, " - ");
+		size_t ml;
+
+		if (!dash || sscanf(line, "%*s %*s %*s %4095s %4095s", root,
+				    mnt) != 2 ||
+		    sscanf(dash + 3, "%63s", fstype) != 1 ||
+		    strcmp(fstype, "cgroup2"))
+			continue;
+		ml = strlen(mnt);
+		if (strncmp(real, mnt, ml) || (real[ml] && real[ml] != '/' &&
+					       strcmp(mnt, "/")))
+			continue;
+		if (ml > strlen(best_mnt)) {
+			snprintf(best_mnt, sizeof(best_mnt), "%s", mnt);
+			snprintf(best_root, sizeof(best_root), "%s", root);
+		}
+	}
+	if (f)
+		fclose(f);
+	/* depth = components of the mount's root plus those below it */
+	*level = 0;
+	for (p = best_root; *p; p++)
+		if (*p == '/' && p[1])
+			(*level)++;
+	for (p = real + strlen(best_mnt); *p; p++)
+		if (*p == '/' && p[1])
+			(*level)++;
+	return 0;
+}
+
+static pid_t spawn_held(char **argv, int *release_fd)
+{
+	int go[2];
+	pid_t pid;
+
+	if (pipe2(go, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(go[0]);
+		close(go[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		char c;
+
+		/* wait until the tracer follows us */
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(EXIT_RUNTIME);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		execvp(argv[0], argv);
+		cli_error(CMD, "cannot run '%s': %s", argv[0], strerror(errno));
+		_exit(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+	}
+	close(go[0]);
+	*release_fd = go[1];
+	return pid;
+}
+
+static int status_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return EXIT_RUNTIME;
+}
+
+struct trace_args {
+	unsigned int classes;
+	const char *pid, *cgroup, *container, *vm;
+	bool all, json, stacks, cap_all;
+	uint64_t duration_ms;
+	uint64_t buffer;
+	char **cmd;
+};
+
+static int trace_parse(int argc, char **argv, struct trace_args *a)
+{
+	static const struct option opts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "cgroup", required_argument, NULL, 'g' },
+		{ "container", required_argument, NULL, 'c' },
+		{ "vm", required_argument, NULL, 'v' },
+		{ "events", required_argument, NULL, 'e' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "stacks", no_argument, NULL, 's' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "buffer", required_argument, NULL, 'b' },
+		{ "cap-all", no_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct errbuf eb;
+	int c, nsel = 0;
+
+	memset(a, 0, sizeof(*a));
+	/* cap checks are many: only when asked for */
+	a->classes = ISOLENS_CLASS_ALL & ~ISOLENS_CLASS_CAP;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a': a->all = true; nsel++; break;
+		case 'p': a->pid = optarg; nsel++; break;
+		case 'g': a->cgroup = optarg; nsel++; break;
+		case 'c': a->container = optarg; nsel++; break;
+		case 'v': a->vm = optarg; nsel++; break;
+		case 'j': a->json = true; break;
+		case 's': a->stacks = true; break;
+		case 'C': a->cap_all = true; break;
+		case 'e':
+			if (event_classes_parse(optarg, &a->classes, &eb)) {
+				cli_error(CMD, "--events: %s", eb.msg);
+				return -1;
+			}
+			break;
+		case 'd':
+			if (parse_duration_ms(optarg, &a->duration_ms) ||
+			    !a->duration_ms) {
+				cli_error(CMD, "--duration '%s': not a positive duration",
+					  optarg);
+				return -1;
+			}
+			break;
+		case 'b':
+			if (parse_size(optarg, &a->buffer) || a->buffer < 4096 ||
+			    (a->buffer & (a->buffer - 1)) ||
+			    a->buffer > (1ULL << 30)) {
+				cli_error(CMD, "--buffer '%s': need a power of 2 between 4K and 1G",
+					  optarg);
+				return -1;
+			}
+			break;
+		case 'h':
+			trace_usage(stdout);
+			exit(EXIT_OK);
+		default:
+			cli_error(CMD, "unknown or incomplete option '%s' (see isolens trace --help)",
+				  argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		if (strcmp(argv[optind - 1], "--")) {
+			cli_error(CMD, "unexpected argument '%s' (a command goes after --)",
+				  argv[optind]);
+			return -1;
+		}
+		a->cmd = argv + optind;
+		nsel++;
+	}
+	if (nsel > 1) {
+		cli_error(CMD, "choose one of --all, --pid, --cgroup, --container, --vm, -- CMD");
+		return -1;
+	}
+	return 0;
+}
+
+/* Turn the selection into backend options; message printed on error. */
+static int trace_select(struct trace_args *a, struct trace_run *r,
+			struct trace_opts *o, pid_t *follow)
+{
+	struct errbuf eb;
+	uint64_t v;
+
+	if (a->pid) {
+		char path[64];
+
+		if (parse_uint(a->pid, 1, INT32_MAX, &v)) {
+			cli_error(CMD, "--pid '%s': not a pid", a->pid);
+			return -1;
+		}
+		snprintf(path, sizeof(path), "/proc/%llu", (unsigned long long)v);
+		if (access(path, F_OK)) {
+			cli_error(CMD, "--pid %llu: no such process",
+				  (unsigned long long)v);
+			return -1;
+		}
+		follow[o->nfollow++] = v;
+	} else if (a->cgroup) {
+		if (cgroup_resolve(a->cgroup, &o->cgroup_id, &o->cgroup_level))
+			return -1;
+		o->by_cgroup = true;
+	} else if (a->container) {
+		char cg[PATH_MAX];
+		pid_t pid;
+
+		if (attrib_find_container(r->attrib, a->container, &pid,
+					  &o->pidns, cg, sizeof(cg), &eb)) {
+			cli_error(CMD, "--container: %s", eb.msg);
+			return -1;
+		}
+		follow[o->nfollow++] = pid;
+		if (cg[0]) {
+			struct statfs sfs;
+			unsigned int lvl;
+			uint64_t id;
+
+			if (!statfs(cg, &sfs) && sfs.f_type == CGROUP2_SUPER_MAGIC &&
+			    !cgroup_resolve(cg, &id, &lvl)) {
+				o->by_cgroup = true;
+				o->cgroup_id = id;
+				o->cgroup_level = lvl;
+			}
+		}
+	} else if (a->vm) {
+		const struct attrib_vm *vm = attrib_find_vm(r->attrib, a->vm);
+
+		if (!vm) {
+			cli_error(CMD, "--vm: no VM named '%s' (see isolens ls)",
+				  a->vm);
+			return -1;
+		}
+		follow[o->nfollow++] = vm->pid;
+	}
+	return 0;
+}
+
+/* One line on stderr once attached: users (and tests) know it is live. */
+static void trace_announce(unsigned int classes)
+{
+	char list[64] = "";
+	unsigned int bit;
+
+	for (bit = 1; bit & ISOLENS_CLASS_ALL; bit <<= 1) {
+		if (!(classes & bit))
+			continue;
+		if (list[0])
+			strcat(list, ",");
+		strcat(list, event_class_name(bit));
+	}
+	cli_note(CMD, "tracing %s; Ctrl-C stops", list[0] ? list : "nothing");
+}
+
+/* Poll until told to stop; returns the exit code of the run. */
+static int trace_loop(struct trace_backend *b, struct trace_run *r,
+		      struct trace_args *a, pid_t child)
+{
+	uint64_t deadline = a->duration_ms ?
+				    mono_ns() + a->duration_ms * 1000000ULL : 0;
+	int status, code = EXIT_OK, n;
+
+	while (!stop_sig) {
+		n = trace_backend_poll(b, 100);
+		if (n < 0) {
+			cli_error(CMD, "reading events: %s", strerror(-n));
+			code = EXIT_RUNTIME;
+			break;
+		}
+		if (mono_ns() - r->last_refresh > 1000000000ULL) {
+			attrib_refresh(r->attrib);
+			r->last_refresh = mono_ns();
+		}
+		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
+			code = status_code(status);
+			child = 0;
+			/* the exit records are in flight: collect them */
+			trace_backend_poll(b, 50);
+			break;
+		}
+		if (deadline && mono_ns() >= deadline) {
+			if (child > 0)
+				code = EXIT_TIMEOUT;
+			break;
+		}
+	}
+	if (child > 0) {
+		/* Ctrl-C or --duration: the command stops with us */
+		kill(child, stop_sig ? stop_sig : SIGTERM);
+		waitpid(child, &status, 0);
+		if (code != EXIT_TIMEOUT)
+			code = status_code(status);
+	}
+	while (trace_backend_poll(b, 0) > 0)
+		;
+	return code;
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	struct trace_opts o = { 0 };
+	struct trace_backend *b = NULL;
+	struct trace_stats stats;
+	struct trace_args a;
+	struct trace_run *r;
+	struct sigaction sa;
+	pid_t follow[1], child = 0;
+	int release = -1, code, i;
+	struct errbuf eb;
+	char *sum;
+
+	if (trace_parse(argc, argv, &a))
+		return EXIT_USAGE;
+	if (geteuid() != 0) {
+		cli_error(CMD, "needs root: loading BPF programs requires CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN");
+		return EXIT_RUNTIME;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		cli_error(CMD, "out of memory");
+		return EXIT_RUNTIME;
+	}
+	r->json = a.json;
+	summary_init(&r->sum);
+	if (attrib_open(&r->attrib, &eb)) {
+		cli_error(CMD, "%s", eb.msg);
+		free(r);
+		return EXIT_RUNTIME;
+	}
+	o.classes = a.classes;
+	o.follow = follow;
+	o.stacks = a.stacks;
+	o.cap_all = a.cap_all;
+	o.ringbuf_bytes = a.buffer;
+	if (trace_select(&a, r, &o, follow)) {
+		code = EXIT_USAGE;
+		goto out;
+	}
+	if (a.stacks && ksyms_open(&r->ksyms, &eb))
+		cli_note(CMD, "stacks unsymbolized: %s", eb.msg);
+	else if (a.stacks && !ksyms_has_lines(r->ksyms))
+		cli_note(CMD, "no kernel debug info found (vmlinux with DWARF): stacks show function+offset without file:line");
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	if (a.cmd) {
+		child = spawn_held(a.cmd, &release);
+		if (child < 0) {
+			cli_error(CMD, "fork: %s", strerror(errno));
+			code = EXIT_RUNTIME;
+			goto out;
+		}
+		follow[o.nfollow++] = child;
+	}
+	if (trace_backend_open(&b, "bpf", &o, on_record, r, &eb)) {
+		cli_error(CMD, "%s", eb.msg);
+		code = EXIT_RUNTIME;
+		goto out;
+	}
+	for (i = 0; i < b->nnotes; i++)
+		cli_note(CMD, "%s", b->notes[i]);
+	trace_announce(b->classes & o.classes);
+	r->t0 = mono_ns();
+	r->last_refresh = r->t0;
+	if (release >= 0) {
+		/* the command starts only once it is followed */
+		if (write(release, "g", 1) != 1) {
+			cli_error(CMD, "cannot start the command");
+			code = EXIT_RUNTIME;
+			goto out;
+		}
+		close(release);
+		release = -1;
+	}
+	code = trace_loop(b, r, &a, child);
+	child = 0;
+	trace_backend_stats(b, &stats);
+	/* detach everything before printing: nothing outlives the summary */
+	trace_backend_close(b);
+	b = NULL;
+	fflush(stdout);
+	sum = a.json ? summary_format_json(&r->sum, &stats) :
+		       summary_format_text(&r->sum, &stats);
+	if (sum) {
+		fputs(sum, a.json ? stdout : stderr);
+		if (a.json)
+			fputc('\n', stdout);
+		free(sum);
+	}
+out:
+	if (release >= 0)
+		close(release); /* the held child reads EOF and exits */
+	if (child > 0)
+		waitpid(child, NULL, 0);
+	trace_backend_close(b);
+	ksyms_close(r->ksyms);
+	attrib_close(r->attrib);
+	summary_free(&r->sum);
+	free(r);
+	fflush(stdout);
+	return code;
+}

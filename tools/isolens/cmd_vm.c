@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * isolens vm run: a micro-VM on the raw KVM API (tools/lib/vmm).
+ *
+ *   isolens vm run --guest hello-real|hello-long|exits|hostile [--explain]
+ *   isolens vm run [--kernel BZIMAGE] [--initrd FILE] [--cmdline ...]
+ *                  [--append ...] [--mem 256M] [--cpus N] [-- CMD...]
+ *   isolens vm guests
+ *
+ * Exit status: the guest command's status (Linux), 0 when a teaching guest
+ * halts; 2 for bad options or an unusable --kernel/--initrd; 124 when
+ * --timeout ran out; 125 when KVM is unavailable or the VM failed.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "base/parse.h"
+#include "builtin.h"
+#include "vmm/bzimage.h"
+#include "vmm/initramfs.h"
+#include "vmm/vmm.h"
+
+#define DEFAULT_CMDLINE                                                  \
+	"console=ttyS0 reboot=k panic=-1 acpi=off pci=off nomodule "      \
+	"i8042.noaux i8042.nomux i8042.dumbkbd 8250.nr_uarts=1 "          \
+	"tsc=reliable quiet rdinit=/init"
+
+static void usage(FILE *out)
+{
+	unsigned int i;
+
+	fprintf(out,
+		"usage: isolens vm run --guest NAME [--explain] [--stats]\n"
+		"       isolens vm run [--kernel BZIMAGE] [--initrd FILE] [--cmdline STR]\n"
+		"                      [--append STR] [--mem SIZE] [--cpus N] [--timeout DUR]\n"
+		"                      [--explain] [--stats] [--no-seccomp] [-- CMD...]\n"
+		"       isolens vm guests\n\n"
+		"Runs a micro-VM on /dev/kvm: a built-in teaching guest, or a Linux\n"
+		"bzImage (default: the newest /boot/vmlinuz-*) with a busybox initramfs\n"
+		"that runs CMD (default: a shell) and returns its exit status.\n\n"
+		"  --explain     print every VM exit the VMM handles, and who handled it\n"
+		"  --stats       print exit counters and the time to the init marker\n"
+		"  --mem SIZE    guest RAM (default 256M, 16M..3G)\n"
+		"  --cpus N      vCPUs, one thread each (default 1, max %d)\n"
+		"  --timeout DUR stop the VM after DUR (exit 124)\n\n"
+		"teaching guests:\n", VMM_MAX_CPUS);
+	for (i = 0; i < vmm_nr_guests; i++)
+		fprintf(out, "  %-11s %s\n", vmm_guests[i].name,
+			vmm_guests[i].summary);
+	fprintf(out,
+		"\nexit status: the guest command's; 0 when a teaching guest halts;\n"
+		"2 bad usage or unusable kernel/initrd; 124 timeout; 125 no KVM or VM failure.\n");
+}
+
+/* --- --explain output -------------------------------------------------- */
+
+struct explain {
+	FILE *out;
+	char line[160]; /* guest console text, shown a line at a time */
+	size_t len;
+};
+
+static void explain_flush_console(struct explain *x)
+{
+	if (!x->len)
+		return;
+	fprintf(x->out, "       console| %.*s\n", (int)x->len, x->line);
+	x->len = 0;
+}
+
+static void explain_console(void *ctx, uint8_t byte)
+{
+	struct explain *x = ctx;
+
+	if (byte == '\n' || x->len == sizeof(x->line)) {
+		explain_flush_console(x);
+		if (byte == '\n')
+			return;
+	}
+	x->line[x->len++] = (byte >= 0x20 && byte < 0x7f) ? byte : '.';
+}
+
+static void explain_exit(void *ctx, const struct vmm_exit *e)
+{
+	struct explain *x = ctx;
+	char what[160] = "";
+	uint32_t i, n;
+
+	/* console text is shown a whole line at a time, when '\n' comes */
+	if (e->kernel_exits > 0)
+		fprintf(x->out,
+			"       ... %lld exit%s handled inside KVM (kernel), never seen here\n",
+			(long long)e->kernel_exits,
+			e->kernel_exits == 1 ? "" : "s");
+	switch (e->reason) {
+	case 2: /* KVM_EXIT_IO */
+		n = snprintf(what, sizeof(what), "%s port 0x%04llx size %u",
+			     e->is_write ? "out" : "in ",
+			     (unsigned long long)e->addr, e->size);
+		if (e->count > 1 && e->bytes) {
+			n += snprintf(what + n, sizeof(what) - n,
+				      " x%u (string I/O) \"", e->count);
+			for (i = 0; i < e->count * e->size && n < 120; i++) {
+				uint8_t c = e->bytes[i];
+
+				n += snprintf(what + n, sizeof(what) - n, "%s",
+					      c == '\n' ? "\\n" : "");
+				if (c != '\n')
+					what[n++] = (c >= 0x20 && c < 0x7f) ? c : '.';
+				what[n] = '\0';
+			}
+			snprintf(what + n, sizeof(what) - n, "\"");
+		} else if (e->count == 1) {
+			n += snprintf(what + n, sizeof(what) - n, " data 0x%llx",
+				      (unsigned long long)e->data);
+			if (e->size == 1 && e->data >= 0x20 && e->data < 0x7f)
+				snprintf(what + n, sizeof(what) - n, " '%c'",
+					 (int)e->data);
+		}
+		break;
+	case 6: /* KVM_EXIT_MMIO */
+		snprintf(what, sizeof(what), "%s 0x%llx size %u data 0x%llx",
+			 e->is_write ? "write" : "read ",
+			 (unsigned long long)e->addr, e->size,
+			 (unsigned long long)e->data);
+		break;
+	case 29: /* KVM_EXIT_X86_RDMSR */
+	case 30:
+		snprintf(what, sizeof(what), "msr 0x%llx data 0x%llx",
+			 (unsigned long long)e->addr,
+			 (unsigned long long)e->data);
+		break;
+	default:
+		if (e->data)
+			snprintf(what, sizeof(what), "data 0x%llx",
+				 (unsigned long long)e->data);
+		break;
+	}
+	fprintf(x->out, "  #%-4llu vcpu%u %-9s %-52s -> %s\n",
+		(unsigned long long)e->seq, e->vcpu,
+		vmm_exit_reason_name(e->reason), what,
+		e->handler ? e->handler : "VMM");
+	if (e->note)
+		fprintf(x->out, "       %s\n", e->note);
+	fflush(x->out);
+}
+
+static void print_stats(FILE *out, const struct vmm_result *res)
+{
+	uint64_t total = 0;
+	unsigned int i;
+
+	fprintf(out, "isolens vm: %s after %.1f ms on %u vCPU%s\n",
+		vmm_stop_name(res->stop), res->run_ns / 1e6, res->cpus,
+		res->cpus == 1 ? "" : "s");
+	if (res->marker_ns)
+		fprintf(out, "isolens vm: init marker reached after %.1f ms\n",
+			res->marker_ns / 1e6);
+	fprintf(out, "isolens vm: exits handled by the VMM (userspace):");
+	for (i = 0; i < VMM_NR_REASONS; i++) {
+		if (!res->exits[i])
+			continue;
+		fprintf(out, " %s=%llu", vmm_exit_reason_name(i),
+			(unsigned long long)res->exits[i]);
+		total += res->exits[i];
+	}
+	fprintf(out, " (total %llu)\n", (unsigned long long)total);
+	if (res->kernel_exits >= 0)
+		fprintf(out, "isolens vm: exits handled inside KVM (kernel): %lld\n",
+			(long long)res->kernel_exits);
+	else
+		fprintf(out, "isolens vm: exits handled inside KVM (kernel): unknown (no KVM_GET_STATS_FD)\n");
+	fprintf(out,
+		"isolens vm: ignored guest accesses: unknown ports %llu, unknown MMIO %llu, unknown MSRs %llu, malformed %llu\n",
+		(unsigned long long)res->port_unknown,
+		(unsigned long long)res->mmio_unknown,
+		(unsigned long long)res->msr_unknown,
+		(unsigned long long)res->invalid);
+	fprintf(out, "isolens vm: seccomp filter: %s\n",
+		res->seccomp ? "installed" : "off");
+}
+
+/* --- run ------------------------------------------------------------- */
+
+static struct termios saved_tty;
+static bool tty_raw;
+
+static void tty_restore(void)
+{
+	if (tty_raw)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
+	tty_raw = false;
+}
+
+static void tty_make_raw(void)
+{
+	struct termios t;
+
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_tty))
+		return;
+	t = saved_tty;
+	cfmakeraw(&t);
+	t.c_oflag |= OPOST | ONLCR; /* keep our own messages readable */
+	if (!tcsetattr(STDIN_FILENO, TCSAFLUSH, &t)) {
+		tty_raw = true;
+		atexit(tty_restore);
+	}
+}
+
+static int vm_status(const struct vmm_result *res)
+{
+	switch (res->stop) {
+	case VMM_STOP_HLT:
+		return EXIT_OK;
+	case VMM_STOP_STATUS:
+		return res->status;
+	case VMM_STOP_TIMEOUT:
+		cli_error("vm", "timeout: the VM was stopped");
+		return EXIT_TIMEOUT;
+	case VMM_STOP_RESET:
+		cli_error("vm", "the guest rebooted before reporting a status (panic? see the console)");
+		return EXIT_RUNTIME;
+	case VMM_STOP_SHUTDOWN:
+		cli_error("vm", "the guest triple-faulted (KVM_EXIT_SHUTDOWN)");
+		return EXIT_RUNTIME;
+	case VMM_STOP_SIGNAL:
+		return 128 + res->status;
+	case VMM_STOP_CONSOLE:
+		return EXIT_RUNTIME;
+	default:
+		cli_error("vm", "%s", vmm_stop_name(res->stop));
+		return EXIT_RUNTIME;
+	}
+}
+
+static int vm_run_cmd(int argc, char **argv)
+{
+	enum { OPT_NO_SECCOMP = 256, OPT_APPEND, OPT_STATS, OPT_TIMEOUT };
+	static const struct option opts[] = {
+		{ "guest", required_argument, NULL, 'g' },
+		{ "explain", no_argument, NULL, 'e' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "initrd", required_argument, NULL, 'i' },
+		{ "cmdline", required_argument, NULL, 'c' },
+		{ "append", required_argument, NULL, OPT_APPEND },
+		{ "mem", required_argument, NULL, 'm' },
+		{ "cpus", required_argument, NULL, 'n' },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vmm_config cfg = {
+		.mem = VMM_DEFAULT_MEM, .cpus = 1, .console_in = -1,
+		.console_out = STDOUT_FILENO, .seccomp = true,
+	};
+	struct explain x = { .out = stdout };
+	char kernel[4096], initrd[4096], cmdline[4096];
+	const char *append = NULL, *user_cmdline = NULL;
+	void *cmd_cpio = NULL, *base_cpio = NULL;
+	bool stats = false, mem_set = false;
+	struct vmm_result res;
+	struct errbuf eb = { 0 };
+	uint64_t v;
+	int c, err, ret;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+g:ek:i:c:m:n:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'g':
+			cfg.guest = optarg;
+			break;
+		case 'e':
+			cfg.explain = explain_exit;
+			cfg.explain_ctx = &x;
+			break;
+		case 'k':
+			cfg.kernel = optarg;
+			break;
+		case 'i':
+			cfg.initrd = optarg;
+			break;
+		case 'c':
+			user_cmdline = optarg;
+			break;
+		case OPT_APPEND:
+			append = optarg;
+			break;
+		case 'm':
+			if (parse_size(optarg, &v) || v < (16ULL << 20) ||
+			    v > (3ULL << 30) || (v & 0xfff)) {
+				cli_error("vm", "bad --mem '%s': expected a size from 16M to 3G",
+					  optarg);
+				return EXIT_USAGE;
+			}
+			cfg.mem = v;
+			mem_set = true;
+			break;
+		case 'n':
+			if (parse_uint(optarg, 1, VMM_MAX_CPUS, &v)) {
+				cli_error("vm", "bad --cpus '%s': expected 1..%d",
+					  optarg, VMM_MAX_CPUS);
+				return EXIT_USAGE;
+			}
+			cfg.cpus = v;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_duration_ms(optarg, &v) || !v) {
+				cli_error("vm", "bad --timeout '%s': expected e.g. 30 or 2m",
+					  optarg);
+				return EXIT_USAGE;
+			}
+			cfg.timeout_ms = v;
+			break;
+		case OPT_STATS:
+			stats = true;
+			break;
+		case OPT_NO_SECCOMP:
+			cfg.seccomp = false;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			cli_error("vm", "unknown option (see 'isolens vm --help')");
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (cfg.guest) {
+		if (cfg.kernel || cfg.initrd || user_cmdline || append ||
+		    mem_set || cfg.cpus != 1 || argc) {
+			cli_error("vm", "--guest runs a built-in guest: no --kernel, --initrd, --cmdline, --append, --mem, --cpus or command");
+			return EXIT_USAGE;
+		}
+		if (!vmm_guest_known(cfg.guest)) {
+			cli_error("vm", "unknown guest '%s' (see 'isolens vm guests')",
+				  cfg.guest);
+			return EXIT_USAGE;
+		}
+	} else {
+		char rel[128];
+
+		if (!cfg.kernel) {
+			if (bzimage_find_default(kernel, sizeof(kernel), &eb)) {
+				cli_error("vm", "%s", eb.msg);
+				return EXIT_USAGE;
+			}
+			cfg.kernel = kernel;
+		}
+		/* refuse a bad kernel before touching KVM: one clear line */
+		err = bzimage_kernel_release(cfg.kernel, rel, sizeof(rel), &eb);
+		if (err && err != -ENODATA) {
+			cli_error("vm", "bad --kernel: %s", eb.msg);
+			return EXIT_USAGE;
+		}
+		if (cfg.initrd && access(cfg.initrd, R_OK)) {
+			cli_error("vm", "bad --initrd '%s': %s", cfg.initrd,
+				  strerror(errno));
+			return EXIT_USAGE;
+		}
+		snprintf(cmdline, sizeof(cmdline), "%s%s%s",
+			 user_cmdline ? user_cmdline : DEFAULT_CMDLINE,
+			 append ? " " : "", append ? append : "");
+		cfg.cmdline = cmdline;
+		if (!cfg.initrd) {
+			size_t len;
+
+			/* the default userland: busybox + our init */
+			if (vmm_initramfs_cached(VMM_BUSYBOX, initrd,
+						 sizeof(initrd), &eb) == 0) {
+				cfg.initrd = initrd;
+			} else if (vmm_initramfs_build(VMM_BUSYBOX, &base_cpio,
+						       &len, &eb) == 0) {
+				/* read-only cache: build it for this run */
+				cfg.initrd_append = base_cpio;
+				cfg.initrd_append_len = len;
+			} else {
+				cli_error("vm", "cannot build the initramfs: %s",
+					  eb.msg);
+				return EXIT_RUNTIME;
+			}
+			if (vmm_initramfs_cmd(argc, argv, &cmd_cpio, &len,
+					      &eb)) {
+				cli_error("vm", "%s", eb.msg);
+				free(base_cpio);
+				return EXIT_RUNTIME;
+			}
+			if (base_cpio) {
+				/* one buffer: base archive, then the command */
+				void *p = realloc(base_cpio,
+						  cfg.initrd_append_len + len);
+
+				if (!p) {
+					cli_error("vm", "out of memory");
+					return EXIT_RUNTIME;
+				}
+				memcpy((char *)p + cfg.initrd_append_len,
+				       cmd_cpio, len);
+				cfg.initrd_append = base_cpio = p;
+				cfg.initrd_append_len += len;
+			} else {
+				cfg.initrd_append = cmd_cpio;
+				cfg.initrd_append_len = len;
+			}
+			cfg.input_after_marker = true;
+		} else if (argc) {
+			cli_error("vm", "a command needs the default initramfs (drop --initrd)");
+			return EXIT_USAGE;
+		}
+		cfg.console_in = STDIN_FILENO;
+		cfg.console_eof_ctrl_d = !isatty(STDIN_FILENO);
+		cfg.console_escape = isatty(STDIN_FILENO);
+	}
+
+	if (vmm_kvm_available(NULL, &eb)) {
+		cli_error("vm", "%s (KVM is not available here)", eb.msg);
+		ret = EXIT_RUNTIME;
+		goto out;
+	}
+	if (cfg.explain) {
+		cfg.console_write = explain_console;
+		cfg.console_ctx = &x;
+		fprintf(x.out, "isolens vm: --explain: each exit KVM hands to userspace, as the VMM handles it\n");
+	}
+	if (cfg.console_escape) {
+		tty_make_raw();
+		cli_note("vm", "console attached; Ctrl-A x quits");
+	}
+	err = vmm_run(&cfg, &res, &eb);
+	tty_restore();
+	if (cfg.explain)
+		explain_flush_console(&x);
+	if (err) {
+		cli_error("vm", "%s", eb.msg);
+		ret = err == -EINVAL || err == -ENOMEM || err == -E2BIG ||
+		      err == -EFBIG ? EXIT_USAGE : EXIT_RUNTIME;
+		goto out;
+	}
+	if (stats || cfg.explain)
+		print_stats(cfg.explain ? stdout : stderr, &res);
+	ret = vm_status(&res);
+out:
+	free(cmd_cpio);
+	free(base_cpio);
+	return ret;
+}
+
+int cmd_vm(int argc, char **argv)
+{
+	unsigned int i;
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+	}
+	if (!strcmp(argv[1], "run"))
+		return vm_run_cmd(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "guests")) {
+		for (i = 0; i < vmm_nr_guests; i++)
+			printf("%-11s %s\n", vmm_guests[i].name,
+			       vmm_guests[i].summary);
+		return EXIT_OK;
+	}
+	cli_error("vm", "unknown subcommand '%s': expected run or guests",
+		  argv[1]);
+	return EXIT_USAGE;
+}

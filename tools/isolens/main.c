@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/* isolens: see the isolation boundary of containers and micro-VMs. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "builtin.h"
+
+#ifndef ISOLENS_VERSION
+#define ISOLENS_VERSION "dev"
+#endif
+
+const char *isolens_version = ISOLENS_VERSION;
+
+static const struct builtin builtins[] = {
+	{ "container", cmd_container, "run a command in a container (namespaces, cgroup v2)" },
+	{ "lab", cmd_lab, "boot the lab VM and run a command or a shell in it" },
+	{ "ls", cmd_ls_contexts, "list isolation contexts: namespace sets, cgroups, VMs" },
+	{ "trace", cmd_trace, "trace namespace, cgroup and KVM events, attributed" },
+	{ "version", cmd_version, "print the version and the event ABI" },
+	{ "vm", cmd_vm, "run a micro-VM on the raw KVM API (teaching guests or Linux)" },
+};
+
+static void vmessage(const char *prefix, const char *cmd, const char *fmt,
+		     va_list ap)
+{
+	fprintf(stderr, "isolens%s%s: %s", cmd ? " " : "", cmd ? cmd : "",
+		prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void cli_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage("", cmd, fmt, ap);
+	va_end(ap);
+}
+
+void cli_note(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage("note: ", cmd, fmt, ap);
+	va_end(ap);
+}
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "usage: isolens <command> [options]\n\ncommands:\n");
+	for (i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
+		fprintf(out, "  %-10s %s\n", builtins[i].name,
+			builtins[i].summary);
+	fprintf(out, "\nisolens <command> --help describes each; see isolens(1).\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version(argc - 1, argv + 1);
+
+	for (i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
+		if (!strcmp(argv[1], builtins[i].name))
+			return builtins[i].run(argc - 1, argv + 1);
+
+	cli_error(NULL, "unknown command '%s' (try 'isolens --help')", argv[1]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * isolens container: a small runtime on namespaces, pivot_root, cgroup v2,
+ * capabilities and seccomp.  docs/containers.md walks through the steps in
+ * the order container_run() performs them.
+ */
+#ifndef ISOLENS_CONTAINER_H
+#define ISOLENS_CONTAINER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "base/errbuf.h"
+
+#define CONTAINER_NAME_MAX 48
+#define CONTAINER_MAX_ENV 64
+
+enum container_net {
+	CONTAINER_NET_LOOPBACK = 0, /* new netns, lo up (the default) */
+	CONTAINER_NET_NONE, /* new netns, nothing configured */
+	CONTAINER_NET_VETH, /* lo + a veth pair on a private /30 */
+};
+
+/* One namespace kind: its clone flag and its /proc/PID/ns name. */
+struct container_ns {
+	unsigned long flag;
+	const char *name;
+};
+
+extern const struct container_ns container_ns_kinds[];
+extern const size_t container_ns_count;
+
+struct container_opts {
+	char name[CONTAINER_NAME_MAX];
+	const char *rootfs; /* NULL: the cached busybox rootfs */
+	const char *hostname; /* NULL: the container's name */
+	const char *env[CONTAINER_MAX_ENV];
+	int nenv;
+	const char *workdir;
+	unsigned long share; /* CLONE_NEW* flags NOT to unshare */
+	bool userns;
+	enum container_net net;
+	uint64_t memory_max; /* bytes, 0 = no limit */
+	uint64_t pids_max; /* 0 = no limit */
+	uint64_t cpu_quota_us; /* 0 = no limit; period is cpu_period_us */
+	uint64_t cpu_period_us;
+	bool seccomp; /* install the default filter */
+	uint64_t cap_add; /* added to the default set */
+	char *const *argv;
+};
+
+/* What a finished container leaves behind. */
+struct container_result {
+	int status; /* wait status of the container's pid 1 */
+	int exit_code; /* status mapped for the shell: code, or 128+signal */
+	bool have_cgroup;
+	uint64_t oom; /* memory.events "oom" */
+	uint64_t oom_kill; /* memory.events "oom_kill" */
+	uint64_t pids_max_hits; /* pids.events "max" */
+	uint64_t nr_throttled; /* cpu.stat "nr_throttled" */
+	double elapsed_ms;
+	int fail_code; /* 125/126/127 when container_run() fails */
+};
+
+/* Persistent state of one container (/run/isolens/containers/NAME.json). */
+struct container_state {
+	char name[CONTAINER_NAME_MAX];
+	pid_t pid; /* pid 1 of the container, in the host pid ns */
+	uint64_t pid_start; /* /proc/PID/stat starttime: detects pid reuse */
+	pid_t runtime_pid; /* the `isolens container run` process */
+	uint64_t created_ns; /* CLOCK_REALTIME */
+	char rootfs[4096];
+	char cgroup[4096]; /* directory of the leaf, "" if none */
+	char hostname[65];
+	char net[16];
+	char veth_host[16];
+	char ip[20]; /* container address, "" without veth */
+	bool userns;
+	unsigned long ns_new; /* CLONE_NEW* flags that are the container's own */
+	uint64_t ns_ino[8]; /* indexed like container_ns_kinds */
+};
+
+/* options.c: strict parsers for the CLI, pure logic. */
+int container_parse_share(const char *list, unsigned long *flags);
+int container_parse_net(const char *s, enum container_net *net);
+const char *container_net_name(enum container_net net);
+int container_parse_cpus(const char *s, uint64_t *quota_us,
+			 uint64_t *period_us);
+int container_parse_signal(const char *s, int *sig);
+int container_name_valid(const char *name);
+int container_exit_code(int wait_status);
+
+/* caps.c */
+#define CONTAINER_CAPS_DEFAULT                                                \
+	((1ULL << 0) | (1ULL << 1) | (1ULL << 3) | (1ULL << 4) | (1ULL << 5) | \
+	 (1ULL << 6) | (1ULL << 7) | (1ULL << 8) | (1ULL << 10) |            \
+	 (1ULL << 13) | (1ULL << 18) | (1ULL << 27) | (1ULL << 29) |         \
+	 (1ULL << 31))
+int caps_parse(const char *list, uint64_t *mask);
+const char *caps_name(unsigned int cap);
+int caps_last_cap(void);
+int caps_apply(uint64_t keep, struct errbuf *eb);
+
+/* seccomp.c */
+#define SECCOMP_FILTER_MAX 64
+struct sock_filter;
+/* Build the default filter; returns the instruction count or -errno. */
+int seccomp_filter_build(struct sock_filter *prog, size_t max, bool userns);
+int seccomp_install(bool userns, struct errbuf *eb);
+/* The denied syscall names, NULL-terminated (for docs and tests). */
+extern const char *const seccomp_denied_always[];
+extern const char *const seccomp_denied_without_userns[];
+
+/* namespaces.c */
+int ns_inode(pid_t pid, const char *name, uint64_t *ino);
+int ns_write_id_maps(pid_t pid, bool rootless, uid_t uid, gid_t gid,
+		     struct errbuf *eb);
+
+/* rootfs.c */
+int rootfs_default_dir(char *buf, size_t len, struct errbuf *eb);
+int rootfs_build(const char *dir, struct errbuf *eb);
+int rootfs_ensure_default(char *buf, size_t len, struct errbuf *eb);
+
+/* mounts.c (runs in the child, inside the new mount namespace) */
+int mounts_setup(const char *rootfs, bool rootfs_ro, bool own_netns,
+		 bool cgroup_ns, struct errbuf *eb);
+int mounts_mask_proc(struct errbuf *eb);
+
+/* cgroup.c */
+enum cgroup_mode {
+	CGROUP_NONE, /* no cgroup2 mount found */
+	CGROUP_HYBRID, /* cgroup2 mounted beside v1 controllers */
+	CGROUP_UNIFIED, /* pure cgroup v2 at /sys/fs/cgroup */
+};
+enum cgroup_mode cgroup_detect(char *mnt, size_t len);
+const char *cgroup_mode_name(enum cgroup_mode mode);
+int cgroup_create(const char *name, char *path, size_t len,
+		  struct errbuf *eb);
+int cgroup_set_limits(const char *path, const struct container_opts *o,
+		      struct errbuf *eb);
+int cgroup_read_events(const char *path, struct container_result *res);
+int cgroup_remove(const char *path);
+int cgroup_enter(const char *path, pid_t pid, struct errbuf *eb);
+
+/* netlink.c */
+int netlink_link_up(const char *ifname, struct errbuf *eb);
+int netlink_veth_create(char *host_if, size_t len, const char *peer_if,
+			pid_t peer_pid, unsigned int *slot, struct errbuf *eb);
+int netlink_addr_add(const char *ifname, uint32_t addr, int prefix,
+		     struct errbuf *eb);
+int netlink_route_default(const char *ifname, uint32_t gw,
+			  struct errbuf *eb);
+int netlink_link_del(const char *ifname, struct errbuf *eb);
+int netlink_link_exists(const char *ifname);
+/* Private /30 number SLOT: host .1, container .2 (host byte order). */
+void netlink_slot_addrs(unsigned int slot, uint32_t *host, uint32_t *peer);
+
+/* state.c */
+int state_dir(char *buf, size_t len);
+int state_path(const char *name, char *buf, size_t len);
+int state_format(const struct container_state *st, char *buf, size_t len);
+int state_parse(const char *json, struct container_state *st);
+int state_write(const struct container_state *st, bool exclusive,
+		struct errbuf *eb);
+int state_read(const char *name, struct container_state *st,
+	       struct errbuf *eb);
+int state_remove(const char *name);
+/* 1 if the container's pid 1 still runs (same pid, same start time). */
+int state_alive(const struct container_state *st);
+uint64_t proc_start_time(pid_t pid);
+
+/*
+ * run.c: run to completion.  Returns 0 and fills res, or -errno with eb set
+ * and res->fail_code set to 125 (runtime), 126 (cannot exec) or 127 (not
+ * found).
+ */
+int container_run(struct container_opts *o, struct container_result *res,
+		  struct errbuf *eb);
+
+/* lifecycle.c */
+/* Like container_run: 0 with *status the wait status, or -errno with
+ * *fail_code 125/126/127. */
+int container_exec(const char *name, char *const *argv, bool seccomp,
+		   uint64_t cap_add, int *status, int *fail_code,
+		   struct errbuf *eb);
+int container_kill(const char *name, int sig, struct errbuf *eb);
+int container_rm(const char *name, bool force, struct errbuf *eb);
+/* All state files, sorted by name; free(*out) after use.  A malformed file
+ * yields an entry with only its name set (pid 0: treated as dead). */
+int container_list(struct container_state **out, size_t *count,
+		   struct errbuf *eb);
+/* Remove everything a dead container left (cgroup, veth, state). */
+int container_cleanup(const struct container_state *st);
+
+#endif

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/* exec, kill, rm and leftover cleanup, all driven by the state files. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/sched.h>
+
+#include "container.h"
+#include "payload.h"
+
+static int pidfd_open_(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+static int open_live(const char *name, struct container_state *st,
+		     struct errbuf *eb)
+{
+	int err = state_read(name, st, eb), fd;
+
+	if (err)
+		return err;
+	if (!state_alive(st))
+		return errbuf_set(eb, ESRCH, "container '%s' is not running",
+				  name);
+	fd = pidfd_open_(st->pid);
+	if (fd < 0)
+		return errbuf_errno(eb, errno, "pidfd_open(%d)", (int)st->pid);
+	/* the pid could have been reused between the check and the open */
+	if (!state_alive(st)) {
+		close(fd);
+		return errbuf_set(eb, ESRCH, "container '%s' is not running",
+				  name);
+	}
+	return fd;
+}
+
+/*
+ * setns(pidfd, flags) enters all of the container's namespaces at once
+ * (Linux 5.8+), user namespace first, atomically.  The pid namespace
+ * applies to children only, so the payload is a child created with
+ * clone3(CLONE_INTO_CGROUP) straight into the container's cgroup; the
+ * cgroup directory is opened before setns changes our mount namespace.
+ */
+int container_exec(const char *name, char *const *argv, bool seccomp,
+		   uint64_t cap_add, int *status, int *fail_code,
+		   struct errbuf *eb)
+{
+	struct container_state st;
+	int pidfd, cgfd = -1, errp[2] = { -1, -1 }, err, code = 125;
+	struct clone_args args = { .exit_signal = SIGCHLD };
+	pid_t pid;
+
+	*fail_code = 125;
+	pidfd = open_live(name, &st, eb);
+	if (pidfd < 0)
+		return pidfd;
+	if (st.cgroup[0]) {
+		cgfd = open(st.cgroup, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (cgfd >= 0) {
+			args.flags |= CLONE_INTO_CGROUP;
+			args.cgroup = (uint64_t)cgfd;
+		}
+	}
+	if (pipe2(errp, O_CLOEXEC)) {
+		err = errbuf_errno(eb, errno, "pipe");
+		goto out;
+	}
+	if (setns(pidfd, (int)st.ns_new)) {
+		err = errbuf_errno(eb, errno, "setns into '%s'", name);
+		goto out;
+	}
+	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0 && cgfd >= 0) {
+		args.flags &= ~CLONE_INTO_CGROUP;
+		pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	}
+	if (pid < 0) {
+		err = errbuf_errno(eb, errno, "clone3");
+		goto out;
+	}
+	if (pid == 0) {
+		struct payload p = {
+			.argv = argv,
+			.hostname = st.hostname[0] ? st.hostname : NULL,
+			.caps = CONTAINER_CAPS_DEFAULT | cap_add,
+			.seccomp = seccomp,
+			.userns = st.userns,
+		};
+		struct errbuf ceb = { 0 };
+
+		close(errp[0]);
+		/* rootless maps deny setgroups: a failure there is fine */
+		if (st.userns && (setresgid(0, 0, 0) ||
+				  (setgroups(0, NULL), setresuid(0, 0, 0)))) {
+			errbuf_errno(&ceb, errno, "becoming root in the user namespace");
+			payload_fail(errp[1], 125, &ceb);
+		}
+		payload_exec(&p, errp[1]);
+	}
+	close(errp[1]);
+	errp[1] = -1;
+	err = payload_wait_exec(errp[0], &code, eb);
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+	if (err)
+		*fail_code = code;
+out:
+	if (errp[0] >= 0)
+		close(errp[0]);
+	if (errp[1] >= 0)
+		close(errp[1]);
+	if (cgfd >= 0)
+		close(cgfd);
+	close(pidfd);
+	return err;
+}
+
+int container_kill(const char *name, int sig, struct errbuf *eb)
+{
+	struct container_state st;
+	int pidfd = open_live(name, &st, eb), err = 0;
+
+	if (pidfd < 0)
+		return pidfd;
+	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0))
+		err = errbuf_errno(eb, errno, "signal %d to '%s'", sig, name);
+	close(pidfd);
+	return err;
+}
+
+int container_cleanup(const struct container_state *st)
+{
+	if (st->veth_host[0] && netlink_link_exists(st->veth_host))
+		netlink_link_del(st->veth_host, NULL);
+	if (st->cgroup[0])
+		cgroup_remove(st->cgroup);
+	return state_remove(st->name);
+}
+
+int container_rm(const char *name, bool force, struct errbuf *eb)
+{
+	struct container_state st;
+	struct pollfd pfd;
+	int err, fd;
+
+	err = state_read(name, &st, eb);
+	if (err == -EINVAL) /* unreadable leftovers go too */
+		return state_remove(name);
+	if (err)
+		return err;
+	if (state_alive(&st)) {
+		if (!force)
+			return errbuf_set(eb, EBUSY,
+					  "container '%s' is running (kill it first, or rm --force)",
+					  name);
+		fd = pidfd_open_(st.pid);
+		if (fd >= 0) {
+			/* a pidfd polls readable once the process exited */
+			syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0);
+			pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+			poll(&pfd, 1, 5000);
+			close(fd);
+		}
+	}
+	container_cleanup(&st);
+	return 0;
+}
+
+static int cmp_state(const void *a, const void *b)
+{
+	return strcmp(((const struct container_state *)a)->name,
+		      ((const struct container_state *)b)->name);
+}
+
+int container_list(struct container_state **out, size_t *count,
+		   struct errbuf *eb)
+{
+	struct container_state *v = NULL, *nv;
+	size_t n = 0, cap = 0;
+	char dir[PATH_MAX], name[CONTAINER_NAME_MAX];
+	struct dirent *de;
+	DIR *d;
+	int err = state_dir(dir, sizeof(dir));
+
+	if (err)
+		return errbuf_errno(eb, -err, "state directory %s", dir);
+	d = opendir(dir);
+	if (!d)
+		return errbuf_errno(eb, errno, "%s", dir);
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		struct errbuf ignore;
+
+		if (len <= 5 || strcmp(de->d_name + len - 5, ".json") ||
+		    len - 5 >= sizeof(name))
+			continue;
+		memcpy(name, de->d_name, len - 5);
+		name[len - 5] = '\0';
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				err = errbuf_errno(eb, ENOMEM, "listing");
+				break;
+			}
+			v = nv;
+		}
+		if (state_read(name, &v[n], &ignore)) {
+			memset(&v[n], 0, sizeof(v[n]));
+			snprintf(v[n].name, sizeof(v[n].name), "%s", name);
+		}
+		n++;
+	}
+	closedir(d);
+	if (err) {
+		free(v);
+		return err;
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_state);
+	*out = v;
+	*count = n;
+	return 0;
+}

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Namespace identities and user-namespace id maps. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "container.h"
+
+/* The inode of /proc/PID/ns/NAME is the namespace's identity (ns.inum). */
+int ns_inode(pid_t pid, const char *name, uint64_t *ino)
+{
+	char path[64];
+	struct stat st;
+
+	if (pid > 0)
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, name);
+	else
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	if (stat(path, &st))
+		return -errno;
+	*ino = st.st_ino;
+	return 0;
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n, len = (ssize_t)strlen(s);
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, len);
+	if (n != len) {
+		int err = n < 0 ? errno : EIO;
+
+		close(fd);
+		return -err;
+	}
+	close(fd);
+	return 0;
+}
+
+/*
+ * Rootless: the only id we may map is our own, onto container root, and
+ * setgroups must be denied first (otherwise a process could drop a group
+ * that restricts it).  Rootful: container ids 0..65535 onto host
+ * 100000..165535, so container root is nobody on the host.
+ */
+int ns_write_id_maps(pid_t pid, bool rootless, uid_t uid, gid_t gid,
+		     struct errbuf *eb)
+{
+	char path[64], map[64];
+	int err;
+
+	if (rootless) {
+		snprintf(path, sizeof(path), "/proc/%d/setgroups", pid);
+		err = write_file(path, "deny");
+		if (err && err != -ENOENT)
+			return errbuf_errno(eb, -err, "writing %s", path);
+		snprintf(map, sizeof(map), "0 %u 1\n", (unsigned int)gid);
+	} else {
+		snprintf(map, sizeof(map), "0 100000 65536\n");
+	}
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
+	err = write_file(path, map);
+	if (err)
+		return errbuf_errno(eb, -err, "writing %s", path);
+	if (rootless)
+		snprintf(map, sizeof(map), "0 %u 1\n", (unsigned int)uid);
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
+	err = write_file(path, map);
+	if (err)
+		return errbuf_errno(eb, -err, "writing %s", path);
+	return 0;
+}

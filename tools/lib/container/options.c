@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Strict parsers for `isolens container` options: pure logic, unit-tested. */
+#include <ctype.h>
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "base/parse.h"
+#include "container.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+/* Order matters: state files and ns_ino[] are indexed by it. */
+const struct container_ns container_ns_kinds[] = {
+	{ CLONE_NEWUSER, "user" }, { CLONE_NEWNS, "mnt" },
+	{ CLONE_NEWUTS, "uts" },   { CLONE_NEWIPC, "ipc" },
+	{ CLONE_NEWNET, "net" },   { CLONE_NEWPID, "pid" },
+	{ CLONE_NEWCGROUP, "cgroup" }, { CLONE_NEWTIME, "time" },
+};
+const size_t container_ns_count =
+	sizeof(container_ns_kinds) / sizeof(container_ns_kinds[0]);
+
+/* "net,uts": namespaces kept shared with the host ("user" is --userns). */
+int container_parse_share(const char *list, unsigned long *flags)
+{
+	char buf[256], *tok, *save = NULL;
+	unsigned long f = 0;
+	size_t i;
+
+	if (!list || !*list || strlen(list) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, list);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		for (i = 1; i < container_ns_count; i++)
+			if (!strcmp(tok, container_ns_kinds[i].name))
+				break;
+		if (i == container_ns_count)
+			return -EINVAL;
+		f |= container_ns_kinds[i].flag;
+	}
+	if (!f)
+		return -EINVAL;
+	*flags = f;
+	return 0;
+}
+
+static const char *const net_names[] = {
+	[CONTAINER_NET_LOOPBACK] = "loopback",
+	[CONTAINER_NET_NONE] = "none",
+	[CONTAINER_NET_VETH] = "veth",
+};
+
+int container_parse_net(const char *s, enum container_net *net)
+{
+	unsigned int i;
+
+	for (i = 0; s && i < sizeof(net_names) / sizeof(net_names[0]); i++)
+		if (!strcmp(s, net_names[i])) {
+			*net = i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const char *container_net_name(enum container_net net)
+{
+	return (unsigned int)net < 3 ? net_names[net] : "?";
+}
+
+/*
+ * "0.5" CPUs -> cpu.max "50000 100000".  Like docker --cpus: a fraction of
+ * one CPU per 100 ms period, at least 1 ms of quota.
+ */
+int container_parse_cpus(const char *s, uint64_t *quota_us,
+			 uint64_t *period_us)
+{
+	const uint64_t period = 100000;
+	uint64_t whole = 0, frac = 0, scale = 1;
+	const char *p = s;
+
+	if (!s || !*s)
+		return -EINVAL;
+	while (isdigit((unsigned char)*p)) {
+		whole = whole * 10 + (*p++ - '0');
+		if (whole > 1024)
+			return -ERANGE;
+	}
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return -EINVAL;
+		while (isdigit((unsigned char)*p)) {
+			if (scale < 1000000) {
+				frac = frac * 10 + (*p - '0');
+				scale *= 10;
+			}
+			p++;
+		}
+	}
+	if (*p || p == s)
+		return -EINVAL;
+	*quota_us = whole * period + frac * period / scale;
+	if (*quota_us < 1000)
+		return -ERANGE;
+	*period_us = period;
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int sig;
+} signals[] = {
+	{ "HUP", SIGHUP },   { "INT", SIGINT },   { "QUIT", SIGQUIT },
+	{ "KILL", SIGKILL }, { "USR1", SIGUSR1 }, { "USR2", SIGUSR2 },
+	{ "TERM", SIGTERM }, { "CONT", SIGCONT }, { "STOP", SIGSTOP },
+	{ "ALRM", SIGALRM }, { "CHLD", SIGCHLD }, { "WINCH", SIGWINCH },
+};
+
+/* "9", "KILL" or "SIGKILL". */
+int container_parse_signal(const char *s, int *sig)
+{
+	uint64_t v;
+	size_t i;
+
+	if (!s)
+		return -EINVAL;
+	if (isdigit((unsigned char)*s)) {
+		if (parse_uint(s, 1, 64, &v))
+			return -EINVAL;
+		*sig = (int)v;
+		return 0;
+	}
+	if (!strncasecmp(s, "SIG", 3))
+		s += 3;
+	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		if (!strcasecmp(s, signals[i].name)) {
+			*sig = signals[i].sig;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* Names become file names and cgroup directories: keep them boring. */
+int container_name_valid(const char *name)
+{
+	size_t i, n = name ? strlen(name) : 0;
+
+	if (!n || n >= CONTAINER_NAME_MAX || name[0] == '.' || name[0] == '-')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("._-", name[i]))
+			return 0;
+	return 1;
+}
+
+/* The shell's convention: the exit code, or 128 + the killing signal. */
+int container_exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 125;
+}

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The last steps in the container's pid 1 (and in `exec`'d processes):
+ * environment, working directory, capabilities, no_new_privs, seccomp,
+ * execve.  Seccomp comes last so the filter never constrains the runtime's
+ * own setup, only the payload.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "payload.h"
+
+void payload_fail(int errfd, int code, const struct errbuf *eb)
+{
+	struct payload_error pe = { .code = code, .err = eb->err };
+	ssize_t n;
+
+	snprintf(pe.msg, sizeof(pe.msg), "%s", eb->msg);
+	n = write(errfd, &pe, sizeof(pe));
+	(void)n;
+	_exit(code);
+}
+
+void payload_exec(const struct payload *p, int errfd)
+{
+	static char hostname_env[80];
+	struct errbuf eb = { 0 };
+	const char *term = getenv("TERM");
+	char term_env[64];
+	int i, err;
+
+	if (term)
+		snprintf(term_env, sizeof(term_env), "TERM=%s", term);
+	clearenv();
+	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+	       1);
+	setenv("HOME", "/root", 1);
+	setenv("container", "isolens", 1);
+	if (term)
+		putenv(term_env);
+	if (p->hostname) {
+		snprintf(hostname_env, sizeof(hostname_env), "HOSTNAME=%s",
+			 p->hostname);
+		putenv(hostname_env);
+	}
+	for (i = 0; i < p->nenv; i++)
+		putenv((char *)p->env[i]);
+
+	if (p->workdir && chdir(p->workdir)) {
+		errbuf_errno(&eb, errno, "workdir %s", p->workdir);
+		payload_fail(errfd, 125, &eb);
+	}
+	err = caps_apply(p->caps, &eb);
+	if (err)
+		payload_fail(errfd, 125, &eb);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
+		errbuf_errno(&eb, errno, "no_new_privs");
+		payload_fail(errfd, 125, &eb);
+	}
+	if (p->seccomp) {
+		err = seccomp_install(p->userns, &eb);
+		if (err)
+			payload_fail(errfd, 125, &eb);
+	}
+	execvp(p->argv[0], p->argv);
+	err = errno;
+	if (err == ENOENT || err == ENOTDIR) {
+		errbuf_set(&eb, err, "command not found: %s", p->argv[0]);
+		payload_fail(errfd, 127, &eb);
+	}
+	errbuf_errno(&eb, err, "cannot execute %s", p->argv[0]);
+	payload_fail(errfd, 126, &eb);
+}
+
+int payload_wait_exec(int errfd, int *code, struct errbuf *eb)
+{
+	struct payload_error pe;
+	ssize_t n;
+
+	do
+		n = read(errfd, &pe, sizeof(pe));
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return 0; /* EOF: close-on-exec fired, the payload runs */
+	if ((size_t)n < sizeof(pe)) {
+		*code = 125;
+		return errbuf_set(eb, EIO, "short report from the container");
+	}
+	pe.msg[sizeof(pe.msg) - 1] = '\0';
+	*code = pe.code;
+	return errbuf_set(eb, pe.err ? pe.err : EIO, "%s", pe.msg);
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Internal to tools/lib/container: the last steps before execve. */
+#ifndef ISOLENS_CONTAINER_PAYLOAD_H
+#define ISOLENS_CONTAINER_PAYLOAD_H
+
+#include "container.h"
+
+/* What a child reports over its close-on-exec pipe when it fails. */
+struct payload_error {
+	int code; /* 125, 126 or 127 */
+	int err;
+	char msg[512];
+};
+
+struct payload {
+	char *const *argv;
+	const char *const *env; /* extra K=V, applied last */
+	int nenv;
+	const char *hostname; /* for $HOSTNAME, may be NULL */
+	const char *workdir;
+	uint64_t caps;
+	bool seccomp;
+	bool userns; /* the container owns a user namespace */
+};
+
+/* Report a failure on errfd and _exit(code). */
+void payload_fail(int errfd, int code, const struct errbuf *eb)
+	__attribute__((noreturn));
+/* Environment, workdir, capabilities, no_new_privs, seccomp, execvp. */
+void payload_exec(const struct payload *p, int errfd)
+	__attribute__((noreturn));
+/* Parent side: read errfd until EOF; returns 0 (exec happened) or the
+ * child's failure, copied into eb, with *code set. */
+int payload_wait_exec(int errfd, int *code, struct errbuf *eb);
+
+#endif

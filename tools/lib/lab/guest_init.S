@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Embeds the lab VM's init script in the binary, so isolens needs no data files. */
+	.section .rodata
+	.global lab_guest_init_start
+	.global lab_guest_init_end
+lab_guest_init_start:
+	.incbin "guest-init.sh"
+lab_guest_init_end:
+	.section .note.GNU-stack, "", @progbits

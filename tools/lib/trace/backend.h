@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Where records come from.  Two backends deliver the same struct
+ * isolens_event records: "bpf" (the CO-RE programs in ebpf/, through one
+ * ring buffer) and, later, "module" (read() on /dev/isolens).  Everything
+ * after the backend (decode, attribute, summary) is written once.
+ */
+#ifndef ISOLENS_TRACE_BACKEND_H
+#define ISOLENS_TRACE_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <linux/isolens.h>
+
+#include "base/errbuf.h"
+
+/* Selection: any matching criterion selects a task; none selects all. */
+struct trace_opts {
+	unsigned int classes; /* enum isolens_class bits */
+	const pid_t *follow; /* these tgids and their later descendants */
+	size_t nfollow;
+	bool by_cgroup; /* tasks under this cgroup v2 directory */
+	uint64_t cgroup_id;
+	unsigned int cgroup_level;
+	uint32_t pidns; /* tasks in this pid namespace (inode), 0 = none */
+	bool stacks; /* append kernel stacks */
+	bool cap_all; /* cap checks in the initial user ns too */
+	size_t ringbuf_bytes; /* 0: default */
+};
+
+/* Called for every record; a nonzero return stops polling. */
+typedef int (*trace_record_fn)(void *ctx, const struct isolens_event *e,
+			       size_t size);
+
+struct trace_stats {
+	uint64_t events; /* records produced by the kernel side */
+	uint64_t drops; /* records lost (buffer full) */
+};
+
+#define TRACE_NOTES_MAX 8
+
+struct trace_backend;
+
+struct trace_backend_ops {
+	const char *name;
+	int (*open)(struct trace_backend *b, const struct trace_opts *o,
+		    struct errbuf *eb);
+	/* Deliver ready records; wait at most timeout_ms.  Count or -errno. */
+	int (*poll)(struct trace_backend *b, int timeout_ms);
+	/* Add a tgid to the followed set after open. */
+	int (*follow)(struct trace_backend *b, pid_t pid);
+	int (*stats)(struct trace_backend *b, struct trace_stats *st);
+	void (*close)(struct trace_backend *b);
+};
+
+struct trace_backend {
+	const struct trace_backend_ops *ops;
+	trace_record_fn cb;
+	void *cb_ctx;
+	unsigned int classes; /* what is really being traced after probing */
+	/* what this kernel cannot do, one line each, with the consequence */
+	char notes[TRACE_NOTES_MAX][200];
+	int nnotes;
+	char probes[16]; /* "fentry", "kprobe" or "" (tracepoints only) */
+	void *priv;
+};
+
+/* Open a backend by name ("bpf"); on failure *out is NULL. */
+int trace_backend_open(struct trace_backend **out, const char *name,
+		       const struct trace_opts *o, trace_record_fn cb,
+		       void *cb_ctx, struct errbuf *eb);
+int trace_backend_poll(struct trace_backend *b, int timeout_ms);
+int trace_backend_follow(struct trace_backend *b, pid_t pid);
+int trace_backend_stats(struct trace_backend *b, struct trace_stats *st);
+void trace_backend_close(struct trace_backend *b);
+
+/* Record a note once (backends use it while probing). */
+void trace_backend_note(struct trace_backend *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Mount tracefs on /sys/kernel/tracing if it is not there (root only). */
+int tracefs_ensure(struct errbuf *eb);
+bool tracefs_event_exists(const char *category, const char *event);
+
+extern const struct trace_backend_ops trace_backend_bpf_ops;
+
+#endif

@@ -1,0 +1,531 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The BPF backend: loads ebpf/isolens_trace.bpf.c (tracepoints only), turns
+ * off every program whose attach point this kernel lacks or whose class
+ * was not asked for, and reads records from its ring buffer.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include <bpf/btf.h>
+
+#include "isolens_fentry.skel.h"
+#include "isolens_kprobe.skel.h"
+#include "isolens_trace.h"
+#include "isolens_trace.skel.h"
+#include "trace/backend.h"
+
+#define BTF_VMLINUX "/sys/kernel/btf/vmlinux"
+
+struct bpf_priv {
+	struct isolens_trace_bpf *skel;
+	struct isolens_fentry_bpf *fentry; /* NULL unless loaded */
+	struct isolens_kprobe_bpf *kprobe; /* NULL unless loaded */
+	struct ring_buffer *rb;
+	struct trace_backend *b;
+};
+
+/* The maps the optional objects share with the main one (not scratch). */
+static const char *const shared_maps[] = {
+	"events", "counters", "cfg", "follow", "pending", "cap_seen",
+};
+
+/* libbpf's last complaint, to explain a failed load in one line */
+static char libbpf_last[256];
+
+static int libbpf_quiet(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	char line[256];
+	size_t n;
+
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	while (n && line[n - 1] == '\n')
+		line[--n] = '\0';
+	if (n)
+		memcpy(libbpf_last, line, n + 1);
+	if (getenv("ISOLENS_LIBBPF_DEBUG"))
+		fprintf(stderr, "libbpf: %s\n", line);
+	return 0;
+}
+
+/* Which class each program serves; "follow" ones also run for --pid. */
+static const struct {
+	const char *prog;
+	unsigned int class;
+	bool follow;
+} prog_class[] = {
+	{ "clone_enter", ISOLENS_CLASS_NS },
+	{ "clone_exit", ISOLENS_CLASS_NS },
+	{ "clone3_enter", ISOLENS_CLASS_NS },
+	{ "clone3_exit", ISOLENS_CLASS_NS },
+	{ "unshare_enter", ISOLENS_CLASS_NS },
+	{ "unshare_exit", ISOLENS_CLASS_NS },
+	{ "setns_enter", ISOLENS_CLASS_NS },
+	{ "setns_exit", ISOLENS_CLASS_NS },
+	{ "proc_fork", ISOLENS_CLASS_PROC, true },
+	{ "proc_exec", ISOLENS_CLASS_PROC },
+	{ "proc_exit", ISOLENS_CLASS_PROC, true },
+	{ "cgroup_mkdir", ISOLENS_CLASS_CGROUP },
+	{ "cgroup_rmdir", ISOLENS_CLASS_CGROUP },
+	{ "cgroup_attach", ISOLENS_CLASS_CGROUP },
+	{ "cgroup_transfer", ISOLENS_CLASS_CGROUP },
+	{ "oom_victim", ISOLENS_CLASS_CGROUP },
+	{ "cap_capable_tp", ISOLENS_CLASS_CAP },
+	{ "kvm_entry", ISOLENS_CLASS_KVM },
+	{ "kvm_exit", ISOLENS_CLASS_KVM },
+	{ "kvm_userspace_exit", ISOLENS_CLASS_KVM },
+	{ "kvm_pio", ISOLENS_CLASS_KVM },
+	{ "kvm_mmio", ISOLENS_CLASS_KVM },
+	{ "kvm_msr", ISOLENS_CLASS_KVM },
+	{ "kvm_hypercall", ISOLENS_CLASS_KVM },
+	{ "kvm_ioctl_enter", ISOLENS_CLASS_KVM },
+	{ "kvm_ioctl_exit", ISOLENS_CLASS_KVM },
+};
+
+static int prog_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(prog_class) / sizeof(prog_class[0]); i++)
+		if (!strcmp(prog_class[i].prog, name))
+			return i;
+	return -1;
+}
+
+/* Does the kernel have the tracepoint behind a "tp/cat/event" section? */
+static bool attach_point_exists(const char *sec)
+{
+	char cat[64], ev[128];
+
+	if (strncmp(sec, "tp/", 3))
+		return true; /* tp_btf: sched tracepoints exist everywhere */
+	if (sscanf(sec + 3, "%63[^/]/%127s", cat, ev) != 2)
+		return false;
+	return tracefs_event_exists(cat, ev);
+}
+
+/*
+ * Decide which programs load.  kvm_off forces the KVM programs off (after
+ * a failed load: kvm tracepoints without the kvm module's BTF).
+ */
+static unsigned int select_programs(struct trace_backend *b,
+				    struct bpf_object *obj,
+				    const struct trace_opts *o, bool kvm_off,
+				    bool quiet)
+{
+	unsigned int missing = 0, active = 0;
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, obj) {
+		int i = prog_lookup(bpf_program__name(p));
+		bool want;
+
+		if (i < 0) {
+			bpf_program__set_autoload(p, false);
+			continue;
+		}
+		want = (o->classes & prog_class[i].class) ||
+		       (prog_class[i].follow && o->nfollow);
+		if (prog_class[i].class == ISOLENS_CLASS_KVM && kvm_off)
+			want = false;
+		if (want && !attach_point_exists(bpf_program__section_name(p))) {
+			missing |= prog_class[i].class;
+			want = false;
+		}
+		if (want)
+			active |= prog_class[i].class;
+		bpf_program__set_autoload(p, want);
+	}
+	if (quiet)
+		return active;
+	if ((missing & ISOLENS_CLASS_KVM) && (o->classes & ISOLENS_CLASS_KVM))
+		trace_backend_note(b, "kvm tracepoints absent (kvm module not loaded): KVM exits are not traced, only KVM_CREATE_VM/VCPU ioctls");
+	/* a missing cap_capable tracepoint is extras_load()'s business */
+	if ((missing & ISOLENS_CLASS_CGROUP) &&
+	    (o->classes & ISOLENS_CLASS_CGROUP))
+		trace_backend_note(b, "some cgroup/oom tracepoints are absent: those cgroup events are not traced");
+	return active;
+}
+
+static int open_skel(struct bpf_priv *pv, const struct trace_opts *o,
+		     const char *btf_path, struct errbuf *eb)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo);
+
+	if (strcmp(btf_path, BTF_VMLINUX))
+		oo.btf_custom_path = btf_path;
+	pv->skel = isolens_trace_bpf__open_opts(&oo);
+	if (!pv->skel)
+		return errbuf_errno(eb, errno, "cannot open the BPF object");
+	if (o->ringbuf_bytes &&
+	    bpf_map__set_max_entries(pv->skel->maps.events, o->ringbuf_bytes))
+		return errbuf_set(eb, EINVAL,
+				  "ring buffer size %zu is not a power of 2 multiple of the page size",
+				  o->ringbuf_bytes);
+	return 0;
+}
+
+static int load_error(struct errbuf *eb, int err)
+{
+	if (err == -EPERM || err == -EACCES)
+		return errbuf_set(eb, EPERM,
+				  "permission denied loading BPF programs: tracing needs root (CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN)");
+	return errbuf_set(eb, -err, "cannot load the BPF programs: %s",
+			  libbpf_last[0] ? libbpf_last : strerror(-err));
+}
+
+static int write_config(struct bpf_priv *pv, const struct trace_opts *o,
+			struct errbuf *eb)
+{
+	struct trace_bpf_cfg c = {};
+	__u32 zero = 0;
+	size_t i;
+	__u8 one = 1;
+
+	c.classes = o->classes;
+	c.self_tgid = getpid();
+	c.stacks = o->stacks;
+	c.cap_all = o->cap_all;
+	if (o->nfollow)
+		c.filter |= TRACE_FILTER_TGID;
+	if (o->by_cgroup) {
+		c.filter |= TRACE_FILTER_CGROUP;
+		c.cgroup_id = o->cgroup_id;
+		c.cgroup_level = o->cgroup_level;
+	}
+	if (o->pidns) {
+		c.filter |= TRACE_FILTER_PIDNS;
+		c.pidns = o->pidns;
+	}
+	if (bpf_map__update_elem(pv->skel->maps.cfg, &zero, sizeof(zero), &c,
+				 sizeof(c), BPF_ANY))
+		return errbuf_errno(eb, errno, "cannot configure the tracer");
+	for (i = 0; i < o->nfollow; i++) {
+		__u32 pid = o->follow[i];
+
+		if (bpf_map__update_elem(pv->skel->maps.follow, &pid,
+					 sizeof(pid), &one, sizeof(one),
+					 BPF_ANY))
+			return errbuf_errno(eb, errno, "cannot follow pid %u",
+					    pid);
+	}
+	return 0;
+}
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct trace_backend *b = ctx;
+
+	return b->cb(b->cb_ctx, data, size);
+}
+
+/* Hand the main object's maps to an optional object before it loads. */
+static int share_maps(struct bpf_object *main, struct bpf_object *obj)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(shared_maps) / sizeof(shared_maps[0]); i++) {
+		struct bpf_map *from, *to;
+		int err;
+
+		from = bpf_object__find_map_by_name(main, shared_maps[i]);
+		to = bpf_object__find_map_by_name(obj, shared_maps[i]);
+		if (!from || !to)
+			continue;
+		err = bpf_map__reuse_fd(to, bpf_map__fd(from));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+struct extra_want {
+	bool ns_switch, cap, pids;
+};
+
+static bool kernel_has_func(struct btf *vmlinux, const char *name)
+{
+	return vmlinux &&
+	       btf__find_by_name_kind(vmlinux, name, BTF_KIND_FUNC) >= 0;
+}
+
+/* Set autoload on an optional object's programs; true if any loads. */
+static bool extra_select(struct bpf_object *obj, const struct extra_want *w)
+{
+	struct bpf_program *p;
+	bool any = false;
+
+	bpf_object__for_each_program(p, obj) {
+		const char *n = bpf_program__name(p);
+		bool on = (w->ns_switch && !strncmp(n, "ns_switch", 9)) ||
+			  (w->cap && !strncmp(n, "cap_", 4)) ||
+			  (w->pids && !strncmp(n, "pids_", 5));
+
+		bpf_program__set_autoload(p, on);
+		any |= on;
+	}
+	return any;
+}
+
+static int fentry_try(struct bpf_priv *pv, const struct extra_want *w,
+		      const char *btf_path)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo);
+	int err;
+
+	if (strcmp(btf_path, BTF_VMLINUX))
+		oo.btf_custom_path = btf_path;
+	pv->fentry = isolens_fentry_bpf__open_opts(&oo);
+	if (!pv->fentry)
+		return -errno;
+	err = share_maps(pv->skel->obj, pv->fentry->obj);
+	if (!err && !extra_select(pv->fentry->obj, w))
+		err = -ENOENT;
+	if (!err)
+		err = isolens_fentry_bpf__load(pv->fentry);
+	if (!err)
+		err = isolens_fentry_bpf__attach(pv->fentry);
+	if (err) {
+		isolens_fentry_bpf__destroy(pv->fentry);
+		pv->fentry = NULL;
+	}
+	return err;
+}
+
+static int kprobe_try(struct bpf_priv *pv, struct extra_want w,
+		      const char *btf_path)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo);
+	int err;
+
+	/* perf_event_open() of kprobes needs the kprobe PMU */
+	if (access("/sys/bus/event_source/devices/kprobe/type", F_OK))
+		return -EOPNOTSUPP;
+	w.pids = false; /* a kretprobe cannot see pids_can_fork's cgroup */
+	if (strcmp(btf_path, BTF_VMLINUX))
+		oo.btf_custom_path = btf_path;
+	pv->kprobe = isolens_kprobe_bpf__open_opts(&oo);
+	if (!pv->kprobe)
+		return -errno;
+	err = share_maps(pv->skel->obj, pv->kprobe->obj);
+	if (!err && !extra_select(pv->kprobe->obj, &w))
+		err = -ENOENT;
+	if (!err)
+		err = isolens_kprobe_bpf__load(pv->kprobe);
+	if (!err)
+		err = isolens_kprobe_bpf__attach(pv->kprobe);
+	if (err) {
+		isolens_kprobe_bpf__destroy(pv->kprobe);
+		pv->kprobe = NULL;
+	}
+	return err;
+}
+
+/*
+ * fentry, else kprobes, else nothing: each fallback is said once, in one
+ * line, with what the user loses.  ISOLENS_NO_FENTRY=1 forces the kprobe
+ * path (tests use it to check both).
+ */
+static void extras_load(struct trace_backend *b, struct bpf_priv *pv,
+			const struct trace_opts *o, const char *btf_path)
+{
+	struct btf *vmlinux = btf__parse(btf_path, NULL);
+	struct extra_want w = {};
+	char lost[160] = "";
+	int err = -EPERM;
+
+	if (libbpf_get_error(vmlinux))
+		vmlinux = NULL;
+	w.ns_switch = (o->classes & ISOLENS_CLASS_NS) &&
+		      kernel_has_func(vmlinux, "switch_task_namespaces");
+	w.cap = (o->classes & ISOLENS_CLASS_CAP) &&
+		!tracefs_event_exists("capability", "cap_capable") &&
+		kernel_has_func(vmlinux, "cap_capable");
+	w.pids = (o->classes & ISOLENS_CLASS_CGROUP) &&
+		 kernel_has_func(vmlinux, "pids_can_fork");
+	btf__free(vmlinux);
+	if (!w.ns_switch && !w.cap && !w.pids)
+		return;
+	if (!getenv("ISOLENS_NO_FENTRY"))
+		err = fentry_try(pv, &w, btf_path);
+	if (!err) {
+		b->classes |= (w.ns_switch ? ISOLENS_CLASS_NS : 0) |
+			      (w.cap ? ISOLENS_CLASS_CAP : 0);
+		snprintf(b->probes, sizeof(b->probes), "fentry");
+		return;
+	}
+	if (w.ns_switch)
+		strcat(lost, "; namespace switches are inferred from clone/unshare/setns syscall tracepoints");
+	if (w.cap)
+		strcat(lost, "; capability checks are not traced");
+	if (w.pids)
+		strcat(lost, "; pids.max fork refusals are not traced");
+	if (!kprobe_try(pv, w, btf_path)) {
+		b->classes |= w.cap ? ISOLENS_CLASS_CAP : 0;
+		snprintf(b->probes, sizeof(b->probes), "kprobe");
+		if (w.pids)
+			trace_backend_note(b, "fentry %s on this kernel: using kprobes; pids.max fork refusals are not traced",
+					   getenv("ISOLENS_NO_FENTRY") ? "disabled (ISOLENS_NO_FENTRY)" : "not permitted");
+		else
+			trace_backend_note(b, "fentry %s on this kernel: using kprobes",
+					   getenv("ISOLENS_NO_FENTRY") ? "disabled (ISOLENS_NO_FENTRY)" : "not permitted");
+		return;
+	}
+	trace_backend_note(b, "fentry not permitted and no kprobes on this kernel%s",
+			   lost);
+}
+
+static void bpf_close(struct trace_backend *b)
+{
+	struct bpf_priv *pv = b->priv;
+
+	if (!pv)
+		return;
+	ring_buffer__free(pv->rb);
+	/* destroying a skeleton detaches every link it holds */
+	isolens_fentry_bpf__destroy(pv->fentry);
+	isolens_kprobe_bpf__destroy(pv->kprobe);
+	isolens_trace_bpf__destroy(pv->skel);
+	free(pv);
+	b->priv = NULL;
+}
+
+static int bpf_open(struct trace_backend *b, const struct trace_opts *o,
+		    struct errbuf *eb)
+{
+	const char *btf_path = getenv("ISOLENS_BTF");
+	struct bpf_priv *pv;
+	int err;
+
+	if (!btf_path)
+		btf_path = BTF_VMLINUX;
+	if (access(btf_path, R_OK))
+		return errbuf_set(eb, ENOENT,
+				  "no kernel BTF at %s (kernel built without CONFIG_DEBUG_INFO_BTF): the CO-RE BPF programs cannot load",
+				  btf_path);
+	err = tracefs_ensure(eb);
+	if (err)
+		return err;
+	libbpf_set_print(libbpf_quiet);
+
+	pv = calloc(1, sizeof(*pv));
+	if (!pv)
+		return errbuf_errno(eb, ENOMEM, "bpf backend");
+	pv->b = b;
+	b->priv = pv;
+
+	err = open_skel(pv, o, btf_path, eb);
+	if (err)
+		goto fail;
+	b->classes = select_programs(b, pv->skel->obj, o, false, false);
+	libbpf_last[0] = '\0';
+	err = isolens_trace_bpf__load(pv->skel);
+	if (err && (b->classes & ISOLENS_CLASS_KVM)) {
+		/* kvm tracepoints exist but their types did not relocate */
+		isolens_trace_bpf__destroy(pv->skel);
+		pv->skel = NULL;
+		err = open_skel(pv, o, btf_path, eb);
+		if (err)
+			goto fail;
+		b->classes = select_programs(b, pv->skel->obj, o, true, true);
+		err = isolens_trace_bpf__load(pv->skel);
+		if (!err)
+			trace_backend_note(b, "kvm programs failed to load (%s): KVM events are not traced",
+					   libbpf_last);
+	}
+	if (err) {
+		err = load_error(eb, err);
+		goto fail;
+	}
+	err = write_config(pv, o, eb);
+	if (err)
+		goto fail;
+	extras_load(b, pv, o, btf_path);
+	err = isolens_trace_bpf__attach(pv->skel);
+	if (err) {
+		err = errbuf_set(eb, -err, "cannot attach the BPF programs: %s",
+				 libbpf_last[0] ? libbpf_last : strerror(-err));
+		goto fail;
+	}
+	pv->rb = ring_buffer__new(bpf_map__fd(pv->skel->maps.events),
+				  on_sample, b, NULL);
+	if (!pv->rb) {
+		err = errbuf_errno(eb, errno, "cannot open the ring buffer");
+		goto fail;
+	}
+	return 0;
+fail:
+	bpf_close(b);
+	return err;
+}
+
+static int bpf_poll(struct trace_backend *b, int timeout_ms)
+{
+	struct bpf_priv *pv = b->priv;
+	int n = ring_buffer__poll(pv->rb, timeout_ms);
+
+	return n == -EINTR ? 0 : n;
+}
+
+static int bpf_follow(struct trace_backend *b, pid_t pid)
+{
+	struct bpf_priv *pv = b->priv;
+	__u32 key = pid;
+	__u8 one = 1;
+
+	if (bpf_map__update_elem(pv->skel->maps.follow, &key, sizeof(key),
+				 &one, sizeof(one), BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+static int bpf_stats(struct trace_backend *b, struct trace_stats *st)
+{
+	struct bpf_priv *pv = b->priv;
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 *vals;
+	__u32 slot;
+	int i;
+
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	for (slot = 0; slot < TRACE_CNT_MAX; slot++) {
+		__u64 sum = 0;
+
+		if (bpf_map__lookup_elem(pv->skel->maps.counters, &slot,
+					 sizeof(slot), vals,
+					 ncpu * sizeof(*vals), 0))
+			continue;
+		for (i = 0; i < ncpu; i++)
+			sum += vals[i];
+		if (slot == TRACE_CNT_DROPS)
+			st->drops = sum;
+		else if (slot == TRACE_CNT_EVENTS)
+			st->events = sum;
+	}
+	free(vals);
+	return 0;
+}
+
+const struct trace_backend_ops trace_backend_bpf_ops = {
+	.name = "bpf",
+	.open = bpf_open,
+	.poll = bpf_poll,
+	.follow = bpf_follow,
+	.stats = bpf_stats,
+	.close = bpf_close,
+};

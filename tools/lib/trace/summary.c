@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Counting what was traced, for the summary printed at the end. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trace/decode.h"
+#include "trace/exit_reason.h"
+#include "trace/summary.h"
+
+static const unsigned int class_bits[5] = {
+	ISOLENS_CLASS_PROC, ISOLENS_CLASS_NS, ISOLENS_CLASS_CGROUP,
+	ISOLENS_CLASS_KVM, ISOLENS_CLASS_CAP,
+};
+
+void summary_init(struct trace_summary *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+/* Find or add key in a small array (contexts and reasons are few). */
+static struct summary_count *count_get(struct summary_count **v, size_t *n,
+				       const char *key)
+{
+	struct summary_count *nv;
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (!strcmp((*v)[i].key, key))
+			return &(*v)[i];
+	nv = realloc(*v, (*n + 1) * sizeof(**v));
+	if (!nv)
+		return NULL;
+	*v = nv;
+	memset(&nv[*n], 0, sizeof(nv[*n]));
+	snprintf(nv[*n].key, sizeof(nv[*n].key), "%s", key);
+	return &nv[(*n)++];
+}
+
+static struct summary_vcpu *vcpu_get(struct trace_summary *s,
+				     const char *label)
+{
+	struct summary_vcpu *nv;
+	size_t i;
+
+	for (i = 0; i < s->nvcpus; i++)
+		if (!strcmp(s->vcpus[i].label, label))
+			return &s->vcpus[i];
+	nv = realloc(s->vcpus, (s->nvcpus + 1) * sizeof(*nv));
+	if (!nv)
+		return NULL;
+	s->vcpus = nv;
+	memset(&nv[s->nvcpus], 0, sizeof(nv[0]));
+	snprintf(nv[s->nvcpus].label, sizeof(nv[0].label), "%s", label);
+	return &nv[s->nvcpus++];
+}
+
+void summary_add(struct trace_summary *s, const struct isolens_event *e,
+		 const struct trace_context *ctx)
+{
+	unsigned int cls = event_kind_class(e->hdr.kind);
+	struct summary_count *c;
+	char label[128];
+	int i;
+
+	s->total++;
+	for (i = 0; i < 5; i++)
+		if (cls == class_bits[i])
+			s->by_class[i]++;
+	trace_context_label(ctx, label, sizeof(label));
+	if (ctx->type == TRACE_CTX_VM) {
+		/* one line per VM in the context counts, not per vCPU */
+		struct trace_context vmctx = *ctx;
+
+		vmctx.vcpu = -1;
+		trace_context_label(&vmctx, label, sizeof(label));
+	}
+	c = count_get(&s->by_ctx, &s->nctx, label);
+	if (c)
+		c->n++;
+	if (e->hdr.kind == ISOLENS_EV_KVM_EXIT) {
+		struct summary_vcpu *v;
+		char reason[64], key[80];
+
+		trace_context_label(ctx, label, sizeof(label));
+		v = vcpu_get(s, label);
+		if (!v)
+			return;
+		v->total++;
+		exit_reason_format(e->kvm.isa, e->kvm.exit_reason, reason,
+				   sizeof(reason));
+		snprintf(key, sizeof(key), "%s", reason);
+		c = count_get(&v->reasons, &v->nreasons, key);
+		if (c)
+			c->n++;
+	}
+}
+
+static int cmp_count(const void *a, const void *b)
+{
+	const struct summary_count *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n < y->n ? 1 : -1;
+	return strcmp(x->key, y->key);
+}
+
+static void sort_counts(struct summary_count *v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_count);
+}
+
+char *summary_format_text(const struct trace_summary *s,
+			  const struct trace_stats *st)
+{
+	char *buf = NULL;
+	size_t len = 0, i, k;
+	FILE *f = open_memstream(&buf, &len);
+	const char *sep = "";
+
+	if (!f)
+		return NULL;
+	fprintf(f, "--- summary: %llu events", (unsigned long long)s->total);
+	if (s->total) {
+		fprintf(f, " (");
+		for (i = 0; i < 5; i++) {
+			if (!s->by_class[i])
+				continue;
+			fprintf(f, "%s%s %llu", sep,
+				event_class_name(class_bits[i]),
+				(unsigned long long)s->by_class[i]);
+			sep = ", ";
+		}
+		fprintf(f, ")");
+	}
+	fprintf(f, ", %llu dropped%s\n", (unsigned long long)st->drops,
+		st->drops ? " (ring buffer full: raise --buffer)" : "");
+	sort_counts(s->by_ctx, s->nctx);
+	for (i = 0; i < s->nctx; i++)
+		fprintf(f, "  %-32s %10llu\n", s->by_ctx[i].key,
+			(unsigned long long)s->by_ctx[i].n);
+	for (i = 0; i < s->nvcpus; i++) {
+		const struct summary_vcpu *v = &s->vcpus[i];
+
+		fprintf(f, "  exits %s: %llu\n", v->label,
+			(unsigned long long)v->total);
+		sort_counts(v->reasons, v->nreasons);
+		for (k = 0; k < v->nreasons; k++)
+			fprintf(f, "    %-28s %10llu\n", v->reasons[k].key,
+				(unsigned long long)v->reasons[k].n);
+	}
+	if (s->bad)
+		fprintf(f, "  %llu malformed records skipped\n",
+			(unsigned long long)s->bad);
+	fclose(f);
+	return buf;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", (unsigned char)*s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+char *summary_format_json(const struct trace_summary *s,
+			  const struct trace_stats *st)
+{
+	char *buf = NULL;
+	size_t len = 0, i, k;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fprintf(f, "{\"summary\":{\"events\":%llu,\"produced\":%llu,"
+		"\"drops\":%llu,\"malformed\":%llu,\"by_class\":{",
+		(unsigned long long)s->total, (unsigned long long)st->events,
+		(unsigned long long)st->drops, (unsigned long long)s->bad);
+	for (i = 0; i < 5; i++)
+		fprintf(f, "%s\"%s\":%llu", i ? "," : "",
+			event_class_name(class_bits[i]),
+			(unsigned long long)s->by_class[i]);
+	fprintf(f, "},\"by_context\":{");
+	for (i = 0; i < s->nctx; i++) {
+		fprintf(f, "%s", i ? "," : "");
+		json_str(f, s->by_ctx[i].key);
+		fprintf(f, ":%llu", (unsigned long long)s->by_ctx[i].n);
+	}
+	fprintf(f, "},\"exits\":{");
+	for (i = 0; i < s->nvcpus; i++) {
+		const struct summary_vcpu *v = &s->vcpus[i];
+
+		fprintf(f, "%s", i ? "," : "");
+		json_str(f, v->label);
+		fprintf(f, ":{");
+		for (k = 0; k < v->nreasons; k++) {
+			fprintf(f, "%s", k ? "," : "");
+			json_str(f, v->reasons[k].key);
+			fprintf(f, ":%llu", (unsigned long long)v->reasons[k].n);
+		}
+		fprintf(f, "}");
+	}
+	fprintf(f, "}}}");
+	fclose(f);
+	return buf;
+}
+
+void summary_free(struct trace_summary *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nvcpus; i++)
+		free(s->vcpus[i].reasons);
+	free(s->vcpus);
+	free(s->by_ctx);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+#include <time.h>
+
+#include "vmm/devices.h"
+
+/* i8042 status bits and the few commands Linux sends to a controller. */
+#define I8042_STR_OBF 0x01
+#define I8042_STR_SYSFLAG 0x04
+#define I8042_CMD_READ_CTR 0x20
+#define I8042_CMD_WRITE_CTR 0x60
+#define I8042_CMD_SELF_TEST 0xaa
+#define I8042_CMD_READ_OUTP 0xd0
+#define I8042_CMD_WRITE_OUTP 0xd1
+#define I8042_CMD_RESET_CPU 0xfe
+
+void i8042_init(struct i8042 *k, void (*reset)(void *ctx), void *ctx)
+{
+	memset(k, 0, sizeof(*k));
+	pthread_mutex_init(&k->lock, NULL);
+	k->ctr = 0x45; /* kbd interrupt on, system flag, translate */
+	k->reset = reset;
+	k->ctx = ctx;
+}
+
+static void i8042_push(struct i8042 *k, uint8_t v)
+{
+	if (k->out_len < sizeof(k->outbuf))
+		k->outbuf[k->out_len++] = v;
+}
+
+void i8042_data_access(void *opaque, uint64_t offset, bool is_write,
+		       uint8_t *data, unsigned int size)
+{
+	struct i8042 *k = opaque;
+
+	(void)offset;
+	(void)size;
+	pthread_mutex_lock(&k->lock);
+	if (!is_write) {
+		data[0] = k->out_len ? k->outbuf[0] : 0;
+		if (k->out_len)
+			memmove(k->outbuf, k->outbuf + 1, --k->out_len);
+	} else if (k->pending_cmd == I8042_CMD_WRITE_CTR) {
+		k->ctr = data[0];
+		k->pending_cmd = 0;
+	} else if (k->pending_cmd == I8042_CMD_WRITE_OUTP) {
+		k->pending_cmd = 0;
+		/* bit 0 low is the reset line */
+		if (!(data[0] & 1) && k->reset)
+			k->reset(k->ctx);
+	}
+	/* bytes for the keyboard itself: there is no keyboard */
+	pthread_mutex_unlock(&k->lock);
+}
+
+void i8042_cmd_access(void *opaque, uint64_t offset, bool is_write,
+		      uint8_t *data, unsigned int size)
+{
+	struct i8042 *k = opaque;
+
+	(void)offset;
+	(void)size;
+	pthread_mutex_lock(&k->lock);
+	if (!is_write) {
+		data[0] = I8042_STR_SYSFLAG | (k->out_len ? I8042_STR_OBF : 0);
+		pthread_mutex_unlock(&k->lock);
+		return;
+	}
+	switch (data[0]) {
+	case I8042_CMD_READ_CTR:
+		i8042_push(k, k->ctr);
+		break;
+	case I8042_CMD_WRITE_CTR:
+	case I8042_CMD_WRITE_OUTP:
+		k->pending_cmd = data[0];
+		break;
+	case I8042_CMD_SELF_TEST:
+		i8042_push(k, 0x55);
+		break;
+	case I8042_CMD_READ_OUTP:
+		i8042_push(k, 0x01);
+		break;
+	case I8042_CMD_RESET_CPU:
+		if (k->reset)
+			k->reset(k->ctx);
+		break;
+	}
+	pthread_mutex_unlock(&k->lock);
+}
+
+void cmos_init(struct cmos *c)
+{
+	memset(c, 0, sizeof(*c));
+	pthread_mutex_init(&c->lock, NULL);
+}
+
+static uint8_t bcd(int v)
+{
+	return (uint8_t)(((v / 10) << 4) | (v % 10));
+}
+
+/* The RTC registers from the host's UTC clock, BCD, 24-hour mode. */
+static uint8_t cmos_read(uint8_t index)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	switch (index) {
+	case 0x00: return bcd(tm.tm_sec);
+	case 0x02: return bcd(tm.tm_min);
+	case 0x04: return bcd(tm.tm_hour);
+	case 0x06: return bcd(tm.tm_wday + 1);
+	case 0x07: return bcd(tm.tm_mday);
+	case 0x08: return bcd(tm.tm_mon + 1);
+	case 0x09: return bcd(tm.tm_year % 100);
+	case 0x0a: return 0x26; /* UIP clear, 32.768 kHz, 1024 Hz */
+	case 0x0b: return 0x02; /* 24-hour, BCD */
+	case 0x0d: return 0x80; /* battery good */
+	case 0x32: return bcd(19 + tm.tm_year / 100);
+	default: return 0;
+	}
+}
+
+void cmos_access(void *opaque, uint64_t offset, bool is_write, uint8_t *data,
+		 unsigned int size)
+{
+	struct cmos *c = opaque;
+
+	(void)size;
+	pthread_mutex_lock(&c->lock);
+	if (offset == 0) {
+		if (is_write)
+			c->index = data[0] & 0x7f; /* bit 7 masks NMI */
+	} else if (!is_write) {
+		data[0] = cmos_read(c->index);
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+void post_access(void *opaque, uint64_t offset, bool is_write, uint8_t *data,
+		 unsigned int size)
+{
+	(void)opaque;
+	(void)offset;
+	(void)is_write;
+	(void)data;
+	(void)size;
+}

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+
+#include "vmm/guests.h"
+#include "vmm/vmm.h"
+
+static const struct guest guests[] = {
+	{ "hello-real", "real mode: OUT a string to the serial port, then HLT",
+	  GUEST_REAL, false, guest_hello_real_start, guest_hello_real_end },
+	{ "hello-long", "64-bit mode entered directly (VMM-built GDT and page tables)",
+	  GUEST_LONG, false, guest_hello_long_start, guest_hello_long_end },
+	{ "exits", "one of each exit: port I/O, MMIO, CPUID, RDMSR, unknown port, HLT",
+	  GUEST_REAL, true, guest_exits_start, guest_exits_end },
+	{ "hostile", "random writes to random ports and MMIO addresses",
+	  GUEST_LONG, false, guest_hostile_start, guest_hostile_end },
+};
+
+const struct vmm_guest_desc vmm_guests[] = {
+	{ "hello-real", "real mode: OUT a string to the serial port, then HLT" },
+	{ "hello-long", "64-bit mode entered directly (VMM-built GDT and page tables)" },
+	{ "exits", "one of each exit: port I/O, MMIO, CPUID, RDMSR, unknown port, HLT" },
+	{ "hostile", "random writes to random ports and MMIO addresses" },
+};
+const unsigned int vmm_nr_guests = sizeof(vmm_guests) / sizeof(vmm_guests[0]);
+
+const struct guest *guest_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(guests) / sizeof(guests[0]); i++)
+		if (!strcmp(guests[i].name, name))
+			return &guests[i];
+	return NULL;
+}
+
+bool vmm_guest_known(const char *name)
+{
+	return guest_find(name) != NULL;
+}

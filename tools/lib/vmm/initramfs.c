@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lab/cpio.h"
+#include "lab/lab.h"
+#include "vmm/initramfs.h"
+#include "vmm/vmm.h"
+
+#define VMM_INITRAMFS_FORMAT 1 /* bump when the init or layout changes */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/*
+ * Ports are written through /dev/port: "dd seek=N" is an outb to port N.
+ * stty re-applies the console settings with TCSADRAIN, which waits until
+ * the UART has sent everything, so no output is lost when the VMM stops
+ * at the status write.
+ */
+static const char init_script[] =
+	"#!/bin/busybox sh\n"
+	"# isolens vm init: mark, run the command, report its status.\n"
+	"/bin/busybox --install -s /bin\n"
+	"mount -t proc proc /proc\n"
+	"mount -t sysfs sysfs /sys\n"
+	"mount -t devtmpfs devtmpfs /dev 2>/dev/null\n"
+	"mount -t tmpfs tmpfs /tmp\n"
+	"export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root TERM=linux\n"
+	"hostname isolens-vm\n"
+	"port() { printf \"\\\\$(printf %o \"$2\")\" | "
+	"dd of=/dev/port bs=1 seek=$1 count=1 conv=notrunc 2>/dev/null; }\n"
+	"port " STR(VMM_PORT_MARKER_DEC) " 1\n"
+	"if [ -f " VMM_INITRAMFS_CMD " ]; then\n"
+	"\tsh " VMM_INITRAMFS_CMD "\n"
+	"else\n"
+	"\tsetsid cttyhack sh\n"
+	"fi\n"
+	"st=$?\n"
+	"stty -F /dev/console $(stty -F /dev/console -g) 2>/dev/null\n"
+	"port " STR(VMM_PORT_STATUS_DEC) " $((st & 255))\n"
+	"poweroff -f\n";
+
+static int archive_open(FILE **f, char **buf, size_t *len,
+			struct cpio_writer *w, struct errbuf *eb)
+{
+	*f = open_memstream(buf, len);
+	if (!*f)
+		return errbuf_errno(eb, errno, "open_memstream");
+	cpio_init(w, *f);
+	return 0;
+}
+
+static int archive_close(FILE *f, char **buf, struct cpio_writer *w,
+			 void **out, struct errbuf *eb)
+{
+	int err = cpio_finish(w);
+
+	fclose(f); /* only now are *buf and the length final */
+	if (err) {
+		free(*buf);
+		return errbuf_errno(eb, -err, "writing the initramfs");
+	}
+	*out = *buf;
+	return 0;
+}
+
+int vmm_initramfs_build(const char *busybox, void **out, size_t *len,
+			struct errbuf *eb)
+{
+	static const char *const dirs[] = {
+		"bin", "sbin", "usr", "usr/bin", "usr/sbin", "dev", "proc",
+		"sys", "tmp", "root", "isolens", "etc",
+	};
+	struct cpio_writer w;
+	char *buf = NULL;
+	unsigned int i;
+	FILE *f;
+	int err;
+
+	err = archive_open(&f, &buf, len, &w, eb);
+	if (err)
+		return err;
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		cpio_add_dir(&w, dirs[i], 0755);
+	/* the kernel opens /dev/console for init before devtmpfs exists */
+	cpio_add_chardev(&w, "dev/console", 0600, 5, 1);
+	err = cpio_add_host_file(&w, "bin/busybox", 0755, busybox, eb);
+	if (err) {
+		fclose(f);
+		free(buf);
+		return err;
+	}
+	cpio_add_symlink(&w, "bin/sh", "busybox");
+	cpio_add_file(&w, "init", 0755, init_script, sizeof(init_script) - 1);
+	return archive_close(f, &buf, &w, out, eb);
+}
+
+int vmm_initramfs_cached(const char *busybox, char *path, size_t pathlen,
+			 struct errbuf *eb)
+{
+	char tmp[PATH_MAX];
+	struct stat st;
+	size_t len;
+	void *buf;
+	FILE *f;
+	int err;
+
+	if (stat(busybox, &st) < 0)
+		return errbuf_errno(eb, errno, "%s (install busybox-static)",
+				    busybox);
+	snprintf(path, pathlen, "%s/vm-initramfs-%d-%llx-%llx.cpio",
+		 lab_cache_dir(), VMM_INITRAMFS_FORMAT,
+		 (unsigned long long)st.st_size,
+		 (unsigned long long)st.st_mtime);
+	if (!access(path, R_OK))
+		return 0;
+	err = lab_cache_mkdir(eb);
+	if (err)
+		return err;
+	err = vmm_initramfs_build(busybox, &buf, &len, eb);
+	if (err)
+		return err;
+	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
+	f = fopen(tmp, "we");
+	if (!f) {
+		err = errbuf_errno(eb, errno, "cannot create %s", tmp);
+		goto out;
+	}
+	if (fwrite(buf, 1, len, f) != len || fclose(f)) {
+		err = errbuf_errno(eb, errno ? errno : EIO, "cannot write %s", tmp);
+		unlink(tmp);
+		goto out;
+	}
+	/* rename() makes the cache entry appear whole or not at all */
+	if (rename(tmp, path) < 0) {
+		err = errbuf_errno(eb, errno, "cannot rename %s", tmp);
+		unlink(tmp);
+	}
+out:
+	free(buf);
+	return err;
+}
+
+/* Single-quote for sh: ' becomes '\'' */
+static void sh_quote(FILE *f, const char *s)
+{
+	fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*s, f);
+	}
+	fputc('\'', f);
+}
+
+int vmm_initramfs_cmd(int argc, char *const argv[], void **out, size_t *len,
+		      struct errbuf *eb)
+{
+	struct cpio_writer w;
+	char *buf = NULL, *script = NULL;
+	size_t slen = 0;
+	FILE *f, *s;
+	int i, err;
+
+	err = archive_open(&f, &buf, len, &w, eb);
+	if (err)
+		return err;
+	if (argc > 0) {
+		s = open_memstream(&script, &slen);
+		if (!s) {
+			fclose(f);
+			free(buf);
+			return errbuf_errno(eb, errno, "open_memstream");
+		}
+		for (i = 0; i < argc; i++) {
+			if (i)
+				fputc(' ', s);
+			sh_quote(s, argv[i]);
+		}
+		fputc('\n', s);
+		fclose(s);
+		cpio_add_file(&w, VMM_INITRAMFS_CMD + 1, 0644, script, slen);
+		free(script);
+	}
+	return archive_close(f, &buf, &w, out, eb);
+}

@@ -1,0 +1,598 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmm_run(): build the VM, run it, tear it down.  The order of the KVM
+ * calls is the one docs/microvm.md explains: open /dev/kvm, create the VM,
+ * give it RAM, (irqchip + PIT), load the guest, create the vCPUs and set
+ * their CPUID and registers, then KVM_RUN in one thread per vCPU while the
+ * calling thread feeds the console and waits for the guest to stop.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vmm/boot.h"
+#include "vmm/bzimage.h"
+#include "vmm/cpuid.h"
+#include "vmm/guests.h"
+#include "vmm/mptable.h"
+#include "vmm/ports.h"
+#include "vmm/vm.h"
+
+#define VMM_KERNEL_MAX (256u << 20)
+#define CONSOLE_ESCAPE 0x01 /* Ctrl-A, then x */
+
+static const char *const exit_names[] = {
+	[KVM_EXIT_UNKNOWN] = "UNKNOWN", [KVM_EXIT_EXCEPTION] = "EXCEPTION",
+	[KVM_EXIT_IO] = "IO", [KVM_EXIT_HYPERCALL] = "HYPERCALL",
+	[KVM_EXIT_DEBUG] = "DEBUG", [KVM_EXIT_HLT] = "HLT",
+	[KVM_EXIT_MMIO] = "MMIO", [KVM_EXIT_IRQ_WINDOW_OPEN] = "IRQ_WINDOW_OPEN",
+	[KVM_EXIT_SHUTDOWN] = "SHUTDOWN", [KVM_EXIT_FAIL_ENTRY] = "FAIL_ENTRY",
+	[KVM_EXIT_INTR] = "INTR", [KVM_EXIT_SET_TPR] = "SET_TPR",
+	[KVM_EXIT_TPR_ACCESS] = "TPR_ACCESS", [KVM_EXIT_NMI] = "NMI",
+	[KVM_EXIT_INTERNAL_ERROR] = "INTERNAL_ERROR",
+	[KVM_EXIT_SYSTEM_EVENT] = "SYSTEM_EVENT",
+	[KVM_EXIT_IOAPIC_EOI] = "IOAPIC_EOI", [KVM_EXIT_HYPERV] = "HYPERV",
+	[KVM_EXIT_X86_RDMSR] = "X86_RDMSR", [KVM_EXIT_X86_WRMSR] = "X86_WRMSR",
+	[KVM_EXIT_X86_BUS_LOCK] = "X86_BUS_LOCK", [KVM_EXIT_NOTIFY] = "NOTIFY",
+};
+
+const char *vmm_exit_reason_name(uint32_t reason)
+{
+	if (reason < sizeof(exit_names) / sizeof(exit_names[0]) &&
+	    exit_names[reason])
+		return exit_names[reason];
+	return "?";
+}
+
+const char *vmm_stop_name(enum vmm_stop stop)
+{
+	switch (stop) {
+	case VMM_STOP_NONE: return "running";
+	case VMM_STOP_HLT: return "stop: guest halted (HLT, interrupts off)";
+	case VMM_STOP_STATUS: return "stop: guest reported its exit status";
+	case VMM_STOP_RESET: return "stop: guest reset the machine (reboot)";
+	case VMM_STOP_SHUTDOWN: return "stop: triple fault (KVM_EXIT_SHUTDOWN)";
+	case VMM_STOP_ERROR: return "stop: KVM or VMM error";
+	case VMM_STOP_SIGNAL: return "stop: interrupted by a signal";
+	case VMM_STOP_CONSOLE: return "stop: console escape (Ctrl-A x)";
+	case VMM_STOP_TIMEOUT: return "stop: timeout";
+	}
+	return "stop";
+}
+
+uint64_t vm_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void vm_wake(struct vm *vm)
+{
+	uint64_t one = 1;
+
+	if (write(vm->event_fd, &one, sizeof(one)) < 0) {
+		/* the counter saturating is the only failure: already awake */
+	}
+}
+
+void vm_stop(struct vm *vm, enum vmm_stop why, int status)
+{
+	pthread_mutex_lock(&vm->lock);
+	if (!vm->stopping) {
+		vm->res->stop = why;
+		vm->res->status = status;
+		vm->res->run_ns = vm_now_ns() - vm->t0_ns;
+		__atomic_store_n(&vm->stopping, true, __ATOMIC_RELEASE);
+		vm_wake(vm);
+	}
+	pthread_mutex_unlock(&vm->lock);
+}
+
+int vmm_kvm_available(const char *dev, struct errbuf *eb)
+{
+	int fd = open(dev ? dev : KVM_DEVICE, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return errbuf_errno(eb, errno, "cannot open %s", dev ? dev : KVM_DEVICE);
+	close(fd);
+	return 0;
+}
+
+/* --- devices wired to the VM ------------------------------------------ */
+
+static void vm_serial_tx(void *ctx, uint8_t byte)
+{
+	struct vm *vm = ctx;
+
+	if (vm->cfg->console_write)
+		vm->cfg->console_write(vm->cfg->console_ctx, byte);
+	else if (vm->cfg->console_out >= 0 &&
+	    write(vm->cfg->console_out, &byte, 1) < 0) {
+		/* a closed console loses output, as a serial cable would */
+	}
+}
+
+static void vm_serial_irq(void *ctx, int level)
+{
+	struct vm *vm = ctx;
+
+	kvm_irq_line(&vm->kvm, SERIAL_COM1_IRQ, level);
+}
+
+static void vm_reset(void *ctx)
+{
+	vm_stop(ctx, VMM_STOP_RESET, 0);
+	vcpu_note("i8042 reset: the guest rebooted");
+}
+
+static void vm_marker_access(void *opaque, uint64_t offset, bool is_write,
+			     uint8_t *data, unsigned int size)
+{
+	struct vm *vm = opaque;
+
+	(void)size;
+	if (!is_write) {
+		data[0] = 0;
+		return;
+	}
+	if (offset == 1) { /* VMM_PORT_STATUS */
+		vm_stop(vm, VMM_STOP_STATUS, data[0]);
+		return;
+	}
+	pthread_mutex_lock(&vm->lock);
+	if (!vm->marker_seen) {
+		vm->marker_seen = true;
+		vm->res->marker_ns = vm_now_ns() - vm->t0_ns;
+		vm_wake(vm);
+		vcpu_note("boot marker: the guest's init is running");
+	}
+	pthread_mutex_unlock(&vm->lock);
+}
+
+static int vm_setup_buses(struct vm *vm, struct errbuf *eb)
+{
+	int err;
+
+	bus_init(&vm->ports, "port", PORT_LIMIT);
+	bus_init(&vm->mmio, "mmio", UINT64_MAX);
+	serial_init(&vm->serial, vm_serial_tx, vm_serial_irq, vm);
+	err = bus_register(&vm->ports, SERIAL_COM1_BASE, SERIAL_NR_REGS,
+			   "VMM serial (16550 COM1)", serial_access,
+			   &vm->serial, eb);
+	if (err || !vm->linux_guest)
+		return err;
+	i8042_init(&vm->i8042, vm_reset, vm);
+	cmos_init(&vm->cmos);
+	err = bus_register(&vm->ports, I8042_DATA_PORT, 1, "VMM i8042 data",
+			   i8042_data_access, &vm->i8042, eb);
+	if (!err)
+		err = bus_register(&vm->ports, I8042_CMD_PORT, 1,
+				   "VMM i8042 command", i8042_cmd_access,
+				   &vm->i8042, eb);
+	if (!err)
+		err = bus_register(&vm->ports, CMOS_PORT, 2, "VMM CMOS RTC",
+				   cmos_access, &vm->cmos, eb);
+	if (!err)
+		err = bus_register(&vm->ports, POST_PORT, 1,
+				   "VMM POST/delay port (ignored)", post_access,
+				   NULL, eb);
+	if (!err)
+		err = bus_register(&vm->ports, VMM_PORT_MARKER, 2,
+				   "VMM marker/status ports", vm_marker_access,
+				   vm, eb);
+	return err;
+}
+
+/* --- loading the guest ---------------------------------------------- */
+
+static int vm_load_teaching(struct vm *vm, const struct guest *g,
+			    struct errbuf *eb)
+{
+	int err;
+
+	err = guest_write(&vm->mem, GUEST_LOAD, g->start, g->end - g->start,
+			  eb);
+	if (!err && g->mode == GUEST_LONG)
+		err = boot_write_tables(&vm->mem, eb);
+	return err;
+}
+
+static int vm_load_linux(struct vm *vm, struct boot_linux *bl,
+			 void **kernel_buf, void **initrd_buf,
+			 struct errbuf *eb)
+{
+	const struct vmm_config *cfg = vm->cfg;
+	size_t kernel_len, initrd_len = 0;
+	uint8_t *initrd = NULL;
+	int err;
+
+	err = bzimage_read_file(cfg->kernel, VMM_KERNEL_MAX, kernel_buf,
+				&kernel_len, eb);
+	if (err)
+		return err;
+	err = bzimage_parse(*kernel_buf, kernel_len, &bl->info, eb);
+	if (err) {
+		struct errbuf tmp = *eb;
+
+		return errbuf_set(eb, -err, "%s: %s", cfg->kernel, tmp.msg);
+	}
+	if (cfg->initrd) {
+		void *buf;
+
+		err = bzimage_read_file(cfg->initrd, cfg->mem, &buf,
+					&initrd_len, eb);
+		if (err)
+			return err;
+		initrd = buf;
+	}
+	if (cfg->initrd_append_len) {
+		/* cpio archives concatenate; keep each 4-byte aligned */
+		size_t off = (initrd_len + 3) & ~(size_t)3;
+		uint8_t *p = realloc(initrd, off + cfg->initrd_append_len);
+
+		if (!p) {
+			free(initrd);
+			return errbuf_errno(eb, ENOMEM, "initrd");
+		}
+		memset(p + initrd_len, 0, off - initrd_len);
+		memcpy(p + off, cfg->initrd_append, cfg->initrd_append_len);
+		initrd = p;
+		initrd_len = off + cfg->initrd_append_len;
+	}
+	*initrd_buf = initrd;
+	if (boot_linux_min_mem(&bl->info, initrd_len) > cfg->mem)
+		return errbuf_set(eb, ENOMEM,
+				  "--mem %llu MiB is too small for this kernel and initrd (need at least %llu MiB)",
+				  (unsigned long long)(cfg->mem >> 20),
+				  (unsigned long long)(boot_linux_min_mem(&bl->info, initrd_len) >> 20) + 1);
+	bl->img = *kernel_buf;
+	bl->img_len = kernel_len;
+	bl->cmdline = cfg->cmdline ? cfg->cmdline : "console=ttyS0";
+	bl->initrd = initrd;
+	bl->initrd_len = initrd_len;
+	err = boot_linux_load(&vm->mem, bl, eb);
+	if (!err)
+		err = mptable_write(&vm->mem, BOOT_EBDA, vm->nr_vcpus, eb);
+	if (!err)
+		err = boot_write_tables(&vm->mem, eb);
+	return err;
+}
+
+/* --- the console and the wait loop ------------------------------------ */
+
+struct console {
+	bool open; /* console_in still readable */
+	bool escape; /* saw Ctrl-A */
+	bool send_eof;
+};
+
+/* Read what the UART can take from console_in and queue it. */
+static void vm_console_input(struct vm *vm, struct console *con)
+{
+	uint8_t buf[SERIAL_FIFO], out[SERIAL_FIFO];
+	unsigned int room = serial_rx_room(&vm->serial), n = 0;
+	ssize_t len, i;
+
+	if (!room)
+		return;
+	if (room > sizeof(buf))
+		room = sizeof(buf);
+	len = read(vm->cfg->console_in, buf, room);
+	if (len < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (len <= 0) {
+		con->open = false;
+		con->send_eof = vm->cfg->console_eof_ctrl_d;
+		return;
+	}
+	for (i = 0; i < len; i++) {
+		if (vm->cfg->console_escape && con->escape) {
+			con->escape = false;
+			if (buf[i] == 'x') {
+				vm_stop(vm, VMM_STOP_CONSOLE, 0);
+				return;
+			}
+			if (buf[i] != CONSOLE_ESCAPE)
+				out[n++] = CONSOLE_ESCAPE;
+		} else if (vm->cfg->console_escape && buf[i] == CONSOLE_ESCAPE) {
+			con->escape = true;
+			continue;
+		}
+		out[n++] = buf[i];
+	}
+	serial_receive(&vm->serial, out, n);
+}
+
+static void vm_wait(struct vm *vm, int sig_fd)
+{
+	struct console con = { .open = vm->cfg->console_in >= 0 };
+	uint64_t deadline = vm->cfg->timeout_ms ?
+		vm->t0_ns + vm->cfg->timeout_ms * 1000000ULL : 0;
+
+	while (!__atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE)) {
+		struct pollfd pfd[3] = {
+			{ .fd = vm->event_fd, .events = POLLIN },
+			{ .fd = sig_fd, .events = POLLIN },
+			{ .fd = -1, .events = POLLIN },
+		};
+		bool input_ok = !vm->cfg->input_after_marker ||
+				__atomic_load_n(&vm->marker_seen, __ATOMIC_ACQUIRE);
+		int timeout = -1;
+
+		if (con.open && input_ok) {
+			if (serial_rx_room(&vm->serial))
+				pfd[2].fd = vm->cfg->console_in;
+			else
+				timeout = 5; /* the guest is still reading */
+		}
+		if (con.send_eof && input_ok) {
+			uint8_t eot = 0x04;
+
+			if (serial_receive(&vm->serial, &eot, 1))
+				con.send_eof = false;
+			else
+				timeout = 5;
+		}
+		if (deadline) {
+			uint64_t now = vm_now_ns();
+			int left;
+
+			if (now >= deadline) {
+				vm_stop(vm, VMM_STOP_TIMEOUT, 0);
+				break;
+			}
+			left = (int)((deadline - now) / 1000000) + 1;
+			if (timeout < 0 || left < timeout)
+				timeout = left;
+		}
+		if (poll(pfd, 3, timeout) < 0 && errno != EINTR)
+			break;
+		if (pfd[0].revents & POLLIN) {
+			uint64_t v;
+
+			if (read(vm->event_fd, &v, sizeof(v)) < 0) {
+				/* nothing to drain */
+			}
+		}
+		if (pfd[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			if (read(sig_fd, &si, sizeof(si)) == sizeof(si))
+				vm_stop(vm, VMM_STOP_SIGNAL, (int)si.ssi_signo);
+		}
+		if (pfd[2].revents & (POLLIN | POLLHUP | POLLERR))
+			vm_console_input(vm, &con);
+	}
+}
+
+/* --- vmm_run -------------------------------------------------------- */
+
+static int vm_check_config(const struct vmm_config *cfg,
+			   const struct guest **g, struct errbuf *eb)
+{
+	*g = NULL;
+	if (cfg->guest) {
+		*g = guest_find(cfg->guest);
+		if (!*g)
+			return errbuf_set(eb, ENOENT, "no teaching guest named '%s'",
+					  cfg->guest);
+		if (cfg->cpus > 1)
+			return errbuf_set(eb, EINVAL, "teaching guests run on one vCPU");
+		return 0;
+	}
+	if (!cfg->kernel)
+		return errbuf_set(eb, EINVAL, "no kernel given");
+	if (cfg->cpus < 1 || cfg->cpus > VMM_MAX_CPUS)
+		return errbuf_set(eb, EINVAL, "%u vCPUs: must be 1..%d", cfg->cpus,
+				  VMM_MAX_CPUS);
+	if (cfg->mem < (16ULL << 20) || cfg->mem > GUEST_MEM_MAX ||
+	    (cfg->mem & 0xfff))
+		return errbuf_set(eb, EINVAL,
+				  "guest memory %llu bytes: must be a multiple of 4 KiB from 16 MiB to 3 GiB",
+				  (unsigned long long)cfg->mem);
+	return 0;
+}
+
+static int vm_create_vcpus(struct vm *vm, const struct guest *g,
+			   struct boot_linux *bl, struct errbuf *eb)
+{
+	struct kvm_cpuid2 *cpuid = NULL;
+	unsigned int i;
+	int err;
+
+	err = cpuid_get_supported(&vm->kvm, &cpuid, eb);
+	if (err)
+		return err;
+	for (i = 0; i < vm->nr_vcpus && !err; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		err = vcpu_create(vm, v, i, eb);
+		if (err)
+			break;
+		err = cpuid_set_vcpu(v->fd, cpuid, i, vm->nr_vcpus, eb);
+		if (err || i)
+			continue; /* APs wait for INIT/SIPI in the irqchip */
+		if (!g)
+			err = boot_enter_long_mode(v->fd, bl->entry,
+						   BOOT_ZERO_PAGE, eb);
+		else if (g->mode == GUEST_LONG)
+			err = boot_enter_long_mode(v->fd, GUEST_LOAD, 0, eb);
+		else
+			err = boot_enter_real_mode(v->fd, GUEST_LOAD,
+						   vm->kvm.user_msr, eb);
+		if (!err && g && !strcmp(g->name, "hostile")) {
+			struct kvm_regs regs;
+
+			/* the seed: different junk every run */
+			if (!ioctl(v->fd, KVM_GET_REGS, &regs)) {
+				regs.rbp = (uint32_t)vm_now_ns();
+				ioctl(v->fd, KVM_SET_REGS, &regs);
+			}
+		}
+	}
+	free(cpuid);
+	return err;
+}
+
+static void vm_collect(struct vm *vm)
+{
+	struct vmm_result *res = vm->res;
+	int64_t kernel = 0;
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+		int64_t now = kvm_stat_read(&v->exits);
+
+		if (now < 0 || v->first_exits < 0 || kernel < 0) {
+			kernel = -1;
+			continue;
+		}
+		kernel += now - v->first_exits - (int64_t)v->user_exits;
+	}
+	res->kernel_exits = kernel < 0 ? -1 : kernel;
+	res->port_unknown = vm->ports.unknown;
+	res->mmio_unknown = vm->mmio.unknown;
+	res->invalid = vm->ports.invalid + vm->mmio.invalid;
+}
+
+int vmm_run(const struct vmm_config *cfg, struct vmm_result *res,
+	    struct errbuf *eb)
+{
+	struct boot_linux bl = { 0 };
+	void *kernel_buf = NULL, *initrd_buf = NULL;
+	const struct guest *g;
+	sigset_t block, old;
+	unsigned int i;
+	struct vm *vm;
+	int err, sig_fd = -1;
+
+	memset(res, 0, sizeof(*res));
+	res->kernel_exits = -1;
+	err = vm_check_config(cfg, &g, eb);
+	if (err)
+		return err;
+	vm = calloc(1, sizeof(*vm));
+	if (!vm)
+		return errbuf_errno(eb, ENOMEM, "vm");
+	vm->cfg = cfg;
+	vm->res = res;
+	vm->t0_ns = vm_now_ns();
+	vm->linux_guest = !g;
+	vm->nr_vcpus = g ? 1 : cfg->cpus;
+	vm->kvm.sys_fd = vm->kvm.vm_fd = -1;
+	vm->event_fd = -1;
+	pthread_mutex_init(&vm->lock, NULL);
+	res->cpus = vm->nr_vcpus;
+
+	err = kvm_open(&vm->kvm, cfg->kvm_dev ? cfg->kvm_dev : KVM_DEVICE, eb);
+	if (err)
+		goto out_free;
+	if (!kvm_check_extension(&vm->kvm, KVM_CAP_IMMEDIATE_EXIT)) {
+		err = errbuf_set(eb, ENOTSUP, "KVM lacks KVM_CAP_IMMEDIATE_EXIT");
+		goto out_kvm;
+	}
+	err = guest_mem_alloc(&vm->mem, g ? GUEST_MEM : cfg->mem, eb);
+	if (err)
+		goto out_kvm;
+	err = kvm_set_memory(&vm->kvm, 0, 0, vm->mem.hva, vm->mem.size, eb);
+	if (err)
+		goto out_mem;
+	if (!g)
+		err = kvm_create_irqchip(&vm->kvm, eb);
+	else if (g->user_msr)
+		/* optional: without it the guest skips the step */
+		kvm_enable_user_msr(&vm->kvm, NULL);
+	if (err)
+		goto out_mem;
+	err = vm_setup_buses(vm, eb);
+	if (err)
+		goto out_mem;
+	err = g ? vm_load_teaching(vm, g, eb) :
+		  vm_load_linux(vm, &bl, &kernel_buf, &initrd_buf, eb);
+	/* the images now live in guest RAM */
+	free(kernel_buf);
+	free(initrd_buf);
+	if (err)
+		goto out_vcpus;
+	err = vm_create_vcpus(vm, g, &bl, eb);
+	if (err)
+		goto out_vcpus;
+
+	vm->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (vm->event_fd < 0) {
+		err = errbuf_errno(eb, errno, "eventfd");
+		goto out_vcpus;
+	}
+	/* signals reach the main thread only, through a signalfd */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	sig_fd = signalfd(-1, &block, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sig_fd < 0) {
+		err = errbuf_errno(eb, errno, "signalfd");
+		goto out_sigmask;
+	}
+	pthread_barrier_init(&vm->start, NULL, vm->nr_vcpus + 1);
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		err = vcpu_start(&vm->vcpus[i], eb);
+		if (err) {
+			/* let the started ones through, then stop them */
+			vm_stop(vm, VMM_STOP_ERROR, 0);
+			for (; i < vm->nr_vcpus; i++)
+				pthread_barrier_wait(&vm->start);
+			goto out_join;
+		}
+	}
+	if (cfg->seccomp) {
+		err = vmm_seccomp_install(eb);
+		if (err) {
+			vm_stop(vm, VMM_STOP_ERROR, 0);
+			pthread_barrier_wait(&vm->start);
+			goto out_join;
+		}
+		res->seccomp = true;
+	}
+	pthread_barrier_wait(&vm->start);
+	vm_wait(vm, sig_fd);
+
+out_join:
+	for (i = 0; i < vm->nr_vcpus; i++)
+		vcpu_kick(&vm->vcpus[i]);
+	for (i = 0; i < vm->nr_vcpus; i++)
+		vcpu_join(&vm->vcpus[i]);
+	pthread_barrier_destroy(&vm->start);
+	vm_collect(vm);
+	if (!err && res->stop == VMM_STOP_ERROR)
+		err = errbuf_set(eb, EIO, "the VM stopped on a KVM error (see --explain)");
+	close(sig_fd);
+out_sigmask:
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	close(vm->event_fd);
+out_vcpus:
+	for (i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i].vm)
+			vcpu_destroy(&vm->vcpus[i]);
+	serial_destroy(&vm->serial);
+out_mem:
+	guest_mem_free(&vm->mem);
+out_kvm:
+	kvm_close(&vm->kvm);
+out_free:
+	pthread_mutex_destroy(&vm->lock);
+	free(vm);
+	return err;
+}

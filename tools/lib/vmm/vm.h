@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The VM as the VMM's parts see it (internal to tools/lib/vmm). */
+#ifndef ISOLENS_VMM_VM_H
+#define ISOLENS_VMM_VM_H
+
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmm/bus.h"
+#include "vmm/devices.h"
+#include "vmm/kvm.h"
+#include "vmm/memory.h"
+#include "vmm/serial.h"
+#include "vmm/stats.h"
+#include "vmm/vmm.h"
+
+struct vm;
+
+struct vcpu {
+	struct vm *vm;
+	unsigned int id;
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+	bool started;
+	struct kvm_stat exits; /* KVM's own count of this vCPU's exits */
+	int64_t first_exits, last_exits; /* KVM "exits" at start, at last exit */
+	uint64_t user_exits; /* exits that reached us */
+	struct vmm_exit *cur; /* the exit being handled, for notes */
+};
+
+struct vm {
+	const struct vmm_config *cfg;
+	struct vmm_result *res;
+	struct kvm kvm;
+	struct guest_mem mem;
+	struct bus ports, mmio;
+	struct serial serial;
+	struct i8042 i8042;
+	struct cmos cmos;
+	struct vcpu vcpus[VMM_MAX_CPUS];
+	unsigned int nr_vcpus;
+	bool linux_guest;
+	pthread_barrier_t start; /* vCPUs wait here until the VMM is sealed */
+	pthread_mutex_t lock; /* stop state, results, explain ordering */
+	int event_fd; /* wakes the main thread: stop or marker */
+	bool stopping;
+	bool marker_seen;
+	uint64_t t0_ns;
+	uint64_t seq;
+};
+
+uint64_t vm_now_ns(void);
+
+/* First caller wins; wakes the main thread, which kicks the vCPUs. */
+void vm_stop(struct vm *vm, enum vmm_stop why, int status);
+
+/* Annotate the exit the calling vCPU thread is handling (for --explain). */
+void vcpu_note(const char *note);
+
+int vcpu_create(struct vm *vm, struct vcpu *v, unsigned int id,
+		struct errbuf *eb);
+void vcpu_destroy(struct vcpu *v);
+int vcpu_start(struct vcpu *v, struct errbuf *eb);
+void vcpu_kick(struct vcpu *v);
+void vcpu_join(struct vcpu *v);
+
+/* Install the VMM's seccomp filter on every thread (seccomp.c). */
+int vmm_seccomp_install(struct errbuf *eb);
+
+#endif
