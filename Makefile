@@ -152,7 +152,7 @@ deps:
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all tests
-	$(Q)tests/run-suites.sh unit host vm
+	$(Q)tests/run-suites.sh unit host fuzz vm
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

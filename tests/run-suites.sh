@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Run test suites and total them: unit (C, host), host (bats, host kernel),
-# vm (bats inside the lab VM, where modules, fentry and KVM exist).
+# fuzz (short libFuzzer runs), vm (bats inside the lab VM, where modules,
+# fentry and KVM exist).
 # Prints each suite's summary, then one "total: N passed, N failed, N skipped"
 # line, and exits non-zero if anything failed.
 set -u
@@ -62,6 +63,18 @@ run_host() {
 	count "$out" host
 }
 
+run_fuzz() {
+	local out=$results/fuzz.tap secs=${ISOLENS_FUZZ_SECONDS:-10}
+	echo "== fuzz (libFuzzer, ${secs} s per target)"
+	if tests/fuzz/run.sh "$secs"; then
+		echo "ok 1 - fuzz targets ran ${secs} s each without a crash" > "$out"
+	else
+		echo "not ok 1 - a fuzz target crashed (see tests/.results/fuzz)" > "$out"
+	fi
+	cat "$out"
+	count "$out" fuzz
+}
+
 run_vm() {
 	local out=$results/vm.tap rc
 	: > "$out"
@@ -80,6 +93,7 @@ for suite in "$@"; do
 	unit) run_unit ;;
 	host) run_host ;;
 	vm) run_vm ;;
+	fuzz) run_fuzz ;;
 	*) echo "unknown suite $suite" >&2; exit 2 ;;
 	esac
 done

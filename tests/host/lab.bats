@@ -3,6 +3,7 @@
 # The lab VM runner, driven from the host: boots, statuses, bad input.
 
 load ../helpers
+bats_require_minimum_version 1.5.0
 
 @test "lab run: the command's exit status becomes ours" {
 	run "$ISOLENS" lab run --timeout 120 -- sh -c 'exit 7'

@@ -12,8 +12,10 @@ PKGS="make gcc libc6-dev pkg-config clang llvm libbpf-dev libelf-dev libdw-dev
 zlib1g-dev liblzma-dev"
 # the lab VM: qemu, a static busybox for its initramfs, kmod for modprobe
 PKGS="$PKGS qemu-system-x86 busybox-static kmod"
-# tests
-PKGS="$PKGS bats bats-assert bats-support jq"
+# tests; libclang-rt-dev brings libFuzzer and the sanitizers for tests/fuzz
+PKGS="$PKGS bats bats-assert bats-support jq bc libclang-rt-dev"
+# benchmarks compare against other runtimes (tests/bench/container.sh)
+PKGS="$PKGS runc crun"
 
 . /etc/os-release 2>/dev/null || ID=unknown
 case "$ID ${ID_LIKE:-}" in
