@@ -210,17 +210,21 @@ host_ns() { stat -L -c %i "/proc/self/ns/$1"; }
 	refute_output --partial isl
 }
 
-@test "rootless: a non-root user gets a user namespace automatically" {
+@test "rootless: a non-root user runs with --userns, and without it gets one line, 125" {
 	command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
 	run setpriv --reuid 65534 --regid 65534 --clear-groups env -u XDG_RUNTIME_DIR HOME=/nonexistent \
-		"$ISOLENS" container run --rootfs "$RF" -- sh -c 'id -u; cat /proc/self/uid_map; echo $$; hostname'
+		"$ISOLENS" container run --rootfs "$RF" -- true
+	assert_failure 125
+	assert_output "isolens container: not root: a rootless container needs --userns (it maps you to root inside)"
+	run setpriv --reuid 65534 --regid 65534 --clear-groups env -u XDG_RUNTIME_DIR HOME=/nonexistent \
+		"$ISOLENS" container run --userns --rootfs "$RF" -- sh -c 'id -u; cat /proc/self/uid_map; echo $$; hostname'
 	assert_success
 	assert_line --index 0 0
 	assert_line --regexp '^ +0 +65534 +1$'
 	assert_line --index 2 1
 	assert_line --index 3 --regexp '^isolens-[0-9]+$'
 	run setpriv --reuid 65534 --regid 65534 --clear-groups env -u XDG_RUNTIME_DIR HOME=/nonexistent \
-		"$ISOLENS" container run --rootfs "$RF" --pids 10 -- true
+		"$ISOLENS" container run --userns --rootfs "$RF" --pids 10 -- true
 	assert_failure 125
 	assert_equal "${#lines[@]}" 1
 	rm -rf /tmp/isolens-65534
@@ -302,6 +306,12 @@ host_ns() { stat -L -c %i "/proc/self/ns/$1"; }
 	assert_failure 2
 	run --separate-stderr "$ISOLENS" container run --rootfs "$RF"
 	assert_failure 2
+	run --separate-stderr "$ISOLENS" container run --share mnt --rootfs "$RF" -- true
+	assert_failure 125
+	assert_equal "$stderr" "isolens container: --rootfs needs a mount namespace (drop 'mnt' from --share)"
+	run --separate-stderr "$ISOLENS" container run --share net --net veth -- true
+	assert_failure 125
+	assert_equal "${#stderr_lines[@]}" 1
 	run --separate-stderr "$ISOLENS" container exec no-such-ct -- true
 	assert_failure 125
 	assert_equal "$stderr" "isolens container: no container named 'no-such-ct'"

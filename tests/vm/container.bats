@@ -70,7 +70,7 @@ crun_() { "$ISOLENS" container run --rootfs "$RF" "$@"; }
 	assert_equal "$(echo "$json" | jq .oom_kill)" 1
 	assert_equal "$(echo "$json" | jq .signal)" 9
 	# below the limit the same program completes
-	run crun_ --memory 64M -- container_stress alloc 16
+	run --separate-stderr crun_ --memory 64M -- container_stress alloc 16
 	assert_success
 	assert_output "touched 16 MB"
 }

@@ -33,7 +33,7 @@ static void usage(FILE *out)
 "  --env K=V           environment variable (repeatable)\n"
 "  --workdir DIR       working directory inside the container\n"
 "  --share LIST        namespaces kept from the host: mnt,uts,ipc,net,pid,cgroup,time\n"
-"  --userns            new user namespace (automatic when not root)\n"
+"  --userns            new user namespace (required when not root)\n"
 "  --net MODE          none | loopback (default) | veth\n"
 "  --memory SIZE       memory.max, e.g. 64M (cgroup v2)\n"
 "  --pids N            pids.max (cgroup v2)\n"
@@ -211,6 +211,7 @@ static int cmd_run(int argc, char **argv)
 	err = container_run(&o, &res, &eb);
 	if (err) {
 		cli_error(CMD, "%s", eb.msg);
+		res.exit_code = res.fail_code;
 		if (json)
 			print_json(&o, &res);
 		return res.fail_code;
@@ -365,13 +366,15 @@ static int cmd_ls(int argc, char **argv)
 		struct timespec now;
 		uint64_t up;
 
-		if (!state_alive(&v[i])) {
+		if (state_stale(&v[i])) {
 			/* leftovers of a runtime that crashed */
 			container_cleanup(&v[i]);
 			cli_note(CMD, "removed leftovers of '%s' (pid %d is gone)",
 				 v[i].name, (int)v[i].pid);
 			continue;
 		}
+		if (!state_alive(&v[i]))
+			continue; /* still starting */
 		if (json) {
 			if (state_format(&v[i], buf, sizeof(buf)) > 0)
 				printf("%s%s", shown ? "," : "", buf);

@@ -95,17 +95,33 @@ static int read_str(const char *dir, const char *file, char *buf, size_t len)
 	return 0;
 }
 
+/* WORD in a space-separated list ("cpu" must not match "cpuset"). */
+static bool has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = list;
+
+	while ((p = strstr(p, word))) {
+		if ((p == list || p[-1] == ' ') &&
+		    (p[n] == ' ' || p[n] == '\n' || p[n] == '\0'))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
 /* Enable cpu, memory and pids for children of DIR, where available. */
 static void enable_controllers(const char *dir)
 {
 	static const char *const want[] = { "cpu", "memory", "pids" };
-	char avail[512], line[16];
+	char avail[512], enabled[512] = "", line[16];
 	size_t i;
 
 	if (read_str(dir, "cgroup.controllers", avail, sizeof(avail)))
 		return;
+	read_str(dir, "cgroup.subtree_control", enabled, sizeof(enabled));
 	for (i = 0; i < 3; i++) {
-		if (!strstr(avail, want[i]))
+		if (!has_word(avail, want[i]) || has_word(enabled, want[i]))
 			continue;
 		snprintf(line, sizeof(line), "+%s", want[i]);
 		write_str(dir, "cgroup.subtree_control", line);

@@ -169,6 +169,8 @@ int state_read(const char *name, struct container_state *st,
 int state_remove(const char *name);
 /* 1 if the container's pid 1 still runs (same pid, same start time). */
 int state_alive(const struct container_state *st);
+/* 1 for leftovers of a crashed runtime (a claim still starting is not). */
+int state_stale(const struct container_state *st);
 uint64_t proc_start_time(pid_t pid);
 
 /*

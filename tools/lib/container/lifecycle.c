@@ -160,6 +160,8 @@ int container_rm(const char *name, bool force, struct errbuf *eb)
 		return state_remove(name);
 	if (err)
 		return err;
+	if (!state_alive(&st) && !state_stale(&st))
+		return errbuf_set(eb, EBUSY, "container '%s' is starting", name);
 	if (state_alive(&st)) {
 		if (!force)
 			return errbuf_set(eb, EBUSY,

@@ -79,7 +79,7 @@ static int setup_dev(const char *root, struct errbuf *eb)
 		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
 		{ "pts/ptmx", "ptmx" },
 	};
-	char dev[PATH_MAX], path[PATH_MAX + 32], host[32];
+	char dev[PATH_MAX + 8], path[PATH_MAX + 48], host[32];
 	size_t i;
 
 	snprintf(dev, sizeof(dev), "%s/dev", root);
@@ -166,10 +166,16 @@ int mounts_setup(const char *rootfs, bool rootfs_ro, bool own_netns,
 			  "mode=1777,size=65536k"))
 			return errbuf_errno(eb, errno, "mounting tmpfs on /tmp");
 	}
+	/*
+	 * A user namespace may mount proc only if it owns the pid namespace
+	 * (not so with --share pid): then bind the host's /proc instead.
+	 */
 	snprintf(path, sizeof(path), "%s/proc", root);
 	if (ensure_dir(path) ||
-	    mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  NULL))
+	    (mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		   NULL) &&
+	     (errno != EPERM ||
+	      mount("/proc", path, NULL, MS_BIND | MS_REC, NULL))))
 		return errbuf_errno(eb, errno, "mounting /proc");
 	snprintf(path, sizeof(path), "%s/dev", root);
 	if (ensure_dir(path))

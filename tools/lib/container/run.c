@@ -159,10 +159,10 @@ static int claim_name(struct container_opts *o, struct container_state *st,
 		return err;
 	/* Taken: by a live container (error), or by a crashed run's
 	 * leftovers, which we clean and then retry once. */
-	if (!state_read(o->name, &old, &ignore) && state_alive(&old))
+	if (!state_read(o->name, &old, &ignore) && !state_stale(&old))
 		return errbuf_set(eb, EEXIST,
 				  "name '%s' is already taken (pid %d)",
-				  o->name, (int)old.pid);
+				  o->name, (int)(old.pid ? old.pid : old.runtime_pid));
 	if (!state_read(o->name, &old, &ignore))
 		container_cleanup(&old);
 	else
@@ -206,17 +206,27 @@ int container_run(struct container_opts *o, struct container_result *res,
 		return errbuf_set(eb, EINVAL, "hostname longer than 64 bytes");
 
 	c.rootless = geteuid() != 0;
-	if (c.rootless)
-		o->userns = true;
+	/* without root, only a user namespace can grant the privileges to set up */
+	if (c.rootless && !o->userns)
+		return errbuf_set(eb, EPERM,
+				  "not root: a rootless container needs --userns (it maps you to root inside)");
 	c.flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
 		  CLONE_NEWPID | CLONE_NEWCGROUP | CLONE_NEWTIME;
 	c.flags &= ~o->share;
 	if (o->userns)
 		c.flags |= CLONE_NEWUSER;
 	if (o->net == CONTAINER_NET_VETH && !(c.flags & CLONE_NEWNET))
-		return errbuf_set(eb, EINVAL, "--net=veth needs a network namespace (drop 'net' from --share)");
+		return errbuf_set(eb, EINVAL,
+				  "--net=veth needs a network namespace (drop 'net' from --share)");
+	if (o->rootfs && !(c.flags & CLONE_NEWNS))
+		return errbuf_set(eb, EINVAL,
+				  "--rootfs needs a mount namespace (drop 'mnt' from --share)");
+	if (o->hostname != o->name && !(c.flags & CLONE_NEWUTS))
+		return errbuf_set(eb, EINVAL,
+				  "--hostname needs a uts namespace (drop 'uts' from --share)");
 	if (o->net == CONTAINER_NET_VETH && c.rootless)
-		return errbuf_set(eb, EPERM, "--net=veth needs root (a veth end lives in the host's network namespace)");
+		return errbuf_set(eb, EPERM,
+				  "--net=veth needs root (a veth end lives in the host's network namespace)");
 
 	/* The root filesystem: a directory we can pivot_root into. */
 	if (c.flags & CLONE_NEWNS) {

@@ -380,3 +380,17 @@ int state_alive(const struct container_state *st)
 	start = proc_start_time(st->pid);
 	return start && start == st->pid_start;
 }
+
+/*
+ * Leftovers: not alive, and not a claim still being set up (the state file
+ * exists with pid 0 from the O_EXCL claim until clone3 has happened).
+ */
+int state_stale(const struct container_state *st)
+{
+	if (state_alive(st))
+		return 0;
+	if (st->pid == 0 && st->runtime_pid > 0 &&
+	    !(kill(st->runtime_pid, 0) && errno == ESRCH))
+		return 0;
+	return 1;
+}
