@@ -87,27 +87,27 @@ load ../helpers
 	[ "$stderr" = "isolens vm: unknown guest 'nope' (see 'isolens vm guests')" ]
 }
 
-@test "vm run: a missing kernel is one line, exit 2" {
+@test "vm run: a missing kernel is one line, exit 125" {
 	run --separate-stderr "$ISOLENS" vm run --kernel /nonexistent/bzImage -- true
-	assert_failure 2
+	assert_failure 125
 	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
 	[[ "$stderr" == *"/nonexistent/bzImage: No such file or directory"* ]]
 }
 
-@test "vm run: a non-bzImage kernel is one line, exit 2" {
+@test "vm run: a non-bzImage kernel is one line, exit 125" {
 	run --separate-stderr "$ISOLENS" vm run --kernel /bin/true -- true
-	assert_failure 2
+	assert_failure 125
 	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
 	[[ "$stderr" == *"not a bzImage: boot_flag"* ]]
 }
 
-@test "vm run: a truncated kernel is one line, exit 2" {
+@test "vm run: a truncated kernel is one line, exit 125" {
 	local k
 	k=$(ls /boot/vmlinuz-* 2>/dev/null | head -n 1)
 	[ -r "$k" ] || skip "no readable /boot/vmlinuz-* to truncate"
 	head -c 1000000 "$k" > "$BATS_TEST_TMPDIR/short"
 	run --separate-stderr "$ISOLENS" vm run --kernel "$BATS_TEST_TMPDIR/short" -- true
-	assert_failure 2
+	assert_failure 125
 	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
 	[[ "$stderr" == *"truncated bzImage: syssize"* ]]
 }
@@ -132,4 +132,15 @@ load ../helpers
 		'mount -t tmpfs none /dev && exec "$0" vm run --guest hello-real' "$ISOLENS"
 	assert_failure 125
 	[ "$stderr" = "isolens vm: cannot open /dev/kvm: No such file or directory (KVM is not available here)" ]
+}
+
+@test "vm run: a kernel too big for --mem, or a too-long command line, exit 2" {
+	require_kvm
+	ls /boot/vmlinuz-* >/dev/null 2>&1 || skip "no /boot/vmlinuz-* installed"
+	run --separate-stderr "$ISOLENS" vm run --mem 32M -- true
+	assert_failure 2
+	[[ "$stderr" =~ ^isolens\ vm:\ --mem\ 32\ MiB\ is\ too\ small\ for\ this\ kernel ]]
+	run --separate-stderr "$ISOLENS" vm run --cmdline "$(printf 'x%.0s' $(seq 1 3000))" -- true
+	assert_failure 2
+	[[ "$stderr" == *"kernel command line is 3000 bytes, the kernel accepts"* ]]
 }

@@ -29,7 +29,7 @@
 #define DEFAULT_CMDLINE                                                  \
 	"console=ttyS0 reboot=k panic=-1 acpi=off pci=off nomodule "      \
 	"i8042.noaux i8042.nomux i8042.dumbkbd 8250.nr_uarts=1 "          \
-	"tsc=reliable quiet rdinit=/init"
+	"tsc=reliable loglevel=2 rdinit=/init"
 
 static void usage(FILE *out)
 {
@@ -40,7 +40,8 @@ static void usage(FILE *out)
 		"       isolens vm run [--kernel BZIMAGE] [--initrd FILE] [--cmdline STR]\n"
 		"                      [--append STR] [--mem SIZE] [--cpus N] [--timeout DUR]\n"
 		"                      [--explain] [--stats] [--no-seccomp] [-- CMD...]\n"
-		"       isolens vm guests\n\n"
+		"       isolens vm guests\n"
+		"       isolens vm initramfs OUT [-- CMD...]\n\n"
 		"Runs a micro-VM on /dev/kvm: a built-in teaching guest, or a Linux\n"
 		"bzImage (default: the newest /boot/vmlinuz-*) with a busybox initramfs\n"
 		"that runs CMD (default: a shell) and returns its exit status.\n\n"
@@ -55,7 +56,7 @@ static void usage(FILE *out)
 			vmm_guests[i].summary);
 	fprintf(out,
 		"\nexit status: the guest command's; 0 when a teaching guest halts;\n"
-		"2 bad usage or unusable kernel/initrd; 124 timeout; 125 no KVM or VM failure.\n");
+		"2 bad usage; 124 timeout; 125 unusable kernel/initrd, no KVM or VM failure.\n");
 }
 
 /* --- --explain output -------------------------------------------------- */
@@ -353,7 +354,7 @@ static int vm_run_cmd(int argc, char **argv)
 		if (!cfg.kernel) {
 			if (bzimage_find_default(kernel, sizeof(kernel), &eb)) {
 				cli_error("vm", "%s", eb.msg);
-				return EXIT_USAGE;
+				return EXIT_RUNTIME;
 			}
 			cfg.kernel = kernel;
 		}
@@ -361,12 +362,12 @@ static int vm_run_cmd(int argc, char **argv)
 		err = bzimage_kernel_release(cfg.kernel, rel, sizeof(rel), &eb);
 		if (err && err != -ENODATA) {
 			cli_error("vm", "bad --kernel: %s", eb.msg);
-			return EXIT_USAGE;
+			return EXIT_RUNTIME;
 		}
 		if (cfg.initrd && access(cfg.initrd, R_OK)) {
 			cli_error("vm", "bad --initrd '%s': %s", cfg.initrd,
 				  strerror(errno));
-			return EXIT_USAGE;
+			return EXIT_RUNTIME;
 		}
 		snprintf(cmdline, sizeof(cmdline), "%s%s%s",
 			 user_cmdline ? user_cmdline : DEFAULT_CMDLINE,
@@ -442,8 +443,14 @@ static int vm_run_cmd(int argc, char **argv)
 		explain_flush_console(&x);
 	if (err) {
 		cli_error("vm", "%s", eb.msg);
-		ret = err == -EINVAL || err == -ENOMEM || err == -E2BIG ||
-		      err == -EFBIG ? EXIT_USAGE : EXIT_RUNTIME;
+		/*
+		 * An option value the kernel cannot work with (--mem too
+		 * small, --cmdline too long) is a usage error; a kernel or
+		 * initrd that is missing or corrupt is isolens failing to
+		 * start the payload, 125 as for every payload command.
+		 */
+		ret = err == -ENOMEM || err == -E2BIG || err == -EFBIG ?
+			EXIT_USAGE : EXIT_RUNTIME;
 		goto out;
 	}
 	if (stats || cfg.explain)
@@ -452,6 +459,43 @@ static int vm_run_cmd(int argc, char **argv)
 out:
 	free(cmd_cpio);
 	free(base_cpio);
+	return ret;
+}
+
+/* Write the default initramfs (+ CMD) to a file, e.g. to boot it in QEMU. */
+static int vm_initramfs_cmd(int argc, char **argv)
+{
+	void *base = NULL, *cmd = NULL;
+	size_t base_len, cmd_len;
+	struct errbuf eb = { 0 };
+	int first = 2, ret = EXIT_OK;
+	FILE *f;
+
+	if (argc < 2 || (argc > 2 && strcmp(argv[2], "--"))) {
+		cli_error("vm", "usage: isolens vm initramfs OUT [-- CMD...]");
+		return EXIT_USAGE;
+	}
+	if (argc > 2)
+		first = 3;
+	if (vmm_initramfs_build(VMM_BUSYBOX, &base, &base_len, &eb) ||
+	    vmm_initramfs_cmd(argc - first, argv + first, &cmd, &cmd_len, &eb)) {
+		cli_error("vm", "cannot build the initramfs: %s", eb.msg);
+		free(base);
+		return EXIT_RUNTIME;
+	}
+	f = fopen(argv[1], "we");
+	/* both archives are 4-byte aligned, so they concatenate as is */
+	if (!f || fwrite(base, 1, base_len, f) != base_len ||
+	    fwrite(cmd, 1, cmd_len, f) != cmd_len) {
+		cli_error("vm", "cannot write %s: %s", argv[1], strerror(errno));
+		ret = EXIT_RUNTIME;
+	}
+	if (f && fclose(f) && ret == EXIT_OK) {
+		cli_error("vm", "cannot write %s: %s", argv[1], strerror(errno));
+		ret = EXIT_RUNTIME;
+	}
+	free(base);
+	free(cmd);
 	return ret;
 }
 
@@ -465,13 +509,15 @@ int cmd_vm(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "run"))
 		return vm_run_cmd(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "initramfs"))
+		return vm_initramfs_cmd(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "guests")) {
 		for (i = 0; i < vmm_nr_guests; i++)
 			printf("%-11s %s\n", vmm_guests[i].name,
 			       vmm_guests[i].summary);
 		return EXIT_OK;
 	}
-	cli_error("vm", "unknown subcommand '%s': expected run or guests",
+	cli_error("vm", "unknown subcommand '%s': expected run, guests or initramfs",
 		  argv[1]);
 	return EXIT_USAGE;
 }

@@ -100,13 +100,42 @@ static uint8_t bcd(int v)
 	return (uint8_t)(((v / 10) << 4) | (v % 10));
 }
 
+/*
+ * UTC calendar date from the Unix time, without libc: gmtime_r() may open
+ * /etc/localtime, which the VMM's seccomp filter forbids (days-to-civil
+ * algorithm by Howard Hinnant).
+ */
+static void utc_date(int64_t t, struct tm *tm)
+{
+	int64_t days = t / 86400, secs = t % 86400, era, doe, yoe, doy, mp;
+
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	tm->tm_hour = secs / 3600;
+	tm->tm_min = secs / 60 % 60;
+	tm->tm_sec = secs % 60;
+	tm->tm_wday = (int)((days % 7 + 11) % 7); /* 1970-01-01 was Thursday */
+	days += 719468;
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	tm->tm_mday = (int)(doy - (153 * mp + 2) / 5 + 1);
+	tm->tm_mon = (int)(mp < 10 ? mp + 2 : mp - 10); /* 0-based */
+	tm->tm_year = (int)(yoe + era * 400 + (tm->tm_mon <= 1)) - 1900;
+}
+
 /* The RTC registers from the host's UTC clock, BCD, 24-hour mode. */
 static uint8_t cmos_read(uint8_t index)
 {
-	time_t now = time(NULL);
+	struct timespec ts;
 	struct tm tm;
 
-	gmtime_r(&now, &tm);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	utc_date(ts.tv_sec, &tm);
 	switch (index) {
 	case 0x00: return bcd(tm.tm_sec);
 	case 0x02: return bcd(tm.tm_min);

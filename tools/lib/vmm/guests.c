@@ -4,17 +4,7 @@
 #include "vmm/guests.h"
 #include "vmm/vmm.h"
 
-static const struct guest guests[] = {
-	{ "hello-real", "real mode: OUT a string to the serial port, then HLT",
-	  GUEST_REAL, false, guest_hello_real_start, guest_hello_real_end },
-	{ "hello-long", "64-bit mode entered directly (VMM-built GDT and page tables)",
-	  GUEST_LONG, false, guest_hello_long_start, guest_hello_long_end },
-	{ "exits", "one of each exit: port I/O, MMIO, CPUID, RDMSR, unknown port, HLT",
-	  GUEST_REAL, true, guest_exits_start, guest_exits_end },
-	{ "hostile", "random writes to random ports and MMIO addresses",
-	  GUEST_LONG, false, guest_hostile_start, guest_hostile_end },
-};
-
+/* Names and descriptions, for the CLI; same order as guests[] below. */
 const struct vmm_guest_desc vmm_guests[] = {
 	{ "hello-real", "real mode: OUT a string to the serial port, then HLT" },
 	{ "hello-long", "64-bit mode entered directly (VMM-built GDT and page tables)" },
@@ -22,6 +12,20 @@ const struct vmm_guest_desc vmm_guests[] = {
 	{ "hostile", "random writes to random ports and MMIO addresses" },
 };
 const unsigned int vmm_nr_guests = sizeof(vmm_guests) / sizeof(vmm_guests[0]);
+
+static const struct guest guests[] = {
+	{ "hello-real", GUEST_REAL, false,
+	  guest_hello_real_start, guest_hello_real_end },
+	{ "hello-long", GUEST_LONG, false,
+	  guest_hello_long_start, guest_hello_long_end },
+	{ "exits", GUEST_REAL, true, guest_exits_start, guest_exits_end },
+	{ "hostile", GUEST_LONG, false,
+	  guest_hostile_start, guest_hostile_end },
+};
+
+_Static_assert(sizeof(guests) / sizeof(guests[0]) ==
+		       sizeof(vmm_guests) / sizeof(vmm_guests[0]),
+	       "every teaching guest needs a description");
 
 const struct guest *guest_find(const char *name)
 {

@@ -20,8 +20,7 @@
 enum guest_mode { GUEST_REAL, GUEST_LONG };
 
 struct guest {
-	const char *name;
-	const char *summary;
+	const char *name; /* described in vmm_guests[] (guests.c) */
 	enum guest_mode mode;
 	bool user_msr; /* wants unknown MSRs forwarded to the VMM */
 	const uint8_t *start, *end;

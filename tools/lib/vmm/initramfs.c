@@ -12,7 +12,7 @@
 #include "vmm/initramfs.h"
 #include "vmm/vmm.h"
 
-#define VMM_INITRAMFS_FORMAT 1 /* bump when the init or layout changes */
+#define VMM_INITRAMFS_FORMAT 2 /* bump when the init or layout changes */
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -34,6 +34,8 @@ static const char init_script[] =
 	"hostname isolens-vm\n"
 	"port() { printf \"\\\\$(printf %o \"$2\")\" | "
 	"dd of=/dev/port bs=1 seek=$1 count=1 conv=notrunc 2>/dev/null; }\n"
+	"# plain \\n on the console: output is the same in a pipe or a file\n"
+	"stty -F /dev/console -onlcr 2>/dev/null\n"
 	"port " STR(VMM_PORT_MARKER_DEC) " 1\n"
 	"if [ -f " VMM_INITRAMFS_CMD " ]; then\n"
 	"\tsh " VMM_INITRAMFS_CMD "\n"

@@ -57,6 +57,8 @@ int vmm_seccomp_install(struct errbuf *eb)
 		SYSCALL(__NR_getpid),
 		SYSCALL(__NR_gettid),
 		SYSCALL(__NR_clock_gettime),
+		SYSCALL(__NR_gettimeofday), /* vDSO fallbacks */
+		SYSCALL(__NR_time),
 		SYSCALL(__NR_clock_nanosleep),
 		SYSCALL(__NR_nanosleep),
 		SYSCALL(__NR_sched_yield),

@@ -172,7 +172,8 @@ static void *vcpu_thread(void *arg)
 				v->run->immediate_exit = 0;
 				continue; /* kicked: re-check stopping */
 			}
-			vm_stop(vm, VMM_STOP_ERROR, errno);
+			vm->res->error_errno = errno;
+			vm_stop(vm, VMM_STOP_ERROR, 0);
 			break;
 		}
 		v->user_exits++;
@@ -190,6 +191,11 @@ static void *vcpu_thread(void *arg)
 		v->cur = &ex;
 		stop = vcpu_handle_exit(v, &ex);
 		v->cur = NULL;
+		if (stop && vm->res->stop == VMM_STOP_ERROR &&
+		    !vm->res->error_exit) {
+			vm->res->error_exit = ex.reason;
+			vm->res->error_data = ex.data;
+		}
 		if (explain)
 			vcpu_report(v, &ex);
 		if (stop)

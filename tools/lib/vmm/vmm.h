@@ -91,6 +91,10 @@ struct vmm_result {
 	uint64_t port_unknown, mmio_unknown, msr_unknown, invalid;
 	unsigned int cpus;
 	bool seccomp; /* the filter was installed */
+	/* VMM_STOP_ERROR: KVM_RUN's errno, or the exit and its detail */
+	int error_errno;
+	uint32_t error_exit;
+	uint64_t error_data;
 };
 
 /* The built-in teaching guests: name, one-line description. */

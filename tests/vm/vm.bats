@@ -1,0 +1,94 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+# isolens vm inside the lab VM, where /dev/kvm is nested SVM: Linux boots.
+# A boot under nested KVM on TCG takes 10-30 s; every run has a --timeout
+# so that a hang fails the test instead of the suite.
+
+bats_require_minimum_version 1.5.0
+load ../helpers
+
+VMRUN_TIMEOUT=300
+
+setup() {
+	require_hw_kvm
+}
+
+kernel_release() {
+	local k
+	k=$(ls /boot/vmlinuz-* | sort -V | tail -n 1)
+	basename "$k" | sed 's/^vmlinuz-//'
+}
+
+@test "vm: Linux boots, reaches the init marker and runs uname -r" {
+	run --separate-stderr "$ISOLENS" vm run --stats --timeout $VMRUN_TIMEOUT -- uname -r
+	assert_success
+	assert_output "$(kernel_release)"
+	[[ "$stderr" =~ init\ marker\ reached\ after\ [0-9.]+\ ms ]]
+	[[ "$stderr" == *"stop: guest reported its exit status"* ]]
+	[[ "$stderr" == *"seccomp filter: installed"* ]]
+}
+
+@test "vm: the guest command's exit status becomes ours" {
+	run -3 "$ISOLENS" vm run --timeout $VMRUN_TIMEOUT -- sh -c 'exit 3'
+	assert_failure 3
+	run -127 "$ISOLENS" vm run --timeout $VMRUN_TIMEOUT -- no-such-command
+	assert_failure 127
+}
+
+@test "vm: --cpus 2 gives nproc 2 in the guest" {
+	run "$ISOLENS" vm run --cpus 2 --timeout $VMRUN_TIMEOUT -- nproc
+	assert_success
+	assert_output 2
+}
+
+@test "vm: the console works both ways (stdin in, stdout out)" {
+	run sh -c "printf 'hello from the host\n' | '$ISOLENS' vm run --timeout $VMRUN_TIMEOUT -- sh -c 'read line; echo \"got:\$line\"'"
+	assert_success
+	assert_line --partial "got:hello from the host"
+}
+
+@test "vm: a reboot stops the VM with exit 125" {
+	run --separate-stderr "$ISOLENS" vm run --timeout $VMRUN_TIMEOUT -- reboot -f
+	assert_failure 125
+	[[ "$stderr" == *"rebooted before reporting a status"* ]]
+}
+
+@test "vm: vCPU threads are named isolens-vcpuN and seccomp-confined" {
+	local pid i comms=""
+	"$ISOLENS" vm run --cpus 2 --timeout $VMRUN_TIMEOUT -- sleep 600 \
+		>/dev/null 2>&1 </dev/null &
+	pid=$!
+	for i in $(seq 1 100); do
+		comms=$(cat /proc/$pid/task/*/comm 2>/dev/null | sort | tr '\n' ' ')
+		[[ "$comms" == *isolens-vcpu1* ]] &&
+			grep -q '^Seccomp:[[:space:]]*2' /proc/$pid/status && break
+		sleep 0.1
+	done
+	grep '^Seccomp:' /proc/$pid/status
+	kill $pid
+	wait $pid || true
+	[[ "$comms" == *isolens-vcpu0* ]]
+	[[ "$comms" == *isolens-vcpu1* ]]
+}
+
+@test "vm: the teaching guests behave the same on hardware-backed KVM" {
+	run "$ISOLENS" vm run --guest hello-real --explain
+	assert_success
+	assert_line --partial "console| Hello from real mode!"
+	assert_line --partial "IO=22 HLT=1 (total 23)"
+	run "$ISOLENS" vm run --guest hello-long
+	assert_success
+	assert_output "Hello from 64-bit long mode!"
+	run "$ISOLENS" vm run --guest exits --explain
+	assert_success
+	assert_line --regexp 'X86_RDMSR msr 0x4e4c5349 .*-> VMM MSR handler'
+	assert_line --regexp 'MMIO +write 0xd0000 size 4 data 0x12345678'
+	assert_line --regexp 'exits handled inside KVM \(kernel\): [1-9][0-9]*'
+}
+
+@test "vm: a hostile guest does not crash the VMM" {
+	run --separate-stderr "$ISOLENS" vm run --guest hostile --stats
+	assert_success
+	[[ "$output" == *"hostile: done"* ]]
+	[[ "$stderr" == *"unknown MMIO 8192"* ]]
+}
