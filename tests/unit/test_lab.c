@@ -1,57 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The lab VM's pure logic: cpio archives, modules.dep order, quoting. */
+/* The lab VM's pure logic: modules.dep order, accelerator names. */
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lab/cpio.h"
 #include "lab/lab.h"
 #include "unit.h"
-
-static void test_cpio_layout(void)
-{
-	struct cpio_writer w;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	cpio_init(&w, f);
-	CHECK_EQ(cpio_add_dir(&w, "bin", 0755), 0);
-	CHECK_EQ(cpio_add_file(&w, "init", 0755, "abc", 3), 0);
-	CHECK_EQ(cpio_add_chardev(&w, "dev/console", 0600, 5, 1), 0);
-	CHECK_EQ(cpio_finish(&w), 0);
-	fclose(f);
-
-	/* header: magic, ino 1, mode 040755 */
-	CHECK(!strncmp(buf, "070701" "00000001" "000041ED", 22));
-	/* every entry starts 4-aligned: the second header follows "bin\0" padded */
-	CHECK(!strncmp(buf + 112 + 2, "070701", 6) || !strncmp(buf + 116, "070701", 6));
-	CHECK(memmem(buf, len, "init\0", 5) != NULL);
-	CHECK(memmem(buf, len, "abc", 3) != NULL);
-	/* char device 5:1 as rdevmajor/rdevminor */
-	CHECK(memmem(buf, len, "0000000500000001", 16) != NULL);
-	CHECK(memmem(buf, len, "TRAILER!!!", 10) != NULL);
-	CHECK_EQ(len % 4, 0);
-	free(buf);
-}
-
-static void test_cpio_file_data_aligned(void)
-{
-	struct cpio_writer w;
-	char *buf = NULL, *p;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	cpio_init(&w, f);
-	cpio_add_file(&w, "ab", 0644, "XYZ", 3);
-	cpio_finish(&w);
-	fclose(f);
-	/* 110-byte header + "ab\0" = 113, padded to 116 where the data starts */
-	p = memmem(buf, len, "XYZ", 3);
-	CHECK(p && (p - buf) == 116);
-	free(buf);
-}
 
 static char tmpdir[] = "/tmp/isolens-unit.XXXXXX";
 
@@ -126,21 +81,6 @@ static void test_modules_missing_and_compressed(void)
 	CHECK(strstr(eb.msg, "compressed") != NULL);
 }
 
-static void test_shell_quote(void)
-{
-	char buf[64];
-
-	CHECK_EQ(lab_shell_quote("plain", buf, sizeof(buf)), 0);
-	CHECK_STR(buf, "'plain'");
-	CHECK_EQ(lab_shell_quote("it's", buf, sizeof(buf)), 0);
-	CHECK_STR(buf, "'it'\\''s'");
-	CHECK_EQ(lab_shell_quote("", buf, sizeof(buf)), 0);
-	CHECK_STR(buf, "''");
-	CHECK_EQ(lab_shell_quote("$HOME `x`", buf, sizeof(buf)), 0);
-	CHECK_STR(buf, "'$HOME `x`'");
-	CHECK_EQ(lab_shell_quote("0123456789", buf, 8), -ENOSPC);
-}
-
 static void test_accel_parse(void)
 {
 	enum lab_accel a;
@@ -156,11 +96,8 @@ int main(void)
 {
 	if (!mkdtemp(tmpdir))
 		return 2;
-	RUN(test_cpio_layout);
-	RUN(test_cpio_file_data_aligned);
 	RUN(test_modules_order);
 	RUN(test_modules_missing_and_compressed);
-	RUN(test_shell_quote);
 	RUN(test_accel_parse);
 	remove_tmpdir();
 	UNIT_DONE();

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <linux/magic.h>
 
+#include "base/fileio.h"
 #include "container.h"
 
 enum cgroup_mode cgroup_detect(char *mnt, size_t len)
@@ -56,45 +57,6 @@ const char *cgroup_mode_name(enum cgroup_mode mode)
 	}
 }
 
-static int write_str(const char *dir, const char *file, const char *s)
-{
-	char path[4200];
-	ssize_t n, len = (ssize_t)strlen(s);
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, len);
-	if (n != len) {
-		int err = n < 0 ? errno : EIO;
-
-		close(fd);
-		return -err;
-	}
-	close(fd);
-	return 0;
-}
-
-static int read_str(const char *dir, const char *file, char *buf, size_t len)
-{
-	char path[4200];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
-}
-
 /* WORD in a space-separated list ("cpu" must not match "cpuset"). */
 static bool has_word(const char *list, const char *word)
 {
@@ -117,14 +79,14 @@ static void enable_controllers(const char *dir)
 	char avail[512], enabled[512] = "", line[16];
 	size_t i;
 
-	if (read_str(dir, "cgroup.controllers", avail, sizeof(avail)))
+	if (file_read_str(dir, "cgroup.controllers", avail, sizeof(avail)))
 		return;
-	read_str(dir, "cgroup.subtree_control", enabled, sizeof(enabled));
+	file_read_str(dir, "cgroup.subtree_control", enabled, sizeof(enabled));
 	for (i = 0; i < 3; i++) {
 		if (!has_word(avail, want[i]) || has_word(enabled, want[i]))
 			continue;
 		snprintf(line, sizeof(line), "+%s", want[i]);
-		write_str(dir, "cgroup.subtree_control", line);
+		file_write_str(dir, "cgroup.subtree_control", line);
 	}
 }
 
@@ -165,17 +127,17 @@ int cgroup_set_limits(const char *path, const struct container_opts *o,
 	if (o->memory_max) {
 		snprintf(buf, sizeof(buf), "%llu",
 			 (unsigned long long)o->memory_max);
-		err = write_str(path, "memory.max", buf);
+		err = file_write_str(path, "memory.max", buf);
 		if (err)
 			return errbuf_errno(eb, -err, "writing %s/memory.max",
 					    path);
 		/* No swap: the limit is the limit, and the OOM killer acts. */
-		write_str(path, "memory.swap.max", "0");
+		file_write_str(path, "memory.swap.max", "0");
 	}
 	if (o->pids_max) {
 		snprintf(buf, sizeof(buf), "%llu",
 			 (unsigned long long)o->pids_max);
-		err = write_str(path, "pids.max", buf);
+		err = file_write_str(path, "pids.max", buf);
 		if (err)
 			return errbuf_errno(eb, -err, "writing %s/pids.max",
 					    path);
@@ -184,7 +146,7 @@ int cgroup_set_limits(const char *path, const struct container_opts *o,
 		snprintf(buf, sizeof(buf), "%llu %llu",
 			 (unsigned long long)o->cpu_quota_us,
 			 (unsigned long long)o->cpu_period_us);
-		err = write_str(path, "cpu.max", buf);
+		err = file_write_str(path, "cpu.max", buf);
 		if (err)
 			return errbuf_errno(eb, -err, "writing %s/cpu.max",
 					    path);
@@ -212,13 +174,13 @@ int cgroup_read_events(const char *path, struct container_result *res)
 {
 	char buf[1024];
 
-	if (!read_str(path, "memory.events", buf, sizeof(buf))) {
+	if (!file_read_str(path, "memory.events", buf, sizeof(buf))) {
 		res->oom = keyed(buf, "oom");
 		res->oom_kill = keyed(buf, "oom_kill");
 	}
-	if (!read_str(path, "pids.events", buf, sizeof(buf)))
+	if (!file_read_str(path, "pids.events", buf, sizeof(buf)))
 		res->pids_max_hits = keyed(buf, "max");
-	if (!read_str(path, "cpu.stat", buf, sizeof(buf)))
+	if (!file_read_str(path, "cpu.stat", buf, sizeof(buf)))
 		res->nr_throttled = keyed(buf, "nr_throttled");
 	return 0;
 }
@@ -241,7 +203,7 @@ int cgroup_remove(const char *path)
 		if (errno != EBUSY)
 			return -errno;
 		/* Kill stragglers (e.g. processes that joined by exec). */
-		write_str(path, "cgroup.kill", "1");
+		file_write_str(path, "cgroup.kill", "1");
 		nanosleep(&ts, NULL);
 	}
 	return -EBUSY;
@@ -253,7 +215,7 @@ int cgroup_enter(const char *path, pid_t pid, struct errbuf *eb)
 	int err;
 
 	snprintf(buf, sizeof(buf), "%d", pid);
-	err = write_str(path, "cgroup.procs", buf);
+	err = file_write_str(path, "cgroup.procs", buf);
 	if (err)
 		return errbuf_errno(eb, -err, "joining cgroup %s", path);
 	return 0;

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/fileio.h"
 #include "container.h"
 
 /* The inode of /proc/PID/ns/NAME is the namespace's identity (ns.inum). */
@@ -25,24 +26,6 @@ int ns_inode(pid_t pid, const char *name, uint64_t *ino)
 	return 0;
 }
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n, len = (ssize_t)strlen(s);
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, len);
-	if (n != len) {
-		int err = n < 0 ? errno : EIO;
-
-		close(fd);
-		return -err;
-	}
-	close(fd);
-	return 0;
-}
-
 /*
  * Rootless: the only id we may map is our own, onto container root, and
  * setgroups must be denied first (otherwise a process could drop a group
@@ -57,7 +40,7 @@ int ns_write_id_maps(pid_t pid, bool rootless, uid_t uid, gid_t gid,
 
 	if (rootless) {
 		snprintf(path, sizeof(path), "/proc/%d/setgroups", pid);
-		err = write_file(path, "deny");
+		err = file_write_str(NULL, path, "deny");
 		if (err && err != -ENOENT)
 			return errbuf_errno(eb, -err, "writing %s", path);
 		snprintf(map, sizeof(map), "0 %u 1\n", (unsigned int)gid);
@@ -65,13 +48,13 @@ int ns_write_id_maps(pid_t pid, bool rootless, uid_t uid, gid_t gid,
 		snprintf(map, sizeof(map), "0 100000 65536\n");
 	}
 	snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
-	err = write_file(path, map);
+	err = file_write_str(NULL, path, map);
 	if (err)
 		return errbuf_errno(eb, -err, "writing %s", path);
 	if (rootless)
 		snprintf(map, sizeof(map), "0 %u 1\n", (unsigned int)uid);
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
-	err = write_file(path, map);
+	err = file_write_str(NULL, path, map);
 	if (err)
 		return errbuf_errno(eb, -err, "writing %s", path);
 	return 0;

@@ -17,25 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/fileio.h"
 #include "container.h"
-
-static int mkdir_p(const char *path)
-{
-	char buf[PATH_MAX], *p;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
 
 int state_dir(char *buf, size_t len)
 {
@@ -48,7 +31,7 @@ int state_dir(char *buf, size_t len)
 	else
 		snprintf(buf, len, "/tmp/isolens-%u/containers",
 			 (unsigned int)geteuid());
-	return mkdir_p(buf);
+	return mkdir_p(buf, 0755);
 }
 
 int state_path(const char *name, char *buf, size_t len)

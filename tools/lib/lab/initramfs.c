@@ -13,7 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cpio.h"
+#include "base/cache.h"
+#include "base/cpio.h"
 #include "lab.h"
 
 extern const char lab_guest_init_start[], lab_guest_init_end[];
@@ -26,55 +27,6 @@ static const char *const lab_wanted_modules[] = {
 };
 
 #define INITRAMFS_FORMAT 1 /* bump when the layout below changes */
-
-const char *lab_cache_dir(void)
-{
-	static char dir[PATH_MAX];
-	const char *env = getenv("ISOLENS_CACHE_DIR");
-	const char *xdg = getenv("XDG_CACHE_HOME");
-	const char *home = getenv("HOME");
-
-	if (env && *env)
-		snprintf(dir, sizeof(dir), "%s", env);
-	else if (geteuid() == 0)
-		snprintf(dir, sizeof(dir), "/var/cache/isolens");
-	else if (xdg && *xdg)
-		snprintf(dir, sizeof(dir), "%s/isolens", xdg);
-	else
-		snprintf(dir, sizeof(dir), "%s/.cache/isolens",
-			 home ? home : "/tmp");
-	return dir;
-}
-
-static int mkdir_p(const char *path);
-
-int lab_cache_mkdir(struct errbuf *eb)
-{
-	int ret = mkdir_p(lab_cache_dir());
-
-	if (ret)
-		return errbuf_errno(eb, -ret, "cannot create cache directory %s",
-				    lab_cache_dir());
-	return 0;
-}
-
-static int mkdir_p(const char *path)
-{
-	char buf[PATH_MAX], *p;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
 
 static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
 {
@@ -133,9 +85,17 @@ out:
 	return ret;
 }
 
-static int write_archive(FILE *out, const char *busybox,
-			 const struct lab_modules *mods, struct errbuf *eb)
+struct archive_input {
+	const char *busybox;
+	const struct lab_modules *mods;
+	struct errbuf *eb;
+};
+
+static int write_archive(FILE *out, void *ctx)
 {
+	const struct archive_input *in = ctx;
+	const struct lab_modules *mods = in->mods;
+	struct errbuf *eb = in->eb;
 	static const char *const dirs[] = {
 		"bin", "dev", "proc", "sys", "newroot", "lib", "lib/isolens",
 		"lib/isolens/modules",
@@ -153,7 +113,7 @@ static int write_archive(FILE *out, const char *busybox,
 	cpio_add_chardev(&w, "dev/console", 0600, 5, 1);
 	cpio_add_file(&w, "init", 0755, lab_guest_init_start,
 		      lab_guest_init_end - lab_guest_init_start);
-	ret = cpio_add_host_file(&w, "bin/busybox", 0755, busybox, eb);
+	ret = cpio_add_host_file(&w, "bin/busybox", 0755, in->busybox, eb);
 	if (ret)
 		return ret;
 	cpio_add_symlink(&w, "bin/sh", "busybox");
@@ -176,12 +136,10 @@ static int write_archive(FILE *out, const char *busybox,
 int lab_initramfs_get(const struct lab_kernel *k, const char *busybox,
 		      char *path, size_t len, bool *rebuilt, struct errbuf *eb)
 {
-	char tmp[PATH_MAX];
 	struct lab_modules mods;
-	const char *dir = lab_cache_dir();
+	struct archive_input in = { busybox, &mods, eb };
 	uint64_t h = 0xcbf29ce484222325ULL;
 	unsigned int i;
-	FILE *out;
 	int ret, fmt = INITRAMFS_FORMAT;
 
 	*rebuilt = false;
@@ -201,27 +159,11 @@ int lab_initramfs_get(const struct lab_kernel *k, const char *busybox,
 	h = hash_file(h, busybox);
 	for (i = 0; i < mods.nr; i++)
 		h = hash_file(h, mods.path[i]);
-	snprintf(path, len, "%s/lab-initramfs-%s-%016llx.cpio", dir,
+	snprintf(path, len, "%s/lab-initramfs-%s-%016llx.cpio", cache_dir(),
 		 k->release, (unsigned long long)h);
 	if (!access(path, R_OK))
 		return 0;
-
-	ret = lab_cache_mkdir(eb);
-	if (ret)
-		return ret;
-	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, getpid());
-	out = fopen(tmp, "we");
-	if (!out)
-		return errbuf_errno(eb, errno, "cannot create %s", tmp);
-	ret = write_archive(out, busybox, &mods, eb);
-	if (fclose(out) && !ret)
-		ret = errbuf_errno(eb, errno, "writing %s", tmp);
-	/* rename() makes the cache entry appear whole or not at all */
-	if (!ret && rename(tmp, path))
-		ret = errbuf_errno(eb, errno, "cannot create %s", path);
-	if (ret)
-		unlink(tmp);
-	else
-		*rebuilt = true;
+	ret = cache_publish(path, write_archive, &in, eb);
+	*rebuilt = !ret;
 	return ret;
 }

@@ -59,8 +59,6 @@ int lab_modules_resolve(const char *moddir, const char *const *wanted,
 int lab_initramfs_get(const struct lab_kernel *k, const char *busybox,
 		      char *path, size_t len, bool *rebuilt,
 		      struct errbuf *eb);
-const char *lab_cache_dir(void);
-int lab_cache_mkdir(struct errbuf *eb);
 
 /*
  * The kernel decompressed once into a cached ELF vmlinux that QEMU boots
@@ -108,8 +106,5 @@ void lab_boot_image(struct lab_result *res);
 
 int lab_run(const struct lab_config *cfg, struct lab_result *res,
 	    struct errbuf *eb);
-
-/* Quote @s for a POSIX shell into @buf: 'it'\''s'. */
-int lab_shell_quote(const char *s, char *buf, size_t len);
 
 #endif

@@ -24,6 +24,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/fileio.h"
+#include "base/shquote.h"
 #include "lab.h"
 
 #define MAX_QEMU_ARGS 64
@@ -76,30 +78,6 @@ static const char *qemu_escape(const char *s, char *buf, size_t len)
 	return buf;
 }
 
-int lab_shell_quote(const char *s, char *buf, size_t len)
-{
-	size_t n = 0;
-
-	if (len < 3)
-		return -ENOSPC;
-	buf[n++] = '\'';
-	for (; *s; s++) {
-		if (*s == '\'') {
-			if (n + 5 >= len)
-				return -ENOSPC;
-			memcpy(buf + n, "'\\''", 4);
-			n += 4;
-		} else {
-			if (n + 2 >= len)
-				return -ENOSPC;
-			buf[n++] = *s;
-		}
-	}
-	buf[n++] = '\'';
-	buf[n] = '\0';
-	return 0;
-}
-
 static int find_qemu(char *path, size_t len, struct errbuf *eb)
 {
 	const char *env = getenv("ISOLENS_QEMU");
@@ -123,109 +101,114 @@ static int find_qemu(char *path, size_t len, struct errbuf *eb)
 			  "qemu-system-x86_64 not found (install qemu-system-x86, e.g. with 'sudo make deps')");
 }
 
-static int write_file(const char *dir, const char *name, const char *text)
+/* A one-line answer from the guest, without its newline. */
+static int read_ctl(const char *ctl, const char *name, char *buf, size_t len)
 {
-	char path[PATH_MAX];
-	FILE *f;
-	int ret = 0;
+	int ret = file_read_str(ctl, name, buf, len);
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "we");
-	if (!f)
-		return -errno;
-	if (fputs(text, f) < 0)
-		ret = -EIO;
-	if (fclose(f) && !ret)
-		ret = -errno;
+	if (!ret)
+		buf[strcspn(buf, "\n")] = '\0';
 	return ret;
 }
 
-static int read_file(const char *dir, const char *name, char *buf, size_t len)
+/* KEY of a KEY=VALUE must be a shell name: it lands in "export KEY=...". */
+static bool env_key_valid(const char *kv, size_t len)
 {
-	char path[PATH_MAX];
-	ssize_t n;
-	int fd;
+	size_t i;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
+	if (!len || (kv[0] >= '0' && kv[0] <= '9'))
+		return false;
+	for (i = 0; i < len; i++)
+		if (!(kv[i] == '_' || (kv[i] >= 'a' && kv[i] <= 'z') ||
+		      (kv[i] >= 'A' && kv[i] <= 'Z') ||
+		      (kv[i] >= '0' && kv[i] <= '9')))
+			return false;
+	return true;
 }
 
-/* Append "export K=V" lines and quoted words; returns bytes used or -errno. */
-static int append_quoted(char *buf, size_t len, size_t used, const char *pre,
-			 const char *word, const char *post)
+static FILE *ctl_open(const char *ctl, const char *name)
 {
-	char q[8192];
-	int n;
+	char path[PATH_MAX + 16];
 
-	if (lab_shell_quote(word, q, sizeof(q)))
-		return -E2BIG;
-	n = snprintf(buf + used, len - used, "%s%s%s", pre, q, post);
-	if (n < 0 || (size_t)n >= len - used)
-		return -E2BIG;
-	return used + n;
+	snprintf(path, sizeof(path), "%s/%s", ctl, name);
+	return fopen(path, "we");
 }
 
+static int ctl_close(FILE *f)
+{
+	int err = ferror(f) ? EIO : 0;
+
+	if (fclose(f) && !err)
+		err = errno;
+	return -err;
+}
+
+/*
+ * env: settings the guest init sources.  cmd: the command as a shell
+ * script, every word single-quoted so nothing is expanded twice.
+ */
 static int write_control(const char *ctl, const struct lab_config *cfg,
 			 const char *end_marker, struct errbuf *eb)
 {
-	static char env[16384], cmd[65536];
 	const char *term = getenv("TERM");
-	int used = 0, i;
+	FILE *env, *cmd;
+	unsigned int i;
+	int ret;
 
-	used = snprintf(env, sizeof(env), "ISOLENS_MODE=%s\n",
-			cfg->mode == LAB_SHELL ? "shell" : "run");
-	used = append_quoted(env, sizeof(env), used, "ISOLENS_WORK=",
-			     cfg->workdir ? cfg->workdir : "", "\n");
-	used = append_quoted(env, sizeof(env), used, "ISOLENS_END=",
-			     end_marker, "\n");
-	if (used >= 0 && term && *term)
-		used = append_quoted(env, sizeof(env), used, "export TERM=",
-				     term, "\n");
-	if (used < 0)
-		return errbuf_set(eb, E2BIG, "lab settings too long");
-
-	used = 0;
-	for (i = 0; used >= 0 && i < (int)cfg->nr_env; i++) {
+	for (i = 0; i < cfg->nr_env; i++) {
 		const char *eq = strchr(cfg->env[i], '=');
-		char key[256];
 
-		if (!eq || eq == cfg->env[i] ||
-		    (size_t)(eq - cfg->env[i]) >= sizeof(key))
+		if (!eq || !env_key_valid(cfg->env[i], eq - cfg->env[i]))
 			return errbuf_set(eb, EINVAL,
-					  "bad --env '%s': expected KEY=VALUE",
+					  "bad --env '%s': expected NAME=VALUE with a shell variable name",
 					  cfg->env[i]);
-		snprintf(key, sizeof(key), "export %.*s=",
-			 (int)(eq - cfg->env[i]), cfg->env[i]);
-		used = append_quoted(cmd, sizeof(cmd), used, key, eq + 1, "\n");
 	}
-	if (cfg->mode == LAB_RUN && used >= 0) {
-		/* "not found" is told to the host, which names it on stderr */
-		used = append_quoted(cmd, sizeof(cmd), used, "if ! command -v ",
-				     cfg->argv[0], " >/dev/null 2>&1; then\n");
-		used = append_quoted(cmd, sizeof(cmd), used,
-				     "\techo \"command not found in the lab VM: \"",
-				     cfg->argv[0],
-				     " > /run/isolens/ctl/error\n\texit 127\nfi\nexec");
-		for (i = 0; used >= 0 && cfg->argv[i]; i++)
-			used = append_quoted(cmd, sizeof(cmd), used, " ",
-					     cfg->argv[i], "");
-		if (used >= 0)
-			used = append_quoted(cmd, sizeof(cmd), used, "", "",
-					     "\n");
-	}
-	if (used < 0)
-		return errbuf_set(eb, E2BIG, "command line too long for the lab VM");
-	if (write_file(ctl, "env", env) || write_file(ctl, "cmd", cmd))
+
+	env = ctl_open(ctl, "env");
+	if (!env)
 		return errbuf_errno(eb, errno, "cannot write to %s", ctl);
+	fprintf(env, "ISOLENS_MODE=%s\nISOLENS_WORK=",
+		cfg->mode == LAB_SHELL ? "shell" : "run");
+	shell_quote_fput(env, cfg->workdir ? cfg->workdir : "");
+	fputs("\nISOLENS_END=", env);
+	shell_quote_fput(env, end_marker);
+	if (term && *term) {
+		fputs("\nexport TERM=", env);
+		shell_quote_fput(env, term);
+	}
+	fputc('\n', env);
+	ret = ctl_close(env);
+	if (ret)
+		return errbuf_errno(eb, -ret, "cannot write to %s", ctl);
+
+	cmd = ctl_open(ctl, "cmd");
+	if (!cmd)
+		return errbuf_errno(eb, errno, "cannot write to %s", ctl);
+	for (i = 0; i < cfg->nr_env; i++) {
+		const char *eq = strchr(cfg->env[i], '=');
+
+		fprintf(cmd, "export %.*s=", (int)(eq - cfg->env[i]),
+			cfg->env[i]);
+		shell_quote_fput(cmd, eq + 1);
+		fputc('\n', cmd);
+	}
+	if (cfg->mode == LAB_RUN) {
+		/* "not found" is told to the host, which names it on stderr */
+		fputs("if ! command -v ", cmd);
+		shell_quote_fput(cmd, cfg->argv[0]);
+		fputs(" >/dev/null 2>&1; then\n\techo \"command not found in the lab VM: \"",
+		      cmd);
+		shell_quote_fput(cmd, cfg->argv[0]);
+		fputs(" > /run/isolens/ctl/error\n\texit 127\nfi\nexec", cmd);
+		for (i = 0; cfg->argv[i]; i++) {
+			fputc(' ', cmd);
+			shell_quote_fput(cmd, cfg->argv[i]);
+		}
+		fputc('\n', cmd);
+	}
+	ret = ctl_close(cmd);
+	if (ret)
+		return errbuf_errno(eb, -ret, "cannot write to %s", ctl);
 	return 0;
 }
 
@@ -588,14 +571,14 @@ int lab_run(const struct lab_config *cfg, struct lab_result *res,
 		signal(SIGINT, SIG_IGN);
 	wstatus = supervise(pid, pipefd[0], ctl, cfg, res, &relay, t0);
 
-	if (!read_file(ctl, "error", val, sizeof(val))) {
+	if (!read_ctl(ctl, "error", val, sizeof(val))) {
 		if (strstr(val, "command not found")) {
 			res->completed = true;
 			res->status = 127;
 		}
 		ret = errbuf_set(eb, strstr(val, "not found") ? ENOENT : EIO,
 				 "%s", val);
-	} else if (!read_file(ctl, "status", val, sizeof(val))) {
+	} else if (!read_ctl(ctl, "status", val, sizeof(val))) {
 		res->completed = true;
 		res->status = atoi(val);
 	} else if (lab_signalled) {

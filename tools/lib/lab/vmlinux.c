@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "base/cache.h"
 #include "lab.h"
 #include "vmm/bzimage.h"
 
@@ -117,10 +118,18 @@ static bool elf_has_pvh_note(FILE *f)
 	return false;
 }
 
-static int extract(const char *image, const char *dst, struct errbuf *eb)
+struct extract_input {
+	const char *image;
+	struct errbuf *eb;
+};
+
+static int extract(FILE *out, void *ctx)
 {
+	const struct extract_input *in = ctx;
+	const char *image = in->image;
+	struct errbuf *eb = in->eb;
 	struct bzimage_info info;
-	struct sink s = {};
+	struct sink s = { .out = out };
 	const uint8_t *payload;
 	void *img;
 	size_t len;
@@ -137,11 +146,6 @@ static int extract(const char *image, const char *dst, struct errbuf *eb)
 		goto out;
 	}
 	payload = (const uint8_t *)img + info.setup_len + info.payload_offset;
-	s.out = fopen(dst, "w+e");
-	if (!s.out) {
-		ret = errbuf_errno(eb, errno, "cannot create %s", dst);
-		goto out;
-	}
 	if (info.payload_length > 6 && !memcmp(payload, "\xfd" "7zXZ", 6))
 		ret = unxz(payload, info.payload_length, &s);
 	else if (info.payload_length > 2 && payload[0] == 0x1f &&
@@ -152,10 +156,8 @@ static int extract(const char *image, const char *dst, struct errbuf *eb)
 	if (ret)
 		errbuf_set(eb, -ret, "cannot decompress the kernel payload (%s)",
 			   ret == -ENOTSUP ? "neither xz nor gzip" : strerror(-ret));
-	else if (!elf_has_pvh_note(s.out))
+	else if (fflush(out) || !elf_has_pvh_note(out))
 		ret = errbuf_set(eb, ENOTSUP, "the kernel has no PVH entry point (CONFIG_PVH)");
-	if (fclose(s.out) && !ret)
-		ret = errbuf_errno(eb, errno, "writing %s", dst);
 out:
 	free(img);
 	return ret;
@@ -164,7 +166,7 @@ out:
 int lab_vmlinux_get(const struct lab_kernel *k, char *path, size_t len,
 		    bool *rebuilt, struct errbuf *eb)
 {
-	char tmp[PATH_MAX + 32];
+	struct extract_input in = { k->image, eb };
 	struct stat st;
 	int ret;
 
@@ -172,21 +174,12 @@ int lab_vmlinux_get(const struct lab_kernel *k, char *path, size_t len,
 	if (stat(k->image, &st))
 		return errbuf_errno(eb, errno, "cannot stat %s", k->image);
 	/* the image's size and mtime identify it well enough for a cache */
-	snprintf(path, len, "%s/vmlinux-%s-%llx-%llx.elf", lab_cache_dir(),
+	snprintf(path, len, "%s/vmlinux-%s-%llx-%llx.elf", cache_dir(),
 		 k->release, (unsigned long long)st.st_size,
 		 (unsigned long long)st.st_mtim.tv_sec);
 	if (!access(path, R_OK))
 		return 0;
-	ret = lab_cache_mkdir(eb);
-	if (ret)
-		return ret;
-	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, getpid());
-	ret = extract(k->image, tmp, eb);
-	if (!ret && rename(tmp, path))
-		ret = errbuf_errno(eb, errno, "cannot create %s", path);
-	if (ret)
-		unlink(tmp);
-	else
-		*rebuilt = true;
+	ret = cache_publish(path, extract, &in, eb);
+	*rebuilt = !ret;
 	return ret;
 }

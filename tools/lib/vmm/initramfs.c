@@ -7,8 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lab/cpio.h"
-#include "lab/lab.h"
+#include "base/cpio.h"
+#include "base/cache.h"
+#include "base/shquote.h"
 #include "vmm/initramfs.h"
 #include "vmm/vmm.h"
 
@@ -102,63 +103,42 @@ int vmm_initramfs_build(const char *busybox, void **out, size_t *len,
 	return archive_close(f, &buf, &w, out, eb);
 }
 
+struct built_archive {
+	void *buf;
+	size_t len;
+};
+
+static int write_built(FILE *out, void *ctx)
+{
+	const struct built_archive *a = ctx;
+
+	return fwrite(a->buf, 1, a->len, out) == a->len ? 0 : -EIO;
+}
+
 int vmm_initramfs_cached(const char *busybox, char *path, size_t pathlen,
 			 struct errbuf *eb)
 {
-	char tmp[PATH_MAX];
+	struct built_archive a;
 	struct stat st;
-	size_t len;
-	void *buf;
-	FILE *f;
 	int err;
 
 	if (stat(busybox, &st) < 0)
 		return errbuf_errno(eb, errno, "%s (install busybox-static)",
 				    busybox);
 	snprintf(path, pathlen, "%s/vm-initramfs-%d-%llx-%llx.cpio",
-		 lab_cache_dir(), VMM_INITRAMFS_FORMAT,
+		 cache_dir(), VMM_INITRAMFS_FORMAT,
 		 (unsigned long long)st.st_size,
 		 (unsigned long long)st.st_mtime);
 	if (!access(path, R_OK))
 		return 0;
-	err = lab_cache_mkdir(eb);
+	err = vmm_initramfs_build(busybox, &a.buf, &a.len, eb);
 	if (err)
 		return err;
-	err = vmm_initramfs_build(busybox, &buf, &len, eb);
-	if (err)
-		return err;
-	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
-	f = fopen(tmp, "we");
-	if (!f) {
-		err = errbuf_errno(eb, errno, "cannot create %s", tmp);
-		goto out;
-	}
-	if (fwrite(buf, 1, len, f) != len || fclose(f)) {
-		err = errbuf_errno(eb, errno ? errno : EIO, "cannot write %s", tmp);
-		unlink(tmp);
-		goto out;
-	}
-	/* rename() makes the cache entry appear whole or not at all */
-	if (rename(tmp, path) < 0) {
-		err = errbuf_errno(eb, errno, "cannot rename %s", tmp);
-		unlink(tmp);
-	}
-out:
-	free(buf);
+	err = cache_publish(path, write_built, &a, eb);
+	if (err == -EIO)
+		errbuf_errno(eb, EIO, "cannot write %s", path);
+	free(a.buf);
 	return err;
-}
-
-/* Single-quote for sh: ' becomes '\'' */
-static void sh_quote(FILE *f, const char *s)
-{
-	fputc('\'', f);
-	for (; *s; s++) {
-		if (*s == '\'')
-			fputs("'\\''", f);
-		else
-			fputc(*s, f);
-	}
-	fputc('\'', f);
 }
 
 int vmm_initramfs_cmd(int argc, char *const argv[], void **out, size_t *len,
@@ -183,7 +163,7 @@ int vmm_initramfs_cmd(int argc, char *const argv[], void **out, size_t *len,
 		for (i = 0; i < argc; i++) {
 			if (i)
 				fputc(' ', s);
-			sh_quote(s, argv[i]);
+			shell_quote_fput(s, argv[i]);
 		}
 		fputc('\n', s);
 		fclose(s);

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "base/errbuf.h"
+#include "errbuf.h"
 
 struct cpio_writer {
 	FILE *out;

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tools/lib/base: value parsers (whole strings or errors, never a guess),
+ * error buffers, cpio archives, shell quoting, small file I/O.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "base/errbuf.h"
+#include "base/cpio.h"
+#include "base/fileio.h"
+#include "base/parse.h"
+#include "base/shquote.h"
+#include "unit.h"
+
+static void test_size(void)
+{
+	uint64_t v;
+
+	CHECK_EQ(parse_size("512", &v), 0);
+	CHECK_EQ(v, 512);
+	CHECK_EQ(parse_size("64K", &v), 0);
+	CHECK_EQ(v, 64 << 10);
+	CHECK_EQ(parse_size("256m", &v), 0);
+	CHECK_EQ(v, 256 << 20);
+	CHECK_EQ(parse_size("2G", &v), 0);
+	CHECK_EQ(v, 2ULL << 30);
+	CHECK_EQ(parse_size("2GiB", &v), 0);
+	CHECK_EQ(parse_size("32MB", &v), 0);
+	CHECK_EQ(v, 32 << 20);
+	CHECK(parse_size("", &v) < 0);
+	CHECK(parse_size("-1M", &v) < 0);
+	CHECK(parse_size("12Q", &v) < 0);
+	CHECK(parse_size("1.5G", &v) < 0);
+	CHECK(parse_size("M", &v) < 0);
+	CHECK(parse_size("99999999999999T", &v) < 0);
+}
+
+static void test_uint(void)
+{
+	uint64_t v;
+
+	CHECK_EQ(parse_uint("4", 1, 64, &v), 0);
+	CHECK_EQ(v, 4);
+	CHECK(parse_uint("0", 1, 64, &v) < 0);
+	CHECK(parse_uint("65", 1, 64, &v) < 0);
+	CHECK(parse_uint("4x", 1, 64, &v) < 0);
+	CHECK(parse_uint(" 4", 1, 64, &v) < 0);
+}
+
+static void test_duration(void)
+{
+	uint64_t ms;
+
+	CHECK_EQ(parse_duration_ms("30", &ms), 0);
+	CHECK_EQ(ms, 30000);
+	CHECK_EQ(parse_duration_ms("1.5s", &ms), 0);
+	CHECK_EQ(ms, 1500);
+	CHECK_EQ(parse_duration_ms("250ms", &ms), 0);
+	CHECK_EQ(ms, 250);
+	CHECK_EQ(parse_duration_ms("2m", &ms), 0);
+	CHECK_EQ(ms, 120000);
+	CHECK(parse_duration_ms("soon", &ms) < 0);
+	CHECK(parse_duration_ms("5 s", &ms) < 0);
+	CHECK(parse_duration_ms("-3", &ms) < 0);
+}
+
+static void test_errbuf(void)
+{
+	struct errbuf eb = {};
+
+	CHECK_EQ(errbuf_set(&eb, ENOENT, "no %s", "kernel"), -ENOENT);
+	CHECK_STR(eb.msg, "no kernel");
+	CHECK_EQ(eb.err, ENOENT);
+	CHECK_EQ(errbuf_errno(&eb, -EACCES, "open %s", "x"), -EACCES);
+	CHECK_STR(eb.msg, "open x: Permission denied");
+	CHECK_EQ(errbuf_set(NULL, EIO, "ignored"), -EIO);
+}
+
+static void test_cpio_layout(void)
+{
+	struct cpio_writer w;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	cpio_init(&w, f);
+	CHECK_EQ(cpio_add_dir(&w, "bin", 0755), 0);
+	CHECK_EQ(cpio_add_file(&w, "init", 0755, "abc", 3), 0);
+	CHECK_EQ(cpio_add_chardev(&w, "dev/console", 0600, 5, 1), 0);
+	CHECK_EQ(cpio_finish(&w), 0);
+	fclose(f);
+
+	/* header: magic, ino 1, mode 040755 */
+	CHECK(!strncmp(buf, "070701" "00000001" "000041ED", 22));
+	/* every entry starts 4-aligned: the second header follows "bin\0" padded */
+	CHECK(!strncmp(buf + 112 + 2, "070701", 6) || !strncmp(buf + 116, "070701", 6));
+	CHECK(memmem(buf, len, "init\0", 5) != NULL);
+	CHECK(memmem(buf, len, "abc", 3) != NULL);
+	/* char device 5:1 as rdevmajor/rdevminor */
+	CHECK(memmem(buf, len, "0000000500000001", 16) != NULL);
+	CHECK(memmem(buf, len, "TRAILER!!!", 10) != NULL);
+	CHECK_EQ(len % 4, 0);
+	free(buf);
+}
+
+static void test_cpio_file_data_aligned(void)
+{
+	struct cpio_writer w;
+	char *buf = NULL, *p;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	cpio_init(&w, f);
+	cpio_add_file(&w, "ab", 0644, "XYZ", 3);
+	cpio_finish(&w);
+	fclose(f);
+	/* 110-byte header + "ab\0" = 113, padded to 116 where the data starts */
+	p = memmem(buf, len, "XYZ", 3);
+	CHECK(p && (p - buf) == 116);
+	free(buf);
+}
+
+static void test_shell_quote(void)
+{
+	static const char *const cases[][2] = {
+		{ "plain", "'plain'" },
+		{ "it's", "'it'\\''s'" },
+		{ "", "''" },
+		{ "$HOME `x` \"q\"", "'$HOME `x` \"q\"'" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		shell_quote_fput(f, cases[i][0]);
+		fclose(f);
+		CHECK_STR(buf, cases[i][1]);
+		free(buf);
+	}
+}
+
+static void test_fileio(void)
+{
+	char dir[] = "/tmp/isolens-unit.XXXXXX", buf[16], path[64];
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/a/b/c", dir);
+	CHECK_EQ(mkdir_p(path, 0755), 0);
+	CHECK_EQ(mkdir_p(path, 0755), 0);
+	CHECK_EQ(file_write_str(path, "missing", "x"), -ENOENT);
+	CHECK_EQ(file_create_str(path, "f", "hello\n"), 0);
+	CHECK_EQ(file_write_str(path, "f", "HI"), 0);
+	CHECK_EQ(file_read_str(path, "f", buf, sizeof(buf)), 0);
+	CHECK_STR(buf, "HIllo\n");
+	CHECK_EQ(file_read_str(path, "f", buf, 3), 0);
+	CHECK_STR(buf, "HI");
+	snprintf(path, sizeof(path), "%s/a/b/c/f", dir);
+	CHECK_EQ(file_read_str(NULL, path, buf, sizeof(buf)), 0);
+	unlink(path);
+	snprintf(path, sizeof(path), "rm -r %s", dir);
+	CHECK_EQ(system(path), 0);
+}
+
+int main(void)
+{
+	RUN(test_cpio_layout);
+	RUN(test_cpio_file_data_aligned);
+	RUN(test_shell_quote);
+	RUN(test_fileio);
+	RUN(test_size);
+	RUN(test_uint);
+	RUN(test_duration);
+	RUN(test_errbuf);
+	UNIT_DONE();
+}

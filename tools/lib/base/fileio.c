@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+
+static int file_path(const char *dir, const char *name, char *buf,
+		     size_t len)
+{
+	int n = dir ? snprintf(buf, len, "%s/%s", dir, name) :
+		      snprintf(buf, len, "%s", name);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static int file_write_flags(const char *dir, const char *name, const char *s,
+			    int flags)
+{
+	char path[PATH_MAX];
+	ssize_t n, len = (ssize_t)strlen(s);
+	int fd, err;
+
+	err = file_path(dir, name, path, sizeof(path));
+	if (err)
+		return err;
+	fd = open(path, flags | O_WRONLY | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, len);
+	err = n < 0 ? -errno : n != len ? -EIO : 0;
+	if (close(fd) && !err)
+		err = -errno;
+	return err;
+}
+
+int file_write_str(const char *dir, const char *name, const char *s)
+{
+	return file_write_flags(dir, name, s, 0);
+}
+
+int file_create_str(const char *dir, const char *name, const char *s)
+{
+	return file_write_flags(dir, name, s, O_CREAT | O_TRUNC);
+}
+
+int file_read_str(const char *dir, const char *name, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd, err;
+
+	err = file_path(dir, name, path, sizeof(path));
+	if (err)
+		return err;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	err = n < 0 ? -errno : 0;
+	close(fd);
+	if (err)
+		return err;
+	buf[n] = '\0';
+	return 0;
+}
+
+int mkdir_p(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX], *p;
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, mode) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
