@@ -99,7 +99,8 @@ ebpf/vmlinux.h:
 	$(call quiet,BTF,$@)
 	$(Q)$(BPFTOOL) btf dump file $(BTF_VMLINUX) format c > $@
 
-ebpf/%.bpf.o: ebpf/%.bpf.c ebpf/vmlinux.h $(UAPI) $(wildcard ebpf/*.h)
+ebpf/%.bpf.o: ebpf/%.bpf.c ebpf/vmlinux.h $(UAPI) \
+		$(filter-out %.skel.h ebpf/vmlinux.h,$(wildcard ebpf/*.h))
 	$(call quiet,CLANG,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 

@@ -13,7 +13,7 @@ zlib1g-dev liblzma-dev"
 # the lab VM: qemu, a static busybox for its initramfs, kmod for modprobe
 PKGS="$PKGS qemu-system-x86 busybox-static kmod"
 # tests; libclang-rt-dev brings libFuzzer and the sanitizers for tests/fuzz
-PKGS="$PKGS bats bats-assert bats-support jq bc libclang-rt-dev"
+PKGS="$PKGS bats bats-assert bats-support jq bc python3 libclang-rt-dev"
 # benchmarks compare against other runtimes (tests/bench/container.sh)
 PKGS="$PKGS runc crun"
 
