@@ -274,7 +274,9 @@ int oom_victim(struct trace_event_raw_mark_victim *ctx)
 	if (!e)
 		return 0;
 	e->cgroup.target_pid = victim;
-	e->cgroup.value = ctx->total_vm;
+	/* total_vm and the rss fields came after pid (not in older kernels) */
+	if (bpf_core_field_exists(ctx->total_vm))
+		e->cgroup.value = BPF_CORE_READ(ctx, total_vm);
 	event_emit(ctx, c, e);
 	return 0;
 }
@@ -337,7 +339,9 @@ int kvm_exit(struct trace_event_raw_kvm_exit *ctx)
 	struct trace_bpf_cfg *c = cfg_get();
 	struct isolens_event *e;
 
-	vcpu_learn(ctx->vcpu_id);
+	/* kvm_exit has named its vCPU only since it moved to a common macro */
+	if (bpf_core_field_exists(ctx->vcpu_id))
+		vcpu_learn(BPF_CORE_READ(ctx, vcpu_id));
 	e = kvm_begin(c, ISOLENS_EV_KVM_EXIT);
 	if (!e)
 		return 0;

@@ -74,6 +74,7 @@ ns_ino() { # ns_ino PID KIND
 }
 
 @test "clone: CLONE_NEWUTS returns the child, whose exit record is in the new namespace" {
+	[ -x "$PY" ] || skip "no $PY to make a raw clone(2) call"
 	# raw clone(2) with newsp 0 behaves like fork
 	trace_json --events ns,proc -- $PY -c '
 import ctypes, os, sys
@@ -248,4 +249,94 @@ kvm_create_vcpu true vm"
 	assert_failure 127
 	run "$ISOLENS" trace --events proc -- sh -c 'kill -TERM $$'
 	assert_failure 143
+}
+
+@test "runc: a container started in the test is attributed to its id" {
+	command -v runc >/dev/null || skip "runc is not installed"
+	[ -x /bin/busybox ] || skip "busybox-static is not installed"
+	b=$BATS_TEST_TMPDIR/bundle
+	mkdir -p "$b/rootfs/bin"
+	cp /bin/busybox "$b/rootfs/bin/"
+	for t in sh true sleep; do ln -s busybox "$b/rootfs/bin/$t"; done
+	(cd "$b" && runc spec)
+	jq '.process.args = ["/bin/sh", "-c", "/bin/sleep 1; /bin/true; /bin/true"] |
+	    .process.terminal = false | .root.readonly = true' "$b/config.json" >"$b/c.json"
+	mv "$b/c.json" "$b/config.json"
+	id=isolens-trace-$$
+	trace_json --events proc,ns -- runc run --bundle "$b" "$id"
+	all_json
+	# the container's processes: its init (sh) and the children it runs
+	run jq -r 'select(.kind == "exec" and (.filename | startswith("/bin/"))) | "\(.filename) \(.ctx.type) \(.ctx.name)"' "$OUT"
+	assert_line "/bin/sh container runc:$id"
+	assert_line "/bin/sleep container runc:$id"
+	assert_line "/bin/true container runc:$id"
+	refute_output --partial " host "
+	# runc itself, outside the container, stays on the host
+	run jq -r 'select(.kind == "exec" and .comm == "runc") | .ctx.type' "$OUT"
+	assert_line host
+	# the namespaces runc created: pid 1 inside is the container's init
+	run jq -r 'select(.kind == "exec" and .filename == "/bin/sh") | .ns_pid' "$OUT"
+	assert_output 1
+}
+
+@test "ls: a process in its own namespaces is its own context, with its pid" {
+	unshare -un sleep 30 &
+	pid=$!
+	for _ in $(seq 50); do
+		[ "$(ns_ino $pid net)" != "$(ns_ino $$ net)" ] && break
+		sleep 0.1
+	done
+	uts=$(ns_ino $pid uts)
+	run "$ISOLENS" ls --json
+	kill "$pid"
+	assert_success
+	run jq -r ".contexts[] | select(.pids | index($pid)) | \"\(.type) \(.differs) \(.pids | length) \(.ns.uts)\"" <<<"$output"
+	assert_output "isolated net,uts 1 $uts"
+}
+
+@test "ls: text output lists the host first, then VMs" {
+	run "$ISOLENS" ls
+	assert_success
+	assert_line --index 0 --regexp '^CONTEXT +PROCS +NAMESPACES +CGROUP +PIDS$'
+	assert_line --index 1 --regexp '^\[host\] '
+	assert_line --regexp '^VM +PID +RUNTIME +VCPUS$'
+	run "$ISOLENS" ls --bogus
+	assert_failure 2
+}
+
+@test "--stacks: each event carries its kernel stack, symbolized, glue skipped" {
+	run --separate-stderr "$ISOLENS" trace --json --stacks --events proc -- sh -c '/bin/true'
+	assert_success
+	run jq -r 'select(.kind == "fork") | .stack[].sym' <<<"$output"
+	assert_success
+	# the fork path, by name from kallsyms, starting at the caller of the
+	# tracepoint, not in the tracing machinery
+	assert_line --index 0 --regexp '^(kernel_clone|copy_process)\+0x[0-9a-f]+'
+	assert_line --regexp '^__x64_sys_(clone|vfork|fork|clone3)\+0x[0-9a-f]+'
+	refute_output --partial bpf_trace_run
+}
+
+@test "isolens containers: attributed by name, and --container selects them" {
+	name=trc-$$
+	"$ISOLENS" container run --name "$name" -- sh -c 'while :; do sleep 0.2; done' >/dev/null 2>&1 &
+	ctr=$!
+	# running: its pid 1 is in a pid namespace of its own
+	for _ in $(seq 50); do
+		p=$(jq -r .pid "/run/isolens/containers/$name.json" 2>/dev/null || true)
+		[ -n "$p" ] && [ "$p" != 0 ] && [ -e "/proc/$p" ] &&
+			[ "$(ns_ino "$p" pid)" != "$(ns_ino $$ pid)" ] && break
+		sleep 0.1
+	done
+	(sleep 0.5; /bin/true) &
+	status=0
+	trace_json --container "$name" --events proc --duration 2 || status=$?
+	"$ISOLENS" container kill "$name" >/dev/null 2>&1 || true
+	wait "$ctr" || true
+	[ "$status" -eq 0 ] || fail "trace --container failed ($status): $(cat "$ERR")"
+	# only the container's processes (its sleeps), all attributed to it
+	run sh -c "jq -r 'select(.kind == \"exec\") | \"\(.ctx.type) \(.ctx.name) \(.ctx.own)\"' $OUT | sort -u"
+	assert_output "container $name true"
+	[ "$(jq -r 'select(.kind == "exec") | .pid' "$OUT" | wc -l)" -ge 3 ]
+	run jq -r 'select(.kind == "exec") | .filename' "$OUT"
+	refute_line /bin/true
 }

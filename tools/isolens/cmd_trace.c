@@ -83,12 +83,18 @@ static uint64_t mono_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+static uint32_t stack_first(struct trace_run *r,
+			    const struct isolens_stack *st)
+{
+	return r->ksyms ? ksyms_skip_tracing(r->ksyms, st->ip, st->nr) : 0;
+}
+
 static void print_stack(struct trace_run *r, const struct isolens_stack *st)
 {
 	char sym[512];
 	uint32_t i;
 
-	for (i = 0; i < st->nr; i++) {
+	for (i = stack_first(r, st); i < st->nr; i++) {
 		if (r->ksyms)
 			ksyms_format(r->ksyms, st->ip[i], sym, sizeof(sym));
 		else
@@ -105,7 +111,7 @@ static void print_json_stack(struct trace_run *r,
 	uint32_t i;
 
 	printf(",\"stack\":[");
-	for (i = 0; i < st->nr; i++) {
+	for (i = stack_first(r, st); i < st->nr; i++) {
 		char *q;
 
 		if (r->ksyms)
@@ -116,7 +122,8 @@ static void print_json_stack(struct trace_run *r,
 		for (q = sym; *q; q++)
 			if (*q == '"' || *q == '\\')
 				*q = '?';
-		printf("%s{\"ip\":%llu,\"sym\":\"%s\"}", i ? "," : "",
+		printf("%s{\"ip\":%llu,\"sym\":\"%s\"}",
+		       i > stack_first(r, st) ? "," : "",
 		       (unsigned long long)st->ip[i], sym);
 	}
 	printf("]");
@@ -432,6 +439,8 @@ static int trace_loop(struct trace_backend *b, struct trace_run *r,
 			code = EXIT_RUNTIME;
 			break;
 		}
+		if (n > 0)
+			fflush(stdout); /* live through pipes, one write per batch */
 		if (mono_ns() - r->last_refresh > 1000000000ULL) {
 			attrib_refresh(r->attrib);
 			r->last_refresh = mono_ns();

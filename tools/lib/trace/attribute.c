@@ -30,6 +30,13 @@ struct ns_slot {
 	struct trace_context ctx;
 };
 
+/* Processes of one container share their namespace set. */
+struct nsset_slot {
+	struct isolens_ns_set ns;
+	struct trace_context ctx;
+};
+#define NSSET_CACHE 256
+
 struct tid_vcpu {
 	pid_t tid;
 	int vcpu;
@@ -44,10 +51,13 @@ struct attrib {
 	struct pid_slot pids[PID_CACHE];
 	struct ns_slot nss[NS_CACHE];
 	size_t nnss;
+	struct nsset_slot sets[NSSET_CACHE];
+	size_t nsets, next_set;
 	struct tid_vcpu tv[1024];
 	size_t ntv;
 	char self_exe[PATH_MAX];
 	uint64_t last_vm_scan_ms;
+	uint64_t last_ctr_scan_ms;
 };
 
 static const char *const ns_names[8] = { "mnt", "pid", "net", "uts",
@@ -294,7 +304,36 @@ static void vm_identify(struct attrib *a, struct attrib_vm *vm)
 	}
 }
 
-/* vCPU threads: by their names, since fds belong to the process. */
+/*
+ * A thread blocked in ioctl(vcpu_fd, KVM_RUN) shows it in
+ * /proc/PID/task/TID/syscall ("16 0x<fd> 0xae80 ..."); the fd's link
+ * "anon_inode:kvm-vcpu:N" gives the index.  For VMMs that leave their
+ * threads unnamed (QEMU without debug-threads=on).
+ */
+static int vcpu_index_from_syscall(pid_t pid, pid_t tid)
+{
+	char path[96], buf[256], link[64];
+	unsigned long nr, fd, cmd;
+	ssize_t n;
+	int idx;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)pid,
+		 (int)tid);
+	if (read_small(path, buf, sizeof(buf)) <= 0 ||
+	    sscanf(buf, "%lu 0x%lx 0x%lx", &nr, &fd, &cmd) != 3 ||
+	    nr != 16 || cmd != 0xae80)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%lu", (int)pid, fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return -1;
+	link[n] = '\0';
+	if (sscanf(link, "anon_inode:kvm-vcpu:%d", &idx) != 1)
+		return -1;
+	return idx;
+}
+
+/* vCPU threads: by their names, else by the KVM_RUN they sleep in. */
 static void vm_threads(struct attrib_vm *vm)
 {
 	char path[64], comm[32];
@@ -314,6 +353,8 @@ static void vm_threads(struct attrib_vm *vm)
 			continue;
 		comm_of(vm->pid, tid, comm, sizeof(comm));
 		idx = vcpu_index_from_comm(comm);
+		if (idx < 0)
+			idx = vcpu_index_from_syscall(vm->pid, tid);
 		if (idx < 0)
 			continue;
 		vm->vcpu_tid[vm->nvcpu] = tid;
@@ -392,10 +433,11 @@ static void vms_scan(struct attrib *a)
 	a->nvms = n;
 }
 
-void attrib_refresh(struct attrib *a)
+static void ctrs_load(struct attrib *a)
 {
 	struct errbuf eb;
 
+	a->last_ctr_scan_ms = now_ms();
 	free(a->ctrs);
 	a->ctrs = NULL;
 	a->nctrs = 0;
@@ -403,6 +445,11 @@ void attrib_refresh(struct attrib *a)
 		a->ctrs = NULL;
 		a->nctrs = 0;
 	}
+}
+
+void attrib_refresh(struct attrib *a)
+{
+	ctrs_load(a);
 	vms_scan(a);
 }
 
@@ -660,13 +707,88 @@ static bool attrib_vm_event(struct attrib *a, const struct isolens_event *e,
 	return true;
 }
 
+static bool nsset_lookup(struct attrib *a, const struct isolens_ns_set *ns,
+			 struct trace_context *out)
+{
+	size_t i;
+
+	for (i = 0; i < a->nsets; i++) {
+		if (!memcmp(&a->sets[i].ns, ns, sizeof(*ns))) {
+			*out = a->sets[i].ctx;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void nsset_store(struct attrib *a, const struct isolens_ns_set *ns,
+			const struct trace_context *ctx)
+{
+	struct nsset_slot *s = &a->sets[a->next_set];
+
+	s->ns = *ns;
+	s->ctx = *ctx;
+	a->next_set = (a->next_set + 1) % NSSET_CACHE;
+	if (a->nsets < NSSET_CACHE)
+		a->nsets++;
+}
+
+/* Not a VM, not cached: work out the context from state and /proc. */
+static void attrib_lookup(struct attrib *a, const struct isolens_event_hdr *h,
+			  struct trace_context *out)
+{
+	const struct container_state *c;
+	size_t i;
+
+	/* all of the host's namespaces: the host, whatever its cgroup says */
+	if (!ns_set_diff(&h->ns, &a->host, NULL, 0)) {
+		out->type = TRACE_CTX_HOST;
+		return;
+	}
+	c = ctr_by_ns(a, &h->ns);
+	if (!c && now_ms() - a->last_ctr_scan_ms > 100) {
+		/* a container newer than our last look at the state files */
+		ctrs_load(a);
+		c = ctr_by_ns(a, &h->ns);
+	}
+	if (c) {
+		out->type = TRACE_CTX_CONTAINER;
+		out->own = true;
+		snprintf(out->name, sizeof(out->name), "%s", c->name);
+		snprintf(out->runtime, sizeof(out->runtime), "isolens");
+		return;
+	}
+	if (nsset_lookup(a, &h->ns, out))
+		return;
+	if (foreign_container(h->pid, out)) {
+		/* remember the pid namespace for processes that exit first */
+		if (h->ns.pid != a->host.pid && a->nnss < NS_CACHE) {
+			a->nss[a->nnss].pidns = h->ns.pid;
+			a->nss[a->nnss].ctx = *out;
+			a->nnss++;
+		}
+		nsset_store(a, &h->ns, out);
+		return;
+	}
+	for (i = 0; i < a->nnss; i++) {
+		if (a->nss[i].pidns == h->ns.pid) {
+			*out = a->nss[i].ctx;
+			return;
+		}
+	}
+	out->type = TRACE_CTX_ISOLATED;
+	ns_set_diff(&h->ns, &a->host, out->name, sizeof(out->name));
+	/*
+	 * Not cached by namespace set: the process may yet turn out to be a
+	 * container's (runc writes its state after the first unshare).
+	 */
+}
+
 void attrib_event(struct attrib *a, const struct isolens_event *e,
 		  struct trace_context *out)
 {
 	const struct isolens_event_hdr *h = &e->hdr;
 	struct pid_slot *ps = &a->pids[h->pid & (PID_CACHE - 1)];
-	const struct container_state *c;
-	size_t i;
 
 	memset(out, 0, sizeof(*out));
 	out->vcpu = -1;
@@ -676,33 +798,7 @@ void attrib_event(struct attrib *a, const struct isolens_event *e,
 		*out = ps->ctx;
 		return;
 	}
-	c = ctr_by_ns(a, &h->ns);
-	if (c) {
-		out->type = TRACE_CTX_CONTAINER;
-		out->own = true;
-		snprintf(out->name, sizeof(out->name), "%s", c->name);
-		snprintf(out->runtime, sizeof(out->runtime), "isolens");
-	} else if (foreign_container(h->pid, out)) {
-		/* remember the pid namespace for processes that exit first */
-		if (h->ns.pid != a->host.pid && a->nnss < NS_CACHE) {
-			a->nss[a->nnss].pidns = h->ns.pid;
-			a->nss[a->nnss].ctx = *out;
-			a->nnss++;
-		}
-	} else {
-		for (i = 0; i < a->nnss; i++) {
-			if (a->nss[i].pidns == h->ns.pid) {
-				*out = a->nss[i].ctx;
-				break;
-			}
-		}
-		if (i == a->nnss) {
-			out->type = ns_set_diff(&h->ns, &a->host, out->name,
-						sizeof(out->name)) ?
-					    TRACE_CTX_ISOLATED :
-					    TRACE_CTX_HOST;
-		}
-	}
+	attrib_lookup(a, h, out);
 	ps->pid = h->pid;
 	ps->ns = h->ns;
 	ps->ctx = *out;

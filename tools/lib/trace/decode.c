@@ -377,8 +377,9 @@ int event_describe(const struct isolens_event *e, char *buf, size_t len)
 		describe_cgroup(&sb, e, "transfer");
 		break;
 	case ISOLENS_EV_PIDS_LIMIT:
-		sb_printf(&sb, "pids limit: fork refused in %.*s",
-			  ISOLENS_PATH_LEN, e->cgroup.path);
+		sb_printf(&sb, "pids limit: fork refused in %.*s (pids.max %llu)",
+			  ISOLENS_PATH_LEN, e->cgroup.path,
+			  (unsigned long long)e->cgroup.value);
 		break;
 	case ISOLENS_EV_OOM_KILL:
 		sb_printf(&sb, "oom kill pid %u (total_vm %llu pages)",
@@ -663,9 +664,12 @@ int event_format_json(const struct isolens_event *e,
 	case ISOLENS_EV_CGROUP_ATTACH:
 	case ISOLENS_EV_CGROUP_TRANSFER:
 	case ISOLENS_EV_PIDS_LIMIT:
+		/* value: the pids.max hit, else the hierarchy id */
 		sb_printf(&sb, ",\"cgroup\":{\"id\":%llu,\"level\":%u,"
-			  "\"hierarchy\":%llu,\"path\":",
+			  "\"%s\":%llu,\"path\":",
 			  (unsigned long long)e->cgroup.id, e->cgroup.level,
+			  h->kind == ISOLENS_EV_PIDS_LIMIT ? "limit" :
+							    "hierarchy",
 			  (unsigned long long)e->cgroup.value);
 		sb_json_str(&sb, e->cgroup.path, ISOLENS_PATH_LEN);
 		sb_printf(&sb, "}");

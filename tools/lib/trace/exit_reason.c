@@ -192,7 +192,7 @@ static const struct exit_reason_name svm_reasons[] = {
 	{ 0x80000012, "vmgexit_ext_guest_request" },
 	{ 0x80000013, "vmgexit_ap_creation" },
 	{ 0x8000fffd, "vmgexit_hypervisor_feature" },
-	{ 0xffffffffffffffffULL, "invalid_guest_state" },
+	{ 0xffffffff, "invalid_guest_state" },
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -211,12 +211,16 @@ static const char *table_lookup(const struct exit_reason_name *t, size_t n,
 
 const char *exit_reason_name(unsigned int isa, uint64_t reason)
 {
+	/* the module's "could not read it" (ISOLENS_KVM_REASON_UNKNOWN) */
+	if (reason == ~0ULL)
+		return NULL;
 	switch (isa) {
 	case EXIT_ISA_VMX:
 		/* bits 16..31 are flags (entry failure, enclave mode) */
 		return table_lookup(vmx_reasons, ARRAY_SIZE(vmx_reasons),
 				    reason & 0xffff);
 	case EXIT_ISA_SVM:
+		/* the tracepoint's exit_reason is 32 bits: SVM_EXIT_ERR (-1) */
 		return table_lookup(svm_reasons, ARRAY_SIZE(svm_reasons),
 				    reason);
 	}

@@ -153,12 +153,39 @@ static const struct ksym *ksym_find(const struct ksyms *k, uint64_t addr)
 	return lo ? &k->v[lo - 1] : NULL;
 }
 
+/* Beyond this distance from a symbol, an address is not in it. */
+#define KSYM_MAX_OFFSET 0x100000
+
+size_t ksyms_skip_tracing(struct ksyms *k, const __u64 *ip, size_t n)
+{
+	static const char *const glue[] = {
+		"__traceiter_", "bpf_trace_run", "__bpf_trace_", "perf_trace_",
+		"trace_call_bpf", "bpf_prog_", "__bpf_prog_enter",
+		"kprobe_", "__kretprobe_", "arch_rethook", "bpf_trampoline",
+	};
+	size_t i, g, first = 0;
+
+	/* the glue is at the top; look no deeper than a few frames */
+	for (i = 0; i < n && i < 8; i++) {
+		const struct ksym *s = ksym_find(k, ip[i]);
+
+		if (!s || ip[i] - s->addr > KSYM_MAX_OFFSET) {
+			first = i + 1; /* a JITed BPF program loaded later */
+			continue;
+		}
+		for (g = 0; g < sizeof(glue) / sizeof(glue[0]); g++)
+			if (!strncmp(s->name, glue[g], strlen(glue[g])))
+				first = i + 1;
+	}
+	return first < n ? first : 0;
+}
+
 int ksyms_format(struct ksyms *k, uint64_t addr, char *buf, size_t len)
 {
 	const struct ksym *s = ksym_find(k, addr);
 	int n;
 
-	if (!s)
+	if (!s || addr - s->addr > KSYM_MAX_OFFSET)
 		return snprintf(buf, len, "0x%llx", (unsigned long long)addr);
 	n = snprintf(buf, len, "%s+0x%llx", s->name,
 		     (unsigned long long)(addr - s->addr));
