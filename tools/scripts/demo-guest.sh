@@ -7,20 +7,24 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 step "Inside the lab VM: kernel $(uname -r), hostname $(hostname)"
 
-step "A container shares this kernel: a new UTS namespace is a new inode, same kernel"
-printf '    outside: uts %s  hostname %s  kernel %s\n' \
-	"$(readlink /proc/self/ns/uts)" "$(hostname)" "$(uname -r)"
-unshare --uts sh -c 'hostname in-a-namespace; printf "    inside:  uts %s  hostname %s  kernel %s\n" \
-	"$(readlink /proc/self/ns/uts)" "$(hostname)" "$(uname -r)"'
+step "A container shares this kernel: new namespaces, same uname -r"
+printf '    outside: uts %s  pid %s  kernel %s\n' \
+	"$(readlink /proc/self/ns/uts)" "$(readlink /proc/self/ns/pid)" "$(uname -r)"
+"$ISOLENS" container run --name demo -- sh -c \
+	'printf "    inside:  uts %s  pid %s  kernel %s  (I am pid %s)\n" "$(readlink /proc/self/ns/uts)" "$(readlink /proc/self/ns/pid)" "$(uname -r)" $$'
+
+step "The tracer sees the namespace being made, in the shared kernel"
+"$ISOLENS" trace --events ns -- unshare --uts --net true 2>&1 | sed 's/^/    /'
+
+if [ -c /dev/kvm ]; then
+	step "A VM does not share it: the guest's I/O exits to the hypervisor instead"
+	"$ISOLENS" vm run --guest hello-real --explain 2>&1 | head -n 12 | sed 's/^/    /'
+	echo "    ..."
+fi
 
 if [ -f module/isolens.ko ]; then
 	step "The kernel side: isolens.ko loads into this throwaway kernel"
 	insmod module/isolens.ko && ls -l /dev/isolens | sed 's/^/    /'
-	[ -r /proc/isolens/stats ] && sed 's/^/    /' /proc/isolens/stats
+	grep -E '^(abi_version|hook sched_process_fork|kprobe switch_task_namespaces)' /proc/isolens/stats | sed 's/^/    /'
 	rmmod isolens
-fi
-
-if [ -c /dev/kvm ] && [ -x tests/helpers/kvm_hlt ]; then
-	step "A VM does not share it: a guest's I/O exits to the hypervisor instead"
-	tests/helpers/kvm_hlt | sed 's/^/    /'
 fi
