@@ -77,7 +77,7 @@ TEST_HELPERS := $(TEST_HELPER_SRCS:.c=)
 MAN := docs/isolens.1
 
 .PHONY: all module ebpf tools tests deps check unit demo install clean \
-	lab-shell FORCE
+	lab lab-find lab-check FORCE
 .DELETE_ON_ERROR:
 
 all: ebpf tools module
@@ -159,8 +159,20 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tools/scripts/demo.sh
 
-lab-shell: all
-	$(Q)$(ISOLENS) lab shell
+# make lab N=01: the lab VM's shell in labs/01-*, after its prepare.sh.
+# make lab-check N=01: that lab's checker, in the lab VM.
+LAB_DIR = $(firstword $(wildcard labs/$(N)-*))
+
+lab-find:
+	@test -n "$(N)" || { echo "usage: make lab N=NN (labs: $(notdir $(wildcard labs/[0-9]*)))" >&2; exit 2; }
+	@test -n "$(LAB_DIR)" || { echo "no lab $(N) under labs/" >&2; exit 2; }
+
+lab: lab-find all
+	$(Q)$(ISOLENS) lab shell --cd $(LAB_DIR) \
+		$(if $(wildcard $(LAB_DIR)/prepare.sh),-- ./prepare.sh)
+
+lab-check: lab-find all
+	$(Q)$(ISOLENS) lab run --timeout 900 -- bats $(LAB_DIR)/check.bats
 
 # --- install --------------------------------------------------------------
 install: all

@@ -87,3 +87,12 @@ bats_require_minimum_version 1.5.0
 	assert_line --regexp '^accelerator +(KVM|TCG)'
 	assert_line --regexp '^boot +/'
 }
+
+@test "lab run --cd: runs in a subdirectory; a missing one is one line, 125" {
+	run "$ISOLENS" lab run --timeout 120 --cd tools -- pwd
+	assert_success
+	assert_output "$PWD/tools"
+	run "$ISOLENS" lab run --timeout 120 --cd no-such-dir -- pwd
+	assert_failure 125
+	assert_output "isolens lab: guest: no directory no-such-dir in $PWD"
+}

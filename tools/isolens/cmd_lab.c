@@ -21,7 +21,7 @@ static void lab_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: isolens lab run [options] -- CMD [ARG...]\n"
-		"       isolens lab shell [options]\n"
+		"       isolens lab shell [options] [-- PREPARE-CMD [ARG...]]\n"
 		"       isolens lab info [options]\n"
 		"\n"
 		"options:\n"
@@ -34,6 +34,7 @@ static void lab_usage(FILE *out)
 		"  --workdir DIR      shared read-write at the same path; the command runs\n"
 		"                     there (default: the current directory)\n"
 		"  --no-workdir       share nothing read-write\n"
+		"  --cd DIR           run in DIR, relative to the work directory\n"
 		"  --env KEY=VALUE    set a variable for the command (repeatable)\n"
 		"  --append ARGS      extra kernel command line\n"
 		"  --kmsg             kernel messages on the console\n"
@@ -55,6 +56,7 @@ static int lab_parse(int argc, char **argv, struct lab_config *cfg,
 		{ "timeout", required_argument, NULL, 't' },
 		{ "workdir", required_argument, NULL, 'w' },
 		{ "no-workdir", no_argument, NULL, 'W' },
+		{ "cd", required_argument, NULL, 'C' },
 		{ "env", required_argument, NULL, 'e' },
 		{ "append", required_argument, NULL, 'A' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -116,6 +118,9 @@ static int lab_parse(int argc, char **argv, struct lab_config *cfg,
 			break;
 		case 'W':
 			cfg->workdir = NULL;
+			break;
+		case 'C':
+			cfg->cd = optarg;
 			break;
 		case 'e':
 			if (cfg->nr_env >= LAB_MAX_ENV || !strchr(optarg, '=') ||
@@ -225,10 +230,6 @@ int cmd_lab(int argc, char **argv)
 		return lab_info(&cfg);
 	if (!strcmp(verb, "shell")) {
 		cfg.mode = LAB_SHELL;
-		if (cfg.argv[0]) {
-			cli_error("lab", "shell takes no command (use 'lab run -- CMD')");
-			return EXIT_USAGE;
-		}
 		cfg.timeout_ms = 0;
 	} else if (!cfg.argv[0]) {
 		cli_error("lab", "run needs a command: isolens lab run [options] -- CMD");

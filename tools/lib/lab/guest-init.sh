@@ -19,9 +19,14 @@ B=/run/isolens/busybox
 [ -x $B ] || B=/bin/busybox
 CTL=/run/isolens/ctl
 
+# Tell the host through the control share when it is mounted (the host
+# prints it as its own one-line error), else on the console.
 fail() {
-	echo "isolens lab (guest): $*" >&2
-	[ -d $CTL ] && echo "guest: $*" > $CTL/error 2>/dev/null
+	if [ -d $CTL ] && echo "guest: $*" > $CTL/error 2>/dev/null; then
+		[ -n "${ISOLENS_END:-}" ] && printf '%s' "$ISOLENS_END"
+	else
+		echo "isolens lab (guest): $*" >&2
+	fi
 	$B sync
 	$B poweroff -f
 }
@@ -94,9 +99,14 @@ stage2() {
 			isolenswork "$ISOLENS_WORK" || fail "cannot mount $ISOLENS_WORK read-write"
 	fi
 	cd "${ISOLENS_WORK:-/}" || cd /
+	if [ -n "$ISOLENS_CD" ]; then
+		cd "$ISOLENS_CD" 2>/dev/null || fail "no directory $ISOLENS_CD in $PWD"
+	fi
 
 	echo "$($B cut -d' ' -f1 /proc/uptime)" > $CTL/started
 	if [ "$ISOLENS_MODE" = shell ]; then
+		# a shell may be prepared first (make lab runs the lab's prepare.sh)
+		[ -s $CTL/cmd ] && $B sh $CTL/cmd < /dev/null
 		echo "isolens lab: $(uname -r) guest, root shell in $PWD; 'exit' or Ctrl-D powers off"
 		$B setsid $B cttyhack sh -c 'if command -v bash >/dev/null; then exec bash -l; else exec /run/isolens/busybox sh -l; fi'
 		status=$?

@@ -80,7 +80,8 @@ struct lab_config {
 	uint64_t mem_bytes;
 	uint64_t timeout_ms; /* 0: none */
 	const char *workdir; /* shared read-write at the same path; NULL: none */
-	char **argv; /* LAB_RUN: the command */
+	const char *cd; /* where the command runs, relative to workdir */
+	char **argv; /* LAB_RUN: the command; LAB_SHELL: run before the shell */
 	char **env; /* extra KEY=VALUE for the command */
 	unsigned int nr_env;
 	const char *append; /* extra kernel command line */

@@ -170,6 +170,8 @@ static int write_control(const char *ctl, const struct lab_config *cfg,
 	fprintf(env, "ISOLENS_MODE=%s\nISOLENS_WORK=",
 		cfg->mode == LAB_SHELL ? "shell" : "run");
 	shell_quote_fput(env, cfg->workdir ? cfg->workdir : "");
+	fputs("\nISOLENS_CD=", env);
+	shell_quote_fput(env, cfg->cd ? cfg->cd : "");
 	fputs("\nISOLENS_END=", env);
 	shell_quote_fput(env, end_marker);
 	if (term && *term) {
@@ -192,7 +194,14 @@ static int write_control(const char *ctl, const struct lab_config *cfg,
 		shell_quote_fput(cmd, eq + 1);
 		fputc('\n', cmd);
 	}
-	if (cfg->mode == LAB_RUN) {
+	if (cfg->mode == LAB_SHELL && cfg->argv && cfg->argv[0]) {
+		/* preparation before the interactive shell: no exec */
+		for (i = 0; cfg->argv[i]; i++) {
+			shell_quote_fput(cmd, cfg->argv[i]);
+			fputc(' ', cmd);
+		}
+		fputc('\n', cmd);
+	} else if (cfg->mode == LAB_RUN) {
 		/* "not found" is told to the host, which names it on stderr */
 		fputs("if ! command -v ", cmd);
 		shell_quote_fput(cmd, cfg->argv[0]);
