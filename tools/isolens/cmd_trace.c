@@ -51,6 +51,8 @@ static void trace_usage(FILE *out)
 		"  --buffer SIZE      ring buffer size (default 8M, a power of 2)\n"
 		"  --cap-all          every capability check (default: those involving a\n"
 		"                     child user namespace, once per process and outcome)\n"
+		"  --backend NAME     bpf (default), module (/dev/isolens from isolens.ko)\n"
+		"                     or auto (the module when loaded, else bpf)\n"
 		"\n"
 		"exit status: 0 done; 2 bad option, unknown event class, container, VM,\n"
 		"pid or cgroup; 125 cannot trace here (not root, no BTF, BPF refused);\n"
@@ -260,6 +262,7 @@ struct trace_args {
 	unsigned int classes;
 	const char *pid, *cgroup, *container, *vm;
 	bool all, json, stacks, cap_all;
+	const char *backend;
 	uint64_t duration_ms;
 	uint64_t buffer;
 	char **cmd;
@@ -279,6 +282,7 @@ static int trace_parse(int argc, char **argv, struct trace_args *a)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "buffer", required_argument, NULL, 'b' },
 		{ "cap-all", no_argument, NULL, 'C' },
+		{ "backend", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -300,6 +304,15 @@ static int trace_parse(int argc, char **argv, struct trace_args *a)
 		case 'j': a->json = true; break;
 		case 's': a->stacks = true; break;
 		case 'C': a->cap_all = true; break;
+		case 'B':
+			if (strcmp(optarg, "bpf") && strcmp(optarg, "module") &&
+			    strcmp(optarg, "auto")) {
+				cli_error(CMD, "--backend '%s': expected bpf, module or auto",
+					  optarg);
+				return -1;
+			}
+			a->backend = optarg;
+			break;
 		case 'e':
 			if (event_classes_parse(optarg, &a->classes, &eb)) {
 				cli_error(CMD, "--events: %s", eb.msg);
@@ -480,6 +493,8 @@ int cmd_trace(int argc, char **argv)
 	struct sigaction sa;
 	pid_t follow[1], child = 0;
 	int release = -1, code, i;
+	const char *backend;
+	char why[160];
 	struct errbuf eb;
 	char *sum;
 
@@ -530,7 +545,11 @@ int cmd_trace(int argc, char **argv)
 		}
 		follow[o.nfollow++] = child;
 	}
-	if (trace_backend_open(&b, "bpf", &o, on_record, r, &eb)) {
+	backend = trace_backend_choose(a.backend ? a.backend : "bpf", why,
+				       sizeof(why));
+	if (a.backend && !strcmp(a.backend, "auto"))
+		cli_note(CMD, "backend %s: %s", backend, why);
+	if (trace_backend_open(&b, backend, &o, on_record, r, &eb)) {
 		cli_error(CMD, "%s", eb.msg);
 		code = EXIT_RUNTIME;
 		goto out;

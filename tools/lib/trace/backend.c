@@ -15,7 +15,24 @@
 
 static const struct trace_backend_ops *const backends[] = {
 	&trace_backend_bpf_ops,
+	&trace_backend_module_ops,
 };
+
+const char *trace_backend_choose(const char *want, char *why, size_t len)
+{
+	if (strcmp(want, "auto")) {
+		snprintf(why, len, "--backend %s", want);
+		return want;
+	}
+	if (!access("/dev/" ISOLENS_DEVICE_NAME, F_OK)) {
+		snprintf(why, len, "/dev/%s exists: the isolens module is loaded",
+			 ISOLENS_DEVICE_NAME);
+		return "module";
+	}
+	snprintf(why, len, "no /dev/%s (module not loaded): using the CO-RE BPF programs",
+		 ISOLENS_DEVICE_NAME);
+	return "bpf";
+}
 
 int trace_backend_open(struct trace_backend **out, const char *name,
 		       const struct trace_opts *o, trace_record_fn cb,

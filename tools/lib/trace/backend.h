@@ -2,7 +2,7 @@
 /*
  * Where records come from.  Two backends deliver the same struct
  * isolens_event records: "bpf" (the CO-RE programs in ebpf/, through one
- * ring buffer) and, later, "module" (read() on /dev/isolens).  Everything
+ * ring buffer) and "module" (read() on /dev/isolens).  Everything
  * after the backend (decode, attribute, summary) is written once.
  */
 #ifndef ISOLENS_TRACE_BACKEND_H
@@ -68,7 +68,7 @@ struct trace_backend {
 	void *priv;
 };
 
-/* Open a backend by name ("bpf"); on failure *out is NULL. */
+/* Open a backend by name ("bpf", "module"); on failure *out is NULL. */
 int trace_backend_open(struct trace_backend **out, const char *name,
 		       const struct trace_opts *o, trace_record_fn cb,
 		       void *cb_ctx, struct errbuf *eb);
@@ -86,5 +86,12 @@ int tracefs_ensure(struct errbuf *eb);
 bool tracefs_event_exists(const char *category, const char *event);
 
 extern const struct trace_backend_ops trace_backend_bpf_ops;
+extern const struct trace_backend_ops trace_backend_module_ops;
+
+/*
+ * "auto": the module when /dev/isolens exists (it is loaded), else BPF.
+ * Fills @why with the reason, for the user.
+ */
+const char *trace_backend_choose(const char *want, char *why, size_t len);
 
 #endif
