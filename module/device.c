@@ -253,7 +253,8 @@ static long isolens_ioctl(struct file *file, unsigned int cmd,
 
 	switch (cmd) {
 	case ISOLENS_IOC_ABI_VERSION:
-		return put_user((__u32)ISOLENS_ABI_VERSION, (__u32 __user *)uarg);
+		return put_user((__u32)ISOLENS_ABI_VERSION,
+				(__u32 __user *)uarg);
 	case ISOLENS_IOC_SET_FILTER:
 		if (copy_from_user(&filter, uarg, sizeof(filter)))
 			return -EFAULT;

@@ -27,7 +27,7 @@ struct isolens_ring {
 	u8 *data;
 	size_t size;		/* power of two */
 	u64 head;		/* bytes ever written; producers advance it */
-	u64 tail;		/* bytes ever consumed; the reader advances it */
+	u64 tail;		/* bytes ever consumed; the reader moves it */
 };
 
 int isolens_ring_init(struct isolens_ring *ring, size_t size);
@@ -53,8 +53,8 @@ struct isolens_reader {
 	struct isolens_filter filter;
 	u64 events;			/* records accepted into the ring */
 	u64 drops;			/* records lost: ring full */
-	wait_queue_head_t wait;		/* read() and poll() sleep here */
-	struct irq_work wakeup;		/* wakes @wait from any context */
+	wait_queue_head_t wait;		/* read() and poll() wait here */
+	struct irq_work wakeup;		/* wakes @wait, any context */
 	struct mutex read_mutex;
 	pid_t owner_pid;		/* who opened it, for /proc */
 	char owner_comm[ISOLENS_COMM_LEN];
@@ -80,7 +80,7 @@ void isolens_emit(struct isolens_event *ev);
 
 /* tracepoints.c: a hook is one probe on one kernel tracepoint. */
 struct isolens_hook {
-	const char *name;		/* tracepoint name, e.g. sched_process_fork */
+	const char *name;		/* e.g. sched_process_fork */
 	void *probe;
 	u32 class;
 	struct tracepoint *tp;		/* found by name at load */
@@ -125,7 +125,7 @@ extern const size_t isolens_cgroup_nr_hooks;
  * handler sees the return value and emits the record.
  */
 struct isolens_kprobe {
-	struct kretprobe krp;		/* krp.kp.symbol_name names the function */
+	struct kretprobe krp;		/* .kp.symbol_name: the function */
 	u32 class;
 	bool attached;
 	atomic64_t hits;
@@ -144,6 +144,16 @@ static inline struct isolens_kprobe *isolens_kprobe_of(
 /* namespaces.c: the ns and cap classes. */
 extern struct isolens_kprobe isolens_ns_kprobes[];
 extern const size_t isolens_ns_nr_kprobes;
+
+/* kvm.c: the kvm class, attached whenever kvm.ko is loaded. */
+int isolens_kvm_init(void);
+void isolens_kvm_exit(void);
+void isolens_kvm_show_hooks(struct seq_file *m);
+int isolens_kvm_show(struct seq_file *m, void *v);
+
+/* views.c: /proc/isolens/namespaces and cgroups. */
+int isolens_namespaces_show(struct seq_file *m, void *v);
+int isolens_cgroups_show(struct seq_file *m, void *v);
 
 /* proc.c */
 int isolens_proc_init(void);

@@ -60,15 +60,25 @@ int isolens_kprobes_attach(void)
 
 void isolens_kprobes_detach(void)
 {
+	struct kretprobe *batch[16];
 	struct isolens_kprobe *p;
-	size_t i, j;
+	size_t i, j, n = 0;
 
+	/* One call for all: the grace period is waited for once, not per
+	 * probe (each is milliseconds, much more under emulation).
+	 */
 	for_each_kprobe(p, i, j) {
 		if (!p->attached)
 			continue;
-		unregister_kretprobe(&p->krp);
+		if (n == ARRAY_SIZE(batch)) {
+			unregister_kretprobes(batch, n);
+			n = 0;
+		}
+		batch[n++] = &p->krp;
 		p->attached = false;
 	}
+	if (n)
+		unregister_kretprobes(batch, n);
 }
 
 void isolens_kprobes_show(struct seq_file *m)

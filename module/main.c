@@ -71,13 +71,18 @@ static int __init isolens_init(void)
 	ret = isolens_kprobes_attach();
 	if (ret)
 		goto err_hooks;
-	ret = isolens_device_init();
+	ret = isolens_kvm_init();
 	if (ret)
 		goto err_kprobes;
+	ret = isolens_device_init();
+	if (ret)
+		goto err_kvm;
 	pr_info("loaded: /dev/%s, ABI %u, classes 0x%x\n",
 		ISOLENS_DEVICE_NAME, ISOLENS_ABI_VERSION, isolens_classes);
 	return 0;
 
+err_kvm:
+	isolens_kvm_exit();
 err_kprobes:
 	isolens_kprobes_detach();
 err_hooks:
@@ -90,6 +95,7 @@ err_proc:
 static void __exit isolens_exit(void)
 {
 	isolens_device_exit();
+	isolens_kvm_exit();
 	isolens_kprobes_detach();
 	isolens_hooks_detach();
 	isolens_readers_shutdown();

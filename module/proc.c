@@ -25,6 +25,7 @@ static int stats_show(struct seq_file *m, void *v)
 		   (long long)atomic64_read(&isolens_total_events));
 	isolens_hooks_show(m);
 	isolens_kprobes_show(m);
+	isolens_kvm_show_hooks(m);
 
 	/* The mutex keeps readers from being freed while we print them. */
 	mutex_lock(&isolens_readers_lock);
@@ -37,7 +38,8 @@ static int stats_show(struct seq_file *m, void *v)
 		spin_unlock_irq(&r->lock);
 		seq_printf(m, "reader pid %d comm %s events %llu drops %llu buffered %llu filter classes 0x%x pidns %u cgroup %llu\n",
 			   r->owner_pid, r->owner_comm, events, drops, used,
-			   f.classes, f.pidns_inum, (unsigned long long)f.cgroup_id);
+			   f.classes, f.pidns_inum,
+			   (unsigned long long)f.cgroup_id);
 	}
 	mutex_unlock(&isolens_readers_lock);
 	return 0;
@@ -49,6 +51,15 @@ int isolens_proc_init(void)
 	if (!isolens_proc_dir)
 		return -ENOMEM;
 	if (!proc_create_single("stats", 0444, isolens_proc_dir, stats_show))
+		goto err;
+	if (!proc_create_single("kvm", 0444, isolens_proc_dir,
+				isolens_kvm_show))
+		goto err;
+	if (!proc_create_single("namespaces", 0444, isolens_proc_dir,
+				isolens_namespaces_show))
+		goto err;
+	if (!proc_create_single("cgroups", 0444, isolens_proc_dir,
+				isolens_cgroups_show))
 		goto err;
 	return 0;
 err:

@@ -253,6 +253,11 @@ static const char *kind_name(unsigned int kind)
 	case ISOLENS_EV_CGROUP_ATTACH: return "cgroup_attach";
 	case ISOLENS_EV_CGROUP_TRANSFER: return "cgroup_transfer";
 	case ISOLENS_EV_OOM_KILL: return "oom_kill";
+	case ISOLENS_EV_KVM_ENTRY: return "kvm_entry";
+	case ISOLENS_EV_KVM_EXIT: return "kvm_exit";
+	case ISOLENS_EV_KVM_USERSPACE_EXIT: return "kvm_userspace_exit";
+	case ISOLENS_EV_KVM_PIO: return "kvm_pio";
+	case ISOLENS_EV_KVM_MMIO: return "kvm_mmio";
 	default: return "other";
 	}
 }
@@ -312,6 +317,18 @@ static void print_other(const struct isolens_event *ev,
 	case ISOLENS_EV_CAP_CHECK:
 		printf("cap=%u userns_is_own=%d ret=%d\n", ev->cap.cap,
 		       ev->cap.target_userns == ev->hdr.ns.user, ev->cap.ret);
+		break;
+	case ISOLENS_EV_KVM_ENTRY:
+	case ISOLENS_EV_KVM_EXIT:
+	case ISOLENS_EV_KVM_USERSPACE_EXIT:
+	case ISOLENS_EV_KVM_PIO:
+	case ISOLENS_EV_KVM_MMIO:
+		printf("vm_pid=%u vcpu=%u isa=%u reason=0x%llx dir=%u info1=0x%llx info2=0x%llx len=%u count=%u\n",
+		       ev->kvm.vm_pid, ev->kvm.vcpu_id, ev->kvm.isa,
+		       (unsigned long long)ev->kvm.exit_reason, ev->kvm.dir,
+		       (unsigned long long)ev->kvm.info1,
+		       (unsigned long long)ev->kvm.info2, ev->kvm.len,
+		       ev->kvm.count);
 		break;
 	default:
 		printf("cgroup_id=%llu level=%u target=%u path=%s\n",

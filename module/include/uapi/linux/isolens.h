@@ -185,4 +185,7 @@ struct isolens_stats {
 #define ISOLENS_IOC_SET_FILTER _IOW(ISOLENS_IOC_MAGIC, 2, struct isolens_filter)
 #define ISOLENS_IOC_GET_STATS _IOR(ISOLENS_IOC_MAGIC, 3, struct isolens_stats)
 
+/* struct isolens_kvm.exit_reason when the exit reason could not be read. */
+#define ISOLENS_KVM_REASON_UNKNOWN (~0ULL)
+
 #endif /* _UAPI_LINUX_ISOLENS_H */
