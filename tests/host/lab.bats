@@ -96,3 +96,19 @@ bats_require_minimum_version 1.5.0
 	assert_failure 125
 	assert_output "isolens lab: guest: no directory no-such-dir in $PWD"
 }
+
+@test "lab run: needs no root on the host; the guest user is root" {
+	command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
+	# bats' own temporary directories are root-only: make one nobody can use
+	home=$(mktemp -d /tmp/isolens-nobody.XXXXXX)
+	chmod 755 "$home" && chown 65534:65534 "$home"
+	cd "$home"
+	run setpriv --reuid 65534 --regid 65534 --clear-groups env HOME="$home" \
+		"$ISOLENS" lab run --timeout 120 -- sh -c 'id -u; echo from-guest > f'
+	assert_success
+	assert_output 0
+	# the cache went to the user's own directory
+	ls "$home"/.cache/isolens/lab-initramfs-*.cpio
+	assert_equal "$(cat "$home/f")" from-guest
+	cd / && rm -rf "$home"
+}
