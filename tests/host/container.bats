@@ -232,7 +232,7 @@ host_ns() { stat -L -c %i "/proc/self/ns/$1"; }
 
 @test "lifecycle: ls, exec through setns(pidfd), kill, rm; name taken is 125" {
 	"$ISOLENS" container run --rootfs "$RF" --name ct-life --hostname life -- sleep 60 3>&- &
-	for i in $(seq 50); do [ -e /run/isolens/containers/ct-life.json ] && break; sleep 0.1; done
+	for i in $(seq 300); do [ -e /run/isolens/containers/ct-life.json ] && break; sleep 0.1; done
 	run "$ISOLENS" container ls
 	assert_line --regexp '^ct-life +[0-9]+ '
 	pid=$(jq -r .pid /run/isolens/containers/ct-life.json)
@@ -272,11 +272,11 @@ host_ns() { stat -L -c %i "/proc/self/ns/$1"; }
 @test "a runtime killed by SIGKILL takes its container along; rm cleans up" {
 	"$ISOLENS" container run --rootfs "$RF" --name ct-crash -- sleep 60 3>&- &
 	rt=$!
-	for i in $(seq 50); do [ -e /run/isolens/containers/ct-crash.json ] && break; sleep 0.1; done
+	for i in $(seq 300); do [ -e /run/isolens/containers/ct-crash.json ] && break; sleep 0.1; done
 	pid=$(jq -r .pid /run/isolens/containers/ct-crash.json)
 	kill -9 $rt
 	wait $rt || true
-	for i in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+	for i in $(seq 300); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
 	run kill -0 $pid
 	assert_failure
 	run "$ISOLENS" container rm ct-crash

@@ -62,7 +62,7 @@ ns_ino() { # ns_ino PID KIND
 	unshare -u sleep 30 &
 	target=$!
 	# wait until the sleeper is in its own uts namespace
-	for _ in $(seq 50); do
+	for _ in $(seq 300); do
 		[ "$(ns_ino $target uts)" != "$(ns_ino $$ uts)" ] && break
 		sleep 0.1
 	done
@@ -132,7 +132,7 @@ os.waitpid(pid, 0)
 	mkdir "$cg"
 	"$ISOLENS" trace --json --events proc --cgroup "$cg" --duration 4 >"$OUT" 2>"$ERR" &
 	tracer=$!
-	for _ in $(seq 50); do grep -q tracing "$ERR" && break; sleep 0.1; done
+	for _ in $(seq 300); do grep -q tracing "$ERR" && break; sleep 0.1; done
 	sh -c "echo \$\$ > $cg/cgroup.procs; exec /bin/echo inside" >/dev/null
 	/bin/echo outside >/dev/null
 	wait "$tracer"
@@ -176,7 +176,7 @@ os.waitpid(pid, 0)
 	command -v bpftool >/dev/null || skip "bpftool not installed"
 	"$ISOLENS" trace --events ns,proc,cgroup >/dev/null 2>"$ERR" &
 	tracer=$!
-	for _ in $(seq 50); do grep -q tracing "$ERR" && break; sleep 0.1; done
+	for _ in $(seq 300); do grep -q tracing "$ERR" && break; sleep 0.1; done
 	# the programs are really there while tracing...
 	run bpftool prog show
 	assert_output --partial unshare_enter
@@ -282,7 +282,7 @@ kvm_create_vcpu true vm"
 @test "ls: a process in its own namespaces is its own context, with its pid" {
 	unshare -un sleep 30 &
 	pid=$!
-	for _ in $(seq 50); do
+	for _ in $(seq 300); do
 		[ "$(ns_ino $pid net)" != "$(ns_ino $$ net)" ] && break
 		sleep 0.1
 	done
@@ -321,7 +321,7 @@ kvm_create_vcpu true vm"
 	"$ISOLENS" container run --name "$name" -- sh -c 'while :; do sleep 0.2; done' >/dev/null 2>&1 &
 	ctr=$!
 	# running: its pid 1 is in a pid namespace of its own
-	for _ in $(seq 50); do
+	for _ in $(seq 300); do
 		p=$(jq -r .pid "/run/isolens/containers/$name.json" 2>/dev/null || true)
 		[ -n "$p" ] && [ "$p" != 0 ] && [ -e "/proc/$p" ] &&
 			[ "$(ns_ino "$p" pid)" != "$(ns_ino $$ pid)" ] && break

@@ -40,7 +40,7 @@ crun_() { "$ISOLENS" container run --rootfs "$RF" "$@"; }
 
 @test "limits are written to the container's own leaf, removed after exit" {
 	crun_ --name ct-lim --memory 64M --pids 16 --cpus 0.5 -- sleep 30 3>&- &
-	for i in $(seq 100); do [ -e /run/isolens/containers/ct-lim.json ] && break; sleep 0.1; done
+	for i in $(seq 300); do [ -e /run/isolens/containers/ct-lim.json ] && break; sleep 0.1; done
 	cg=$(jq -r .cgroup /run/isolens/containers/ct-lim.json)
 	pid=$(jq -r .pid /run/isolens/containers/ct-lim.json)
 	assert_equal "$cg" /sys/fs/cgroup/isolens/ct-lim

@@ -19,7 +19,7 @@ teardown() {
 
 # rmdir_cgroup DIR: exited tasks leave a cgroup asynchronously
 rmdir_cgroup() {
-	for _ in $(seq 50); do
+	for _ in $(seq 300); do
 		rmdir "$1" 2>/dev/null && return 0
 		sleep 0.1
 	done

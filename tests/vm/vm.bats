@@ -58,7 +58,7 @@ kernel_release() {
 	"$ISOLENS" vm run --cpus 2 --timeout $VMRUN_TIMEOUT -- sleep 600 \
 		>/dev/null 2>&1 </dev/null &
 	pid=$!
-	for i in $(seq 1 100); do
+	for i in $(seq 1 300); do
 		comms=$(cat /proc/$pid/task/*/comm 2>/dev/null | sort | tr '\n' ' ')
 		[[ "$comms" == *isolens-vcpu1* ]] &&
 			grep -q '^Seccomp:[[:space:]]*2' /proc/$pid/status && break
