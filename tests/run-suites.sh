@@ -12,7 +12,7 @@ top=$PWD
 results=$top/tests/.results
 mkdir -p "$results"
 ISOLENS=$top/tools/isolens/isolens
-LAB_TIMEOUT=${ISOLENS_LAB_TIMEOUT:-1500}
+LAB_TIMEOUT=${ISOLENS_LAB_TIMEOUT:-2700}
 
 total_pass=0 total_fail=0 total_skip=0
 summaries=()

@@ -14,8 +14,8 @@ zlib1g-dev liblzma-dev"
 PKGS="$PKGS qemu-system-x86 busybox-static kmod"
 # tests; libclang-rt-dev brings libFuzzer and the sanitizers for tests/fuzz
 PKGS="$PKGS bats bats-assert bats-support jq bc python3 libclang-rt-dev"
-# benchmarks compare against other runtimes (tests/bench/container.sh)
-PKGS="$PKGS runc crun"
+# benchmarks compare against other runtimes and tracers (tests/bench/)
+PKGS="$PKGS runc crun bpftrace"
 
 . /etc/os-release 2>/dev/null || ID=unknown
 case "$ID ${ID_LIKE:-}" in
