@@ -13,7 +13,7 @@ out=$top/tests/.results/fuzz
 mkdir -p "$out"
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-std=gnu11 -D_GNU_SOURCE -I$top/tools/lib -I$top/module/include/uapi"
-lib="$top/tools/lib/base/errbuf.c"
+lib="$top/tools/lib/base/errbuf.c $top/tools/lib/base/fileio.c"
 vmm="$top/tools/lib/vmm"
 
 build() {

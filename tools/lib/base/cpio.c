@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cpio.h"
+#include "fileio.h"
 
 void cpio_init(struct cpio_writer *w, FILE *out)
 {
@@ -85,39 +86,18 @@ int cpio_add_chardev(struct cpio_writer *w, const char *name, mode_t perm,
 int cpio_add_host_file(struct cpio_writer *w, const char *name, mode_t perm,
 		       const char *path, struct errbuf *eb)
 {
-	struct stat st;
-	char *buf = NULL;
-	size_t got = 0;
-	ssize_t n;
-	int fd, ret;
+	void *buf;
+	size_t len;
+	int ret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errbuf_errno(eb, errno, "cannot open %s", path);
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		ret = errbuf_set(eb, EINVAL, "%s is not a regular file", path);
-		goto out;
-	}
-	buf = malloc(st.st_size ? st.st_size : 1);
-	if (!buf) {
-		ret = errbuf_errno(eb, ENOMEM, "reading %s", path);
-		goto out;
-	}
-	while (got < (size_t)st.st_size) {
-		n = read(fd, buf + got, st.st_size - got);
-		if (n <= 0) {
-			ret = errbuf_errno(eb, n ? errno : EIO, "cannot read %s",
-					   path);
-			goto out;
-		}
-		got += n;
-	}
-	ret = cpio_add_file(w, name, perm, buf, got);
+	/* nothing that belongs in an initramfs comes near 1 GiB */
+	ret = file_read_all(path, 1u << 30, &buf, &len, eb);
+	if (ret)
+		return ret;
+	ret = cpio_add_file(w, name, perm, buf, len);
 	if (ret)
 		errbuf_errno(eb, -ret, "writing %s into the archive", name);
-out:
 	free(buf);
-	close(fd);
 	return ret;
 }
 

@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -86,4 +88,55 @@ int mkdir_p(const char *path, mode_t mode)
 	if (mkdir(buf, mode) && errno != EEXIST)
 		return -errno;
 	return 0;
+}
+
+int file_read_all(const char *path, size_t max, void **buf, size_t *len,
+		  struct errbuf *eb)
+{
+	struct stat st;
+	size_t done = 0;
+	uint8_t *p;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errbuf_errno(eb, errno, "%s", path);
+	if (fstat(fd, &st) < 0) {
+		err = errbuf_errno(eb, errno, "%s", path);
+		goto out_close;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err = errbuf_set(eb, EINVAL, "%s: not a regular file", path);
+		goto out_close;
+	}
+	if ((uint64_t)st.st_size > max) {
+		err = errbuf_set(eb, EFBIG, "%s: %lld bytes, more than the %zu allowed",
+				 path, (long long)st.st_size, max);
+		goto out_close;
+	}
+	p = malloc(st.st_size ? st.st_size : 1);
+	if (!p) {
+		err = errbuf_errno(eb, ENOMEM, "%s", path);
+		goto out_close;
+	}
+	while (done < (size_t)st.st_size) {
+		ssize_t n = read(fd, p + done, st.st_size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = errbuf_errno(eb, errno, "%s", path);
+			free(p);
+			goto out_close;
+		}
+		if (!n)
+			break; /* shrank under us: use what we got */
+		done += n;
+	}
+	*buf = p;
+	*len = done;
+	err = 0;
+out_close:
+	close(fd);
+	return err;
 }

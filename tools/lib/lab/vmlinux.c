@@ -135,7 +135,7 @@ static int extract(FILE *out, void *ctx)
 	size_t len;
 	int ret;
 
-	ret = bzimage_read_file(image, 256u << 20, &img, &len, eb);
+	ret = file_read_all(image, 256u << 20, &img, &len, eb);
 	if (ret)
 		return ret;
 	ret = bzimage_parse(img, len, &info, eb);

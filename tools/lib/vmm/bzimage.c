@@ -147,57 +147,6 @@ int bzimage_parse(const void *img, size_t len, struct bzimage_info *info,
 	return 0;
 }
 
-int bzimage_read_file(const char *path, size_t max, void **buf, size_t *len,
-		      struct errbuf *eb)
-{
-	struct stat st;
-	size_t done = 0;
-	uint8_t *p;
-	int fd, err;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errbuf_errno(eb, errno, "%s", path);
-	if (fstat(fd, &st) < 0) {
-		err = errbuf_errno(eb, errno, "%s", path);
-		goto out_close;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		err = errbuf_set(eb, EINVAL, "%s: not a regular file", path);
-		goto out_close;
-	}
-	if ((uint64_t)st.st_size > max) {
-		err = errbuf_set(eb, EFBIG, "%s: %lld bytes, more than the %zu allowed",
-				 path, (long long)st.st_size, max);
-		goto out_close;
-	}
-	p = malloc(st.st_size ? st.st_size : 1);
-	if (!p) {
-		err = errbuf_errno(eb, ENOMEM, "%s", path);
-		goto out_close;
-	}
-	while (done < (size_t)st.st_size) {
-		ssize_t n = read(fd, p + done, st.st_size - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = errbuf_errno(eb, errno, "%s", path);
-			free(p);
-			goto out_close;
-		}
-		if (!n)
-			break; /* shrank under us: use what we got */
-		done += n;
-	}
-	*buf = p;
-	*len = done;
-	err = 0;
-out_close:
-	close(fd);
-	return err;
-}
-
 int bzimage_kernel_release(const char *path, char *release, size_t len,
 			   struct errbuf *eb)
 {
@@ -209,7 +158,7 @@ int bzimage_kernel_release(const char *path, char *release, size_t len,
 	if (!release || !len)
 		return errbuf_set(eb, EINVAL, "no room for the release string");
 	release[0] = '\0';
-	err = bzimage_read_file(path, 512u << 20, &img, &imglen, eb);
+	err = file_read_all(path, 512u << 20, &img, &imglen, eb);
 	if (err)
 		return err;
 	err = bzimage_parse(img, imglen, &info, eb);

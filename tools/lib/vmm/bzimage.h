@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "base/errbuf.h"
+#include "base/fileio.h"
 
 /* Oldest protocol we load: 2.06 added cmdline_size and 64-bit-safe fields. */
 #define BZIMAGE_MIN_PROTOCOL 0x0206
@@ -80,13 +81,6 @@ int bzimage_parse(const void *img, size_t len, struct bzimage_info *info,
  */
 int bzimage_kernel_release(const char *path, char *release, size_t len,
 			   struct errbuf *eb);
-
-/*
- * Read a whole file into a malloc'd buffer, refusing more than max bytes.
- * Used for kernels and initrds.
- */
-int bzimage_read_file(const char *path, size_t max, void **buf, size_t *len,
-		      struct errbuf *eb);
 
 /* The newest /boot/vmlinuz-* (by version order), for a default kernel. */
 int bzimage_find_default(char *path, size_t len, struct errbuf *eb);

@@ -217,7 +217,7 @@ static int vm_load_linux(struct vm *vm, struct boot_linux *bl,
 	uint8_t *initrd = NULL;
 	int err;
 
-	err = bzimage_read_file(cfg->kernel, VMM_KERNEL_MAX, kernel_buf,
+	err = file_read_all(cfg->kernel, VMM_KERNEL_MAX, kernel_buf,
 				&kernel_len, eb);
 	if (err)
 		return err;
@@ -230,7 +230,7 @@ static int vm_load_linux(struct vm *vm, struct boot_linux *bl,
 	if (cfg->initrd) {
 		void *buf;
 
-		err = bzimage_read_file(cfg->initrd, cfg->mem, &buf,
+		err = file_read_all(cfg->initrd, cfg->mem, &buf,
 					&initrd_len, eb);
 		if (err)
 			return err;
