@@ -68,6 +68,7 @@ LIB := tools/lib/libisolens.a
 CMD_SRCS := $(wildcard tools/isolens/*.c)
 CMD_OBJS := $(CMD_SRCS:.c=.o)
 ISOLENS := tools/isolens/isolens
+KVM_HOLD := tools/lib/lab/guest/kvm-hold
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:.c=)
@@ -124,7 +125,14 @@ $(LIB_OBJS) $(CMD_OBJS): | $(BPF_SKELS)
 	$(Q)$(CC) $(CFLAGS) -Wa,-I$(dir $<) -c $< -o $@
 
 # .incbin inputs are invisible to -MMD
-tools/lib/lab/guest_init.o: tools/lib/lab/guest-init.sh
+tools/lib/lab/guest_init.o: tools/lib/lab/guest-init.sh $(KVM_HOLD)
+
+# Runs in the lab VM's initramfs: static, no libc, a few hundred bytes.
+$(KVM_HOLD): $(KVM_HOLD).c
+	$(call quiet,CC,$@)
+	$(Q)$(CC) -static -nostdlib -nostartfiles -ffreestanding -fno-pie -no-pie \
+		-fno-stack-protector -fno-asynchronous-unwind-tables -Os \
+		-Wall -Wextra -Wl,--build-id=none -Wl,-n -s -o $@ $<
 
 $(LIB): $(LIB_OBJS)
 	$(call quiet,AR,$@)
@@ -188,7 +196,7 @@ clean:
 ifneq ($(strip $(KDIR)),)
 	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) clean -s 2>/dev/null || true
 endif
-	$(Q)rm -f $(LIB_OBJS) $(CMD_OBJS) $(LIB) $(ISOLENS) $(UNIT_BINS) \
+	$(Q)rm -f $(LIB_OBJS) $(CMD_OBJS) $(LIB) $(ISOLENS) $(KVM_HOLD) $(UNIT_BINS) \
 		$(TEST_HELPERS) ebpf/vmlinux.h ebpf/*.bpf.o ebpf/*.skel.h
 	$(Q)find . -name '*.d' -not -path './.git/*' -delete
 	$(Q)rm -rf tests/.results

@@ -45,7 +45,7 @@ stage1() {
 	$B mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 \
 		isolensctl /newroot$CTL || fail "cannot mount the control share"
 	$B cp /bin/busybox /newroot/run/isolens/busybox
-	$B cp /init /newroot/run/isolens/init
+	$B cp /init /bin/kvm-hold /newroot/run/isolens/
 	for fs in dev proc sys; do
 		$B mount --move /$fs /newroot/$fs || fail "cannot move /$fs"
 	done
@@ -91,6 +91,9 @@ stage2() {
 	elif $B grep -qw vmx /proc/cpuinfo; then
 		modprobe kvm_intel 2>/dev/null || $B modprobe kvm_intel
 	fi
+	# one VM open for good, so VM churn never live-patches the scheduler
+	# (see kvm-hold.c: under TCG that can hang the lab VM)
+	[ -c /dev/kvm ] && /run/isolens/kvm-hold < /dev/null &
 
 	if [ -n "$ISOLENS_WORK" ]; then
 		# under /tmp or /run it exists only after we create it on the tmpfs

@@ -18,6 +18,7 @@
 #include "lab.h"
 
 extern const char lab_guest_init_start[], lab_guest_init_end[];
+extern const char lab_kvm_hold_start[], lab_kvm_hold_end[];
 
 /* virtio-mmio is the transport of QEMU's microvm machine. */
 static const char *const lab_wanted_modules[] = {
@@ -117,6 +118,8 @@ static int write_archive(FILE *out, void *ctx)
 	if (ret)
 		return ret;
 	cpio_add_symlink(&w, "bin/sh", "busybox");
+	cpio_add_file(&w, "bin/kvm-hold", 0755, lab_kvm_hold_start,
+		      lab_kvm_hold_end - lab_kvm_hold_start);
 	for (i = 0; i < mods->nr; i++) {
 		snprintf(name, sizeof(name), "lib/isolens/modules/%s.ko",
 			 mods->name[i]);
@@ -156,6 +159,7 @@ int lab_initramfs_get(const struct lab_kernel *k, const char *busybox,
 	h = fnv1a(h, &fmt, sizeof(fmt));
 	h = fnv1a(h, lab_guest_init_start,
 		  lab_guest_init_end - lab_guest_init_start);
+	h = fnv1a(h, lab_kvm_hold_start, lab_kvm_hold_end - lab_kvm_hold_start);
 	h = hash_file(h, busybox);
 	for (i = 0; i < mods.nr; i++)
 		h = hash_file(h, mods.path[i]);

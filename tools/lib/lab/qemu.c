@@ -254,6 +254,7 @@ static int build_argv(struct qemu_argv *qa, const char *qemu,
 {
 	char e1[PATH_MAX * 2], e2[PATH_MAX * 2], clock[64] = "";
 	bool kvm = res->accel.accel == LAB_ACCEL_KVM;
+	const char *monitor = getenv("ISOLENS_LAB_MONITOR");
 	unsigned long tsc_khz;
 
 	qa_add(qa, "%s", qemu);
@@ -301,6 +302,12 @@ static int build_argv(struct qemu_argv *qa, const char *qemu,
 		       qemu_escape(cfg->workdir, e2, sizeof(e2)));
 		qa_add(qa, "-device");
 		qa_add(qa, "virtio-9p-device,fsdev=isolenswork,mount_tag=isolenswork");
+	}
+	/* qemu's monitor on a socket: "info registers -a" on a hung lab VM */
+	if (monitor && *monitor) {
+		qa_add(qa, "-monitor");
+		qa_add(qa, "unix:%s,server=on,wait=off",
+		       qemu_escape(monitor, e1, sizeof(e1)));
 	}
 	qa->argv[qa->argc] = NULL;
 	return -qa->err;
