@@ -8,6 +8,9 @@
 #ifndef ISOLENS_COMMON_H
 #define ISOLENS_COMMON_H
 
+/* unread bytes in the ring buffer that make a record wake the reader */
+#define ISOLENS_WAKEUP_BYTES (64 * 1024)
+
 #include <linux/isolens.h>
 #include "isolens_trace.h"
 
@@ -196,7 +199,16 @@ static __always_inline void event_emit(void *ctx, struct trace_bpf_cfg *c,
 		size = sizeof(*s);
 		s->e.hdr.size = size;
 	}
-	if (bpf_ringbuf_output(&events, s, size, 0)) {
+	/*
+	 * Waking the reader costs more than writing the record: wake it only
+	 * once a batch has built up.  It also drains on its poll timeout, so
+	 * a quiet trickle of events is shown within a poll period.
+	 */
+	if (bpf_ringbuf_output(&events, s, size,
+			       bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >=
+					       ISOLENS_WAKEUP_BYTES ?
+				       BPF_RB_FORCE_WAKEUP :
+				       BPF_RB_NO_WAKEUP)) {
 		counter_inc(TRACE_CNT_DROPS);
 		return;
 	}

@@ -475,6 +475,9 @@ static int bpf_poll(struct trace_backend *b, int timeout_ms)
 	struct bpf_priv *pv = b->priv;
 	int n = ring_buffer__poll(pv->rb, timeout_ms);
 
+	/* records written without a wakeup are waiting: take them too */
+	if (n == 0 || n == -EINTR)
+		n = ring_buffer__consume(pv->rb);
 	return n == -EINTR ? 0 : n;
 }
 
