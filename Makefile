@@ -6,6 +6,7 @@
 #   make deps       install the Debian/Ubuntu packages (root), or print how
 #   make check      unit + host + lab-VM test suites
 #   make demo       the side-by-side showcase in the lab VM
+#   make screenshot a picture of demo-out's compare report, for the docs
 #   make install    honours DESTDIR and PREFIX
 #
 # Generated files (vmlinux.h, skeletons, objects) are built, never committed.
@@ -77,7 +78,7 @@ TEST_HELPERS := $(TEST_HELPER_SRCS:.c=)
 
 MAN := docs/isolens.1
 
-.PHONY: all module ebpf tools tests deps check unit demo install clean \
+.PHONY: all module ebpf tools tests deps check unit demo screenshot install clean \
 	lab lab-find lab-check FORCE
 .DELETE_ON_ERROR:
 
@@ -167,6 +168,10 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tools/scripts/demo.sh
 
+# A picture of a real compare report for docs/compare.md (needs chromium).
+screenshot:
+	$(Q)tools/scripts/screenshot.sh
+
 # make lab N=01: the lab VM's shell in labs/01-*, after its prepare.sh.
 # make lab-check N=01: that lab's checker, in the lab VM.
 LAB_DIR = $(firstword $(wildcard labs/$(N)-*))
@@ -199,6 +204,6 @@ endif
 	$(Q)rm -f $(LIB_OBJS) $(CMD_OBJS) $(LIB) $(ISOLENS) $(KVM_HOLD) $(UNIT_BINS) \
 		$(TEST_HELPERS) ebpf/vmlinux.h ebpf/*.bpf.o ebpf/*.skel.h
 	$(Q)find . -name '*.d' -not -path './.git/*' -delete
-	$(Q)rm -rf tests/.results
+	$(Q)rm -rf tests/.results demo-out
 
 -include $(wildcard tools/lib/*/*.d tools/isolens/*.d tests/unit/*.d)

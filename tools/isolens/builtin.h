@@ -27,6 +27,7 @@ struct builtin {
 	const char *summary;
 };
 
+int cmd_compare(int argc, char **argv);
 int cmd_container(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
 int cmd_ls_contexts(int argc, char **argv); /* "ls" */

@@ -13,6 +13,7 @@
 const char *isolens_version = ISOLENS_VERSION;
 
 static const struct builtin builtins[] = {
+	{ "compare", cmd_compare, "one command in a container and in a micro-VM, side by side" },
 	{ "container", cmd_container, "run a command in a container (namespaces, cgroup v2)" },
 	{ "lab", cmd_lab, "boot the lab VM and run a command or a shell in it" },
 	{ "ls", cmd_ls_contexts, "list isolation contexts: namespace sets, cgroups, VMs" },

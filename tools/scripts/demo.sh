@@ -13,4 +13,7 @@ step "The host: kernel $(uname -r)"
 "$ISOLENS" lab info | sed 's/^/    /'
 
 step "Booting the lab VM (a throwaway kernel of its own) and running the showcase in it"
-"$ISOLENS" lab run -v --timeout 300 -- tools/scripts/demo-guest.sh
+"$ISOLENS" lab run -v --timeout 900 -- tools/scripts/demo-guest.sh
+step "Done. The HTML reports (open them in a browser):"
+ls -1 "$PWD"/demo-out/*.html 2>/dev/null | sed 's/^/    /'
+step "Next: sudo make check (the tests), make lab N=01 (the labs), man -l docs/isolens.1"

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * isolens compare: count every system call that enters the host kernel, per
+ * syscall number, for the processes of each side of a comparison.  Userspace
+ * puts the two root processes (the container runtime, the VMM) into `side`;
+ * their descendants join at fork, in the kernel, so none is missed.
+ *
+ * A container-side process that has exec'd inside a pid namespace below the
+ * host's is the container's payload; before that it is the runtime setting
+ * the container up.
+ * The VM side is the VMM process: the guest's own syscalls are handled by
+ * the guest kernel and never appear here, which is the point.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+
+#define COMPARE_NR_MAX 512
+/* slots in counts: side * COMPARE_NR_MAX + nr */
+#define SLOT_CTR_RUNTIME 0
+#define SLOT_CTR_PAYLOAD 1
+#define SLOT_VMM 2
+#define SLOT_VM_OTHER 3 /* a VM-side task that is not the VMM */
+#define NR_SLOTS 4
+
+#define SIDE_CTR 1
+#define SIDE_VM 2
+#define SIDE_VM_CHILD 3
+#define SIDE_CTR_PAYLOAD 4 /* container side, execed in the container */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32); /* tgid */
+	__type(value, __u32); /* SIDE_* */
+} side SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NR_SLOTS * COMPARE_NR_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} counts SEC(".maps");
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(cmp_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	__u32 ctgid = BPF_CORE_READ(child, tgid);
+	__u32 *s;
+
+	if (ctgid == ptgid)
+		return 0;
+	s = bpf_map_lookup_elem(&side, &ptgid);
+	if (s) {
+		__u32 v = *s == SIDE_VM ? SIDE_VM_CHILD : *s;
+
+		bpf_map_update_elem(&side, &ctgid, &v, BPF_ANY);
+	}
+	return 0;
+}
+
+/*
+ * The runtime's own work inside the new namespaces (mounts, pivot_root,
+ * capabilities, seccomp) happens before the payload's exec: a container-side
+ * process becomes payload when it execs inside a pid namespace of its own.
+ */
+SEC("tp/sched/sched_process_exec")
+int cmp_exec(void *ctx)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct task_struct *t;
+	__u32 *s, v = SIDE_CTR_PAYLOAD;
+
+	s = bpf_map_lookup_elem(&side, &tgid);
+	if (!s || *s != SIDE_CTR)
+		return 0;
+	t = (struct task_struct *)bpf_get_current_task_btf();
+	if (BPF_CORE_READ(t, thread_pid, level) > 0)
+		bpf_map_update_elem(&side, &tgid, &v, BPF_ANY);
+	return 0;
+}
+
+SEC("tp/raw_syscalls/sys_enter")
+int cmp_sys_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u32 *s, slot, key;
+	long nr = ctx->id;
+	__u64 *n;
+
+	s = bpf_map_lookup_elem(&side, &tgid);
+	if (!s)
+		return 0;
+	if (*s == SIDE_VM)
+		slot = SLOT_VMM;
+	else if (*s == SIDE_VM_CHILD)
+		slot = SLOT_VM_OTHER;
+	else if (*s == SIDE_CTR_PAYLOAD)
+		slot = SLOT_CTR_PAYLOAD;
+	else
+		slot = SLOT_CTR_RUNTIME;
+	if (nr < 0 || nr >= COMPARE_NR_MAX)
+		nr = COMPARE_NR_MAX - 1; /* x32 or unknown: the "other" bin */
+	key = slot * COMPARE_NR_MAX + (__u32)nr;
+	n = bpf_map_lookup_elem(&counts, &key);
+	if (n)
+		*n += 1;
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";
