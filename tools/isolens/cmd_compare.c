@@ -28,6 +28,7 @@
 #include <bpf/bpf.h>
 
 #include "builtin.h"
+#include "base/clock.h"
 #include "base/errbuf.h"
 #include "base/shquote.h"
 #include "container/container.h"
@@ -162,14 +163,6 @@ static volatile sig_atomic_t stop_signal;
 static void on_signal(int sig)
 {
 	stop_signal = sig;
-}
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 static void mark(struct run *x, int side, const struct isolens_event *e,

@@ -19,6 +19,7 @@
 
 #include <linux/magic.h>
 
+#include "base/clock.h"
 #include "base/parse.h"
 #include "builtin.h"
 #include "trace/attribute.h"
@@ -75,14 +76,6 @@ static volatile sig_atomic_t stop_sig;
 static void on_signal(int sig)
 {
 	stop_sig = sig;
-}
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 static uint32_t stack_first(struct trace_run *r,

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "container/container.h"
 #include "trace/attribute.h"
 
@@ -65,10 +66,7 @@ static const char *const ns_names[8] = { "mnt", "pid", "net", "uts",
 
 static uint64_t now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
+	return mono_ns() / 1000000;
 }
 
 int ns_set_read(pid_t pid, struct isolens_ns_set *ns)

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "vmm/boot.h"
 #include "vmm/bzimage.h"
 #include "vmm/cpuid.h"
@@ -71,10 +72,7 @@ const char *vmm_stop_name(enum vmm_stop stop)
 
 uint64_t vm_now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	return mono_ns();
 }
 
 static void vm_wake(struct vm *vm)
