@@ -43,22 +43,6 @@ struct {
 	__type(value, __u8);
 } follow SEC(".maps");
 
-/* Syscall arguments kept from sys_enter until sys_exit, keyed by tid. */
-struct pending_call {
-	__u64 flags;
-	__u64 arg;
-	__s32 fd;
-	__u16 kind;
-	__u16 pad;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, TRACE_PENDING_MAX);
-	__type(key, __u32);
-	__type(value, struct pending_call);
-} pending SEC(".maps");
-
 static __always_inline struct trace_bpf_cfg *cfg_get(void)
 {
 	__u32 zero = 0;
@@ -74,12 +58,16 @@ static __always_inline void counter_inc(__u32 slot)
 		(*v)++;
 }
 
+/*
+ * The task's active pid namespace and its pid number there.  numbers[] is a
+ * flexible array indexed by the pid's own level: a variable index, which
+ * the verifier allows only through a probe read.
+ */
 static __always_inline __u32 pidns_inum_of(struct pid *pid, __u32 *nr)
 {
-	unsigned int level = BPF_CORE_READ(pid, level);
+	unsigned int level = pid->level;
 	struct upid up = {};
 
-	/* numbers[] is a flexible array indexed by the pid's own level */
 	bpf_core_read(&up, sizeof(up), &pid->numbers[level & 31]);
 	if (nr)
 		*nr = up.nr;
@@ -98,12 +86,20 @@ static __always_inline void ns_set_fill_nsproxy(struct isolens_ns_set *ns,
 		ns->time = BPF_CORE_READ(nsp, time_ns, ns.inum);
 }
 
-/* Fill the header from the task: the same values /proc/PID/ns/ shows. */
-static __always_inline void hdr_fill(struct isolens_event_hdr *h, __u16 kind,
-				     struct task_struct *t)
+/*
+ * Fill the header from the current task: the same values /proc/PID/ns/
+ * shows.  Every record describes the task that caused it, which is always
+ * current (switch_task_namespaces() too is only ever called on current).
+ * The task pointer from bpf_get_current_task_btf() is read with direct
+ * loads, which the verifier turns into fault-safe ones: a few ns each,
+ * where a bpf_probe_read_kernel() helper call costs tens, and the header
+ * takes twenty of them.
+ */
+static __always_inline void hdr_fill(struct isolens_event_hdr *h, __u16 kind)
 {
+	struct task_struct *t = (void *)bpf_get_current_task_btf();
 	__u64 id = bpf_get_current_pid_tgid();
-	struct pid *tp;
+	struct nsproxy *nsp;
 
 	h->kind = kind;
 	h->ts_ns = bpf_ktime_get_ns();
@@ -113,12 +109,19 @@ static __always_inline void hdr_fill(struct isolens_event_hdr *h, __u16 kind,
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
 
 	/* /proc/PID/ns/pid is the active pid ns, not pid_for_children */
-	tp = BPF_CORE_READ(t, thread_pid);
-	h->ns.pid = pidns_inum_of(tp, &h->ns_tid);
-	tp = BPF_CORE_READ(t, group_leader, thread_pid);
-	pidns_inum_of(tp, &h->ns_pid);
-	ns_set_fill_nsproxy(&h->ns, BPF_CORE_READ(t, nsproxy));
-	h->ns.user = BPF_CORE_READ(t, real_cred, user_ns, ns.inum);
+	h->ns.pid = pidns_inum_of(t->thread_pid, &h->ns_tid);
+	pidns_inum_of(t->group_leader->thread_pid, &h->ns_pid);
+	h->ns.user = t->real_cred->user_ns->ns.inum;
+	nsp = t->nsproxy;
+	if (!nsp)
+		return; /* exiting: exit_task_namespaces() has run */
+	h->ns.mnt = nsp->mnt_ns->ns.inum;
+	h->ns.net = nsp->net_ns->ns.inum;
+	h->ns.uts = nsp->uts_ns->ns.inum;
+	h->ns.ipc = nsp->ipc_ns->ns.inum;
+	h->ns.cgroup = nsp->cgroup_ns->ns.inum;
+	if (bpf_core_field_exists(nsp->time_ns))
+		h->ns.time = nsp->time_ns->ns.inum;
 }
 
 static __always_inline int tgid_followed(__u32 tgid)
@@ -127,8 +130,7 @@ static __always_inline int tgid_followed(__u32 tgid)
 }
 
 /* Does the current task pass the user's selection?  Class checked too. */
-static __always_inline int selected(struct trace_bpf_cfg *c, __u32 class,
-				    struct task_struct *t)
+static __always_inline int selected(struct trace_bpf_cfg *c, __u32 class)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 
@@ -143,9 +145,9 @@ static __always_inline int selected(struct trace_bpf_cfg *c, __u32 class,
 		    c->cgroup_id)
 		return 1;
 	if (c->filter & TRACE_FILTER_PIDNS) {
-		struct pid *tp = BPF_CORE_READ(t, thread_pid);
+		struct task_struct *t = (void *)bpf_get_current_task_btf();
 
-		if (pidns_inum_of(tp, NULL) == c->pidns)
+		if (pidns_inum_of(t->thread_pid, NULL) == c->pidns)
 			return 1;
 	}
 	return 0;
@@ -170,8 +172,7 @@ struct {
 	__type(value, struct isolens_scratch);
 } scratch SEC(".maps");
 
-static __always_inline struct isolens_event *
-event_begin(__u16 kind, struct task_struct *t)
+static __always_inline struct isolens_event *event_begin(__u16 kind)
 {
 	__u32 zero = 0;
 	struct isolens_scratch *s = bpf_map_lookup_elem(&scratch, &zero);
@@ -180,7 +181,7 @@ event_begin(__u16 kind, struct task_struct *t)
 		return NULL;
 	__builtin_memset(&s->e, 0, sizeof(s->e));
 	s->e.hdr.size = sizeof(s->e);
-	hdr_fill(&s->e.hdr, kind, t);
+	hdr_fill(&s->e.hdr, kind);
 	return &s->e;
 }
 
@@ -188,7 +189,8 @@ static __always_inline void event_emit(void *ctx, struct trace_bpf_cfg *c,
 				       struct isolens_event *e)
 {
 	struct isolens_scratch *s = (void *)e;
-	__u64 size = sizeof(s->e);
+	__u64 size = sizeof(s->e), avail;
+	int wake;
 
 	if (c->stacks) {
 		long n = bpf_get_stack(ctx, s->st.ip, sizeof(s->st.ip), 0);
@@ -201,14 +203,15 @@ static __always_inline void event_emit(void *ctx, struct trace_bpf_cfg *c,
 	}
 	/*
 	 * Waking the reader costs more than writing the record: wake it only
-	 * once a batch has built up.  It also drains on its poll timeout, so
-	 * a quiet trickle of events is shown within a poll period.
+	 * when this record takes the unread data across the threshold, once
+	 * per batch.  The reader drains all it finds, and also on its poll
+	 * timeout, so a quiet trickle of events is shown within a poll period.
 	 */
+	avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	wake = avail < ISOLENS_WAKEUP_BYTES &&
+	       avail + size >= ISOLENS_WAKEUP_BYTES;
 	if (bpf_ringbuf_output(&events, s, size,
-			       bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >=
-					       ISOLENS_WAKEUP_BYTES ?
-				       BPF_RB_FORCE_WAKEUP :
-				       BPF_RB_NO_WAKEUP)) {
+			       wake ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP)) {
 		counter_inc(TRACE_CNT_DROPS);
 		return;
 	}
@@ -244,12 +247,12 @@ static __always_inline int cap_event(void *ctx, struct user_namespace *ns,
 	struct cap_key k = {};
 	__u8 one = 1;
 
-	if (!selected(c, ISOLENS_CLASS_CAP, t))
+	if (!selected(c, ISOLENS_CLASS_CAP))
 		return 0;
 	k.userns = BPF_CORE_READ(ns, ns.inum);
 	if (!c->cap_all) {
 		if (BPF_CORE_READ(ns, level) == 0 &&
-		    BPF_CORE_READ(t, real_cred, user_ns, level) == 0)
+		    t->real_cred->user_ns->level == 0)
 			return 0;
 		k.tgid = bpf_get_current_pid_tgid() >> 32;
 		k.cap = cap;
@@ -258,7 +261,7 @@ static __always_inline int cap_event(void *ctx, struct user_namespace *ns,
 			return 0;
 		bpf_map_update_elem(&cap_seen, &k, &one, BPF_ANY);
 	}
-	e = event_begin(ISOLENS_EV_CAP_CHECK, t);
+	e = event_begin(ISOLENS_EV_CAP_CHECK);
 	if (!e)
 		return 0;
 	e->cap.cap = cap;
@@ -269,16 +272,18 @@ static __always_inline int cap_event(void *ctx, struct user_namespace *ns,
 	return 0;
 }
 
-/* switch_task_namespaces(p, new): the record's ns is the new set. */
-static __always_inline int ns_switch_event(void *ctx, struct task_struct *p,
-					   struct nsproxy *new)
+/*
+ * switch_task_namespaces(p, new), p being current: the record's ns is the
+ * new set.
+ */
+static __always_inline int ns_switch_event(void *ctx, struct nsproxy *new)
 {
 	struct trace_bpf_cfg *c = cfg_get();
 	struct isolens_event *e;
 
-	if (!new || !selected(c, ISOLENS_CLASS_NS, p))
+	if (!new || !selected(c, ISOLENS_CLASS_NS))
 		return 0; /* NULL: the task is exiting */
-	e = event_begin(ISOLENS_EV_NS_SWITCH, p);
+	e = event_begin(ISOLENS_EV_NS_SWITCH);
 	if (!e)
 		return 0;
 	e->ns_switch.old_ns = e->hdr.ns;

@@ -18,7 +18,7 @@
 SEC("fentry/switch_task_namespaces")
 int BPF_PROG(ns_switch_fentry, struct task_struct *p, struct nsproxy *new)
 {
-	return ns_switch_event(ctx, p, new);
+	return ns_switch_event(ctx, new);
 }
 
 SEC("fexit/cap_capable")
@@ -41,7 +41,7 @@ int BPF_PROG(pids_fexit, struct task_struct *task, struct css_set *cset,
 	struct cgroup *cg;
 	int id;
 
-	if (ret != -EAGAIN || !selected(c, ISOLENS_CLASS_CGROUP, t))
+	if (ret != -EAGAIN || !selected(c, ISOLENS_CLASS_CGROUP))
 		return 0;
 	id = bpf_core_enum_value(enum cgroup_subsys_id, pids_cgrp_id);
 	if (!cset)
@@ -50,7 +50,7 @@ int BPF_PROG(pids_fexit, struct task_struct *task, struct css_set *cset,
 	if (!css)
 		return 0;
 	cg = BPF_CORE_READ(css, cgroup);
-	e = event_begin(ISOLENS_EV_PIDS_LIMIT, t);
+	e = event_begin(ISOLENS_EV_PIDS_LIMIT);
 	if (!e)
 		return 0;
 	pids = container_of(css, struct pids_cgroup, css);

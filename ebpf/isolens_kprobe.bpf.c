@@ -27,7 +27,7 @@ struct {
 SEC("kprobe/switch_task_namespaces")
 int BPF_KPROBE(ns_switch_kprobe, struct task_struct *p, struct nsproxy *new)
 {
-	return ns_switch_event(ctx, p, new);
+	return ns_switch_event(ctx, new);
 }
 
 SEC("kprobe/cap_capable")

@@ -26,105 +26,83 @@ struct {
 	__type(value, __u32);
 } vcpu_of SEC(".maps");
 
-static __always_inline struct task_struct *cur(void)
-{
-	return (struct task_struct *)bpf_get_current_task_btf();
-}
-
 /* ---- ns: clone, clone3, unshare, setns -------------------------------- */
 
-static __always_inline int call_enter(__u16 kind, __u64 flags, __s32 fd)
+/*
+ * Syscall arguments, read at syscall exit from the registers the task
+ * entered the kernel with: the entry code saved them in pt_regs and the
+ * syscall does not modify them.  This spares a sys_enter program and a
+ * hash map insert and delete per call, which cost more than the record.
+ * x86-64 only, as isolens is: arguments 1-3 are in rdi, rsi, rdx.
+ */
+static __always_inline __u64 syscall_arg(unsigned int i)
 {
-	struct trace_bpf_cfg *c = cfg_get();
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct pending_call pc = {};
+	struct task_struct *t = (void *)bpf_get_current_task_btf();
+	struct pt_regs *regs = (void *)bpf_task_pt_regs(t);
 
-	if ((kind == ISOLENS_EV_CLONE) && !(flags & NS_CLONE_FLAGS))
-		return 0;
-	if (!selected(c, ISOLENS_CLASS_NS, cur()))
-		return 0;
-	pc.kind = kind;
-	pc.flags = flags;
-	pc.fd = fd;
-	bpf_map_update_elem(&pending, &tid, &pc, BPF_ANY);
-	return 0;
+	if (i == 0)
+		return regs->di;
+	if (i == 1)
+		return regs->si;
+	return regs->dx;
 }
 
 /* Emitted at syscall exit, so the record carries the namespaces after. */
-static __always_inline int call_exit(void *ctx, __u16 kind, long ret)
+static __always_inline int ns_call(void *ctx, __u16 kind, __u64 flags, __s32 fd,
+				   long ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct trace_bpf_cfg *c = cfg_get();
-	struct pending_call *pc;
 	struct isolens_event *e;
 
-	pc = bpf_map_lookup_elem(&pending, &tid);
-	if (!pc)
-		return 0; /* not selected, or a clone child returning 0 */
-	if (pc->kind != kind || !c)
-		goto out;
-	e = event_begin(kind, cur());
+	if (!selected(c, ISOLENS_CLASS_NS))
+		return 0;
+	e = event_begin(kind);
 	if (!e)
-		goto out;
-	e->ns_op.flags = pc->flags;
-	e->ns_op.fd = pc->fd;
+		return 0;
+	e->ns_op.flags = flags;
+	e->ns_op.fd = fd;
 	e->ns_op.ret = ret;
 	event_emit(ctx, c, e);
-out:
-	bpf_map_delete_elem(&pending, &tid);
 	return 0;
 }
 
-SEC("tp/syscalls/sys_enter_clone")
-int clone_enter(struct trace_event_raw_sys_enter *ctx)
+/* clone and clone3 count only when they create a namespace */
+static __always_inline int clone_call(void *ctx, __u64 flags, long ret)
 {
-	return call_enter(ISOLENS_EV_CLONE, ctx->args[0], -1);
+	if (ret == 0 || !(flags & NS_CLONE_FLAGS))
+		return 0; /* 0: the child's return */
+	return ns_call(ctx, ISOLENS_EV_CLONE, flags, -1, ret);
 }
 
 SEC("tp/syscalls/sys_exit_clone")
 int clone_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return call_exit(ctx, ISOLENS_EV_CLONE, ctx->ret);
-}
-
-SEC("tp/syscalls/sys_enter_clone3")
-int clone3_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	__u64 flags = 0;
-
-	/* struct clone_args starts with the flags */
-	bpf_probe_read_user(&flags, sizeof(flags), (void *)ctx->args[0]);
-	return call_enter(ISOLENS_EV_CLONE, flags, -1);
+	return clone_call(ctx, syscall_arg(0), ctx->ret);
 }
 
 SEC("tp/syscalls/sys_exit_clone3")
 int clone3_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return call_exit(ctx, ISOLENS_EV_CLONE, ctx->ret);
-}
+	__u64 flags = 0;
 
-SEC("tp/syscalls/sys_enter_unshare")
-int unshare_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	return call_enter(ISOLENS_EV_UNSHARE, ctx->args[0], -1);
+	if (ctx->ret == 0)
+		return 0;
+	/* struct clone_args starts with the flags */
+	bpf_probe_read_user(&flags, sizeof(flags), (void *)syscall_arg(0));
+	return clone_call(ctx, flags, ctx->ret);
 }
 
 SEC("tp/syscalls/sys_exit_unshare")
 int unshare_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return call_exit(ctx, ISOLENS_EV_UNSHARE, ctx->ret);
-}
-
-SEC("tp/syscalls/sys_enter_setns")
-int setns_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	return call_enter(ISOLENS_EV_SETNS, ctx->args[1], (__s32)ctx->args[0]);
+	return ns_call(ctx, ISOLENS_EV_UNSHARE, syscall_arg(0), -1, ctx->ret);
 }
 
 SEC("tp/syscalls/sys_exit_setns")
 int setns_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return call_exit(ctx, ISOLENS_EV_SETNS, ctx->ret);
+	return ns_call(ctx, ISOLENS_EV_SETNS, syscall_arg(1),
+		       (__s32)syscall_arg(0), ctx->ret);
 }
 
 /* ---- proc: fork, exec, exit ------------------------------------------- */
@@ -143,9 +121,9 @@ int BPF_PROG(proc_fork, struct task_struct *parent, struct task_struct *child)
 	/* follow the descendants of followed processes, whatever is shown */
 	if (tgid_followed(ptgid))
 		bpf_map_update_elem(&follow, &ctgid, &one, BPF_ANY);
-	if (!selected(c, ISOLENS_CLASS_PROC, parent))
+	if (!selected(c, ISOLENS_CLASS_PROC))
 		return 0;
-	e = event_begin(ISOLENS_EV_FORK, parent);
+	e = event_begin(ISOLENS_EV_FORK);
 	if (!e)
 		return 0;
 	e->proc.child_pid = ctgid;
@@ -161,9 +139,9 @@ int proc_exec(struct trace_event_raw_sched_process_exec *ctx)
 	struct isolens_event *e;
 	unsigned int off;
 
-	if (!selected(c, ISOLENS_CLASS_PROC, cur()))
+	if (!selected(c, ISOLENS_CLASS_PROC))
 		return 0;
-	e = event_begin(ISOLENS_EV_EXEC, cur());
+	e = event_begin(ISOLENS_EV_EXEC);
 	if (!e)
 		return 0;
 	off = ctx->__data_loc_filename & 0xffff;
@@ -183,8 +161,8 @@ int BPF_PROG(proc_exit, struct task_struct *p)
 	/* whole-process exits only: the last thread sees live == 0 */
 	if (BPF_CORE_READ(p, signal, live.counter) != 0)
 		return 0;
-	if (selected(c, ISOLENS_CLASS_PROC, p)) {
-		e = event_begin(ISOLENS_EV_EXIT, p);
+	if (selected(c, ISOLENS_CLASS_PROC)) {
+		e = event_begin(ISOLENS_EV_EXIT);
 		if (e) {
 			/* the last thread may be a worker: name the process */
 			BPF_CORE_READ_STR_INTO(&e->hdr.comm, p, group_leader,
@@ -211,11 +189,11 @@ static __always_inline int cgroup_event(void *ctx, __u16 kind, int root,
 	struct isolens_event *e;
 	__u32 tpid = pid;
 
-	if (!selected(c, ISOLENS_CLASS_CGROUP, cur()) &&
+	if (!selected(c, ISOLENS_CLASS_CGROUP) &&
 	    !(c && (c->classes & ISOLENS_CLASS_CGROUP) && pid > 0 &&
 	      tgid_followed(tpid)))
 		return 0;
-	e = event_begin(kind, cur());
+	e = event_begin(kind);
 	if (!e)
 		return 0;
 	e->cgroup.id = id;
@@ -266,11 +244,11 @@ int oom_victim(struct trace_event_raw_mark_victim *ctx)
 	__u32 victim = ctx->pid;
 
 	/* the victim is usually not the task that ran out of memory */
-	if (!selected(c, ISOLENS_CLASS_CGROUP, cur()) &&
+	if (!selected(c, ISOLENS_CLASS_CGROUP) &&
 	    !(c && (c->classes & ISOLENS_CLASS_CGROUP) &&
 	      tgid_followed(victim)))
 		return 0;
-	e = event_begin(ISOLENS_EV_OOM_KILL, cur());
+	e = event_begin(ISOLENS_EV_OOM_KILL);
 	if (!e)
 		return 0;
 	e->cgroup.target_pid = victim;
@@ -298,9 +276,9 @@ static __always_inline struct isolens_event *kvm_begin(struct trace_bpf_cfg *c,
 	struct isolens_event *e;
 	__u32 *vcpu;
 
-	if (!selected(c, ISOLENS_CLASS_KVM, cur()))
+	if (!selected(c, ISOLENS_CLASS_KVM))
 		return NULL;
-	e = event_begin(kind, cur());
+	e = event_begin(kind);
 	if (!e)
 		return NULL;
 	e->kvm.vm_pid = e->hdr.pid;
@@ -432,59 +410,41 @@ int kvm_hypercall(struct trace_event_raw_kvm_hypercall *ctx)
 	return 0;
 }
 
-/* KVM_CREATE_VM and KVM_CREATE_VCPU: all ioctls pass here, keep it short */
-SEC("tp/syscalls/sys_enter_ioctl")
-int kvm_ioctl_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	unsigned long cmd = ctx->args[1];
-	struct pending_call pc = {};
-
-	if (cmd != KVM_CREATE_VM_CMD && cmd != KVM_CREATE_VCPU_CMD)
-		return 0;
-	if (!selected(cfg_get(), ISOLENS_CLASS_KVM, cur()))
-		return 0;
-	pc.kind = cmd == KVM_CREATE_VM_CMD ? ISOLENS_EV_KVM_CREATE_VM :
-					    ISOLENS_EV_KVM_CREATE_VCPU;
-	pc.arg = ctx->args[2];
-	pc.fd = ctx->args[0];
-	bpf_map_update_elem(&pending, &tid, &pc, BPF_ANY);
-	return 0;
-}
-
+/* KVM_CREATE_VM and KVM_CREATE_VCPU: every ioctl (KVM_RUN too) exits here */
 SEC("tp/syscalls/sys_exit_ioctl")
 int kvm_ioctl_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct trace_bpf_cfg *c = cfg_get();
-	struct pending_call *pc;
+	unsigned long cmd = syscall_arg(1);
+	struct trace_bpf_cfg *c;
 	struct isolens_event *e;
+	__u32 arg;
+	__u16 kind;
 
-	pc = bpf_map_lookup_elem(&pending, &tid);
-	if (!pc)
+	if (cmd == KVM_CREATE_VM_CMD)
+		kind = ISOLENS_EV_KVM_CREATE_VM;
+	else if (cmd == KVM_CREATE_VCPU_CMD)
+		kind = ISOLENS_EV_KVM_CREATE_VCPU;
+	else
 		return 0;
+	c = cfg_get();
+	if (!selected(c, ISOLENS_CLASS_KVM))
+		return 0;
+	arg = syscall_arg(2);
 	/*
 	 * Without kvm_entry (e.g. PVM) the creating thread is the best guess
 	 * of a vCPU's thread; kvm_entry corrects it where it fires.
 	 */
-	if (pc->kind == ISOLENS_EV_KVM_CREATE_VCPU && ctx->ret >= 0) {
-		__u32 idx = pc->arg;
-
-		bpf_map_update_elem(&vcpu_of, &tid, &idx, BPF_NOEXIST);
-	}
-	if (c && (pc->kind == ISOLENS_EV_KVM_CREATE_VM ||
-		  pc->kind == ISOLENS_EV_KVM_CREATE_VCPU)) {
-		e = event_begin(pc->kind, cur());
-		if (e) {
-			e->kvm.vm_pid = e->hdr.pid;
-			e->kvm.vcpu_id = pc->kind == ISOLENS_EV_KVM_CREATE_VCPU ?
-						 pc->arg : (__u32)-1;
-			e->kvm.info1 = pc->arg; /* vm type or vcpu index */
-			e->kvm.info2 = (__u64)ctx->ret; /* new fd or -errno */
-			e->kvm.count = pc->fd; /* fd the ioctl was made on */
-			event_emit(ctx, c, e);
-		}
-	}
-	bpf_map_delete_elem(&pending, &tid);
+	if (kind == ISOLENS_EV_KVM_CREATE_VCPU && ctx->ret >= 0)
+		bpf_map_update_elem(&vcpu_of, &tid, &arg, BPF_NOEXIST);
+	e = event_begin(kind);
+	if (!e)
+		return 0;
+	e->kvm.vm_pid = e->hdr.pid;
+	e->kvm.vcpu_id = kind == ISOLENS_EV_KVM_CREATE_VCPU ? arg : (__u32)-1;
+	e->kvm.info1 = arg; /* vm type or vcpu index */
+	e->kvm.info2 = (__u64)ctx->ret; /* new fd or -errno */
+	e->kvm.count = (__u32)syscall_arg(0); /* fd the ioctl was made on */
+	event_emit(ctx, c, e);
 	return 0;
 }

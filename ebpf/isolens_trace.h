@@ -34,6 +34,5 @@ enum trace_counter {
 
 #define TRACE_RINGBUF_DEFAULT (8U << 20)
 #define TRACE_FOLLOW_MAX 16384
-#define TRACE_PENDING_MAX 8192
 
 #endif

@@ -21,6 +21,7 @@
 #include "isolens_trace.h"
 #include "isolens_trace.skel.h"
 #include "trace/backend.h"
+#include "trace/ringbuf.h"
 
 #define BTF_VMLINUX "/sys/kernel/btf/vmlinux"
 
@@ -28,13 +29,13 @@ struct bpf_priv {
 	struct isolens_trace_bpf *skel;
 	struct isolens_fentry_bpf *fentry; /* NULL unless loaded */
 	struct isolens_kprobe_bpf *kprobe; /* NULL unless loaded */
-	struct ring_buffer *rb;
+	struct ringbuf *rb;
 	struct trace_backend *b;
 };
 
 /* The maps the optional objects share with the main one (not scratch). */
 static const char *const shared_maps[] = {
-	"events", "counters", "cfg", "follow", "pending", "cap_seen",
+	"events", "counters", "cfg", "follow", "cap_seen",
 };
 
 /* libbpf's last complaint, to explain a failed load in one line */
@@ -392,7 +393,7 @@ static void bpf_close(struct trace_backend *b)
 
 	if (!pv)
 		return;
-	ring_buffer__free(pv->rb);
+	ringbuf_close(pv->rb);
 	/* destroying a skeleton detaches every link it holds */
 	isolens_fentry_bpf__destroy(pv->fentry);
 	isolens_kprobe_bpf__destroy(pv->kprobe);
@@ -458,8 +459,7 @@ static int bpf_open(struct trace_backend *b, const struct trace_opts *o,
 				 libbpf_last[0] ? libbpf_last : strerror(-err));
 		goto fail;
 	}
-	pv->rb = ring_buffer__new(bpf_map__fd(pv->skel->maps.events),
-				  on_sample, b, NULL);
+	pv->rb = ringbuf_open(bpf_map__fd(pv->skel->maps.events), on_sample, b);
 	if (!pv->rb) {
 		err = errbuf_errno(eb, errno, "cannot open the ring buffer");
 		goto fail;
@@ -473,12 +473,8 @@ fail:
 static int bpf_poll(struct trace_backend *b, int timeout_ms)
 {
 	struct bpf_priv *pv = b->priv;
-	int n = ring_buffer__poll(pv->rb, timeout_ms);
 
-	/* records written without a wakeup are waiting: take them too */
-	if (n == 0 || n == -EINTR)
-		n = ring_buffer__consume(pv->rb);
-	return n == -EINTR ? 0 : n;
+	return ringbuf_poll(pv->rb, timeout_ms);
 }
 
 static int bpf_follow(struct trace_backend *b, pid_t pid)
