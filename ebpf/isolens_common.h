@@ -35,6 +35,14 @@ struct {
 	__type(value, struct trace_bpf_cfg);
 } cfg SEC(".maps");
 
+/* trace --count: events by struct trace_count_key */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, TRACE_COUNT_KEYS);
+	__type(key, struct trace_count_key);
+	__type(value, __u64);
+} counts SEC(".maps");
+
 /* tgids being followed: the traced command or --pid and their children */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -172,17 +180,60 @@ struct {
 	__type(value, struct isolens_scratch);
 } scratch SEC(".maps");
 
-static __always_inline struct isolens_event *event_begin(__u16 kind)
+static __always_inline struct isolens_event *
+event_begin(struct trace_bpf_cfg *c, __u16 kind)
 {
 	__u32 zero = 0;
 	struct isolens_scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	__u64 id;
 
 	if (!s)
 		return NULL;
+	if (c->count) {
+		/* only what event_count() reads: no record is built */
+		id = bpf_get_current_pid_tgid();
+		s->e.hdr.kind = kind;
+		s->e.hdr.pid = id >> 32;
+		s->e.hdr.tid = (__u32)id;
+		s->e.hdr.cgroup_id = bpf_get_current_cgroup_id();
+		s->e.kvm.isa = 0;
+		s->e.kvm.exit_reason = 0;
+		return &s->e;
+	}
 	__builtin_memset(&s->e, 0, sizeof(s->e));
 	s->e.hdr.size = sizeof(s->e);
 	hdr_fill(&s->e.hdr, kind);
 	return &s->e;
+}
+
+/* trace --count: one more event for its key; 0 if the table is full */
+static __always_inline int event_count(struct isolens_event *e)
+{
+	struct trace_count_key k = {};
+	__u64 one = 1, *n;
+
+	k.kind = e->hdr.kind;
+	k.pid = e->hdr.pid;
+	k.tid = e->hdr.pid;
+	k.cgroup_id = e->hdr.cgroup_id;
+	if (k.kind >= ISOLENS_EV_KVM_CREATE_VM) {
+		k.tid = e->hdr.tid;
+		k.vcpu = e->kvm.vcpu_id;
+		k.isa = e->kvm.isa;
+		k.reason = e->kvm.exit_reason;
+	}
+	n = bpf_map_lookup_elem(&counts, &k);
+	if (n) {
+		(*n)++;
+		return 1;
+	}
+	if (!bpf_map_update_elem(&counts, &k, &one, BPF_NOEXIST))
+		return 1;
+	/* another CPU added the key first: count on this CPU's slot */
+	n = bpf_map_lookup_elem(&counts, &k);
+	if (n)
+		(*n)++;
+	return n != NULL;
 }
 
 static __always_inline void event_emit(void *ctx, struct trace_bpf_cfg *c,
@@ -192,6 +243,11 @@ static __always_inline void event_emit(void *ctx, struct trace_bpf_cfg *c,
 	__u64 size = sizeof(s->e), avail;
 	int wake;
 
+	if (c->count) {
+		counter_inc(event_count(e) ? TRACE_CNT_EVENTS :
+					     TRACE_CNT_DROPS);
+		return;
+	}
 	if (c->stacks) {
 		long n = bpf_get_stack(ctx, s->st.ip, sizeof(s->st.ip), 0);
 
@@ -261,7 +317,7 @@ static __always_inline int cap_event(void *ctx, struct user_namespace *ns,
 			return 0;
 		bpf_map_update_elem(&cap_seen, &k, &one, BPF_ANY);
 	}
-	e = event_begin(ISOLENS_EV_CAP_CHECK);
+	e = event_begin(c, ISOLENS_EV_CAP_CHECK);
 	if (!e)
 		return 0;
 	e->cap.cap = cap;
@@ -283,7 +339,7 @@ static __always_inline int ns_switch_event(void *ctx, struct nsproxy *new)
 
 	if (!new || !selected(c, ISOLENS_CLASS_NS))
 		return 0; /* NULL: the task is exiting */
-	e = event_begin(ISOLENS_EV_NS_SWITCH);
+	e = event_begin(c, ISOLENS_EV_NS_SWITCH);
 	if (!e)
 		return 0;
 	e->ns_switch.old_ns = e->hdr.ns;

@@ -50,7 +50,7 @@ int BPF_PROG(pids_fexit, struct task_struct *task, struct css_set *cset,
 	if (!css)
 		return 0;
 	cg = BPF_CORE_READ(css, cgroup);
-	e = event_begin(ISOLENS_EV_PIDS_LIMIT);
+	e = event_begin(c, ISOLENS_EV_PIDS_LIMIT);
 	if (!e)
 		return 0;
 	pids = container_of(css, struct pids_cgroup, css);

@@ -26,6 +26,17 @@ struct {
 	__type(value, __u32);
 } vcpu_of SEC(".maps");
 
+/*
+ * trace --count: the namespaces and name of each process as it exits, so
+ * that its counts can still be attributed once it is gone from /proc.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, TRACE_COUNT_KEYS);
+	__type(key, __u32);
+	__type(value, struct trace_ident);
+} ident SEC(".maps");
+
 /* ---- ns: clone, clone3, unshare, setns -------------------------------- */
 
 /*
@@ -56,7 +67,7 @@ static __always_inline int ns_call(void *ctx, __u16 kind, __u64 flags, __s32 fd,
 
 	if (!selected(c, ISOLENS_CLASS_NS))
 		return 0;
-	e = event_begin(kind);
+	e = event_begin(c, kind);
 	if (!e)
 		return 0;
 	e->ns_op.flags = flags;
@@ -123,7 +134,7 @@ int BPF_PROG(proc_fork, struct task_struct *parent, struct task_struct *child)
 		bpf_map_update_elem(&follow, &ctgid, &one, BPF_ANY);
 	if (!selected(c, ISOLENS_CLASS_PROC))
 		return 0;
-	e = event_begin(ISOLENS_EV_FORK);
+	e = event_begin(c, ISOLENS_EV_FORK);
 	if (!e)
 		return 0;
 	e->proc.child_pid = ctgid;
@@ -141,7 +152,7 @@ int proc_exec(struct trace_event_raw_sched_process_exec *ctx)
 
 	if (!selected(c, ISOLENS_CLASS_PROC))
 		return 0;
-	e = event_begin(ISOLENS_EV_EXEC);
+	e = event_begin(c, ISOLENS_EV_EXEC);
 	if (!e)
 		return 0;
 	off = ctx->__data_loc_filename & 0xffff;
@@ -161,8 +172,17 @@ int BPF_PROG(proc_exit, struct task_struct *p)
 	/* whole-process exits only: the last thread sees live == 0 */
 	if (BPF_CORE_READ(p, signal, live.counter) != 0)
 		return 0;
+	if (c && c->count) {
+		struct isolens_event_hdr h = {};
+		struct trace_ident who = {};
+
+		hdr_fill(&h, ISOLENS_EV_EXIT); /* p is current */
+		who.ns = h.ns;
+		BPF_CORE_READ_STR_INTO(&who.comm, p, group_leader, comm);
+		bpf_map_update_elem(&ident, &tgid, &who, BPF_ANY);
+	}
 	if (selected(c, ISOLENS_CLASS_PROC)) {
-		e = event_begin(ISOLENS_EV_EXIT);
+		e = event_begin(c, ISOLENS_EV_EXIT);
 		if (e) {
 			/* the last thread may be a worker: name the process */
 			BPF_CORE_READ_STR_INTO(&e->hdr.comm, p, group_leader,
@@ -193,7 +213,7 @@ static __always_inline int cgroup_event(void *ctx, __u16 kind, int root,
 	    !(c && (c->classes & ISOLENS_CLASS_CGROUP) && pid > 0 &&
 	      tgid_followed(tpid)))
 		return 0;
-	e = event_begin(kind);
+	e = event_begin(c, kind);
 	if (!e)
 		return 0;
 	e->cgroup.id = id;
@@ -248,7 +268,7 @@ int oom_victim(struct trace_event_raw_mark_victim *ctx)
 	    !(c && (c->classes & ISOLENS_CLASS_CGROUP) &&
 	      tgid_followed(victim)))
 		return 0;
-	e = event_begin(ISOLENS_EV_OOM_KILL);
+	e = event_begin(c, ISOLENS_EV_OOM_KILL);
 	if (!e)
 		return 0;
 	e->cgroup.target_pid = victim;
@@ -278,7 +298,7 @@ static __always_inline struct isolens_event *kvm_begin(struct trace_bpf_cfg *c,
 
 	if (!selected(c, ISOLENS_CLASS_KVM))
 		return NULL;
-	e = event_begin(kind);
+	e = event_begin(c, kind);
 	if (!e)
 		return NULL;
 	e->kvm.vm_pid = e->hdr.pid;
@@ -437,7 +457,7 @@ int kvm_ioctl_exit(struct trace_event_raw_sys_exit *ctx)
 	 */
 	if (kind == ISOLENS_EV_KVM_CREATE_VCPU && ctx->ret >= 0)
 		bpf_map_update_elem(&vcpu_of, &tid, &arg, BPF_NOEXIST);
-	e = event_begin(kind);
+	e = event_begin(c, kind);
 	if (!e)
 		return 0;
 	e->kvm.vm_pid = e->hdr.pid;

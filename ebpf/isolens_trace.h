@@ -22,7 +22,23 @@ struct trace_bpf_cfg {
 	__u32 self_tgid; /* the tracer itself: never traced */
 	__u32 stacks; /* nonzero: append a kernel stack to each record */
 	__u32 cap_all; /* nonzero: every cap check, not only in child userns */
-	__u32 pad;
+	__u32 count; /* nonzero: count events in "counts", emit no records */
+};
+
+/*
+ * trace --count: what an event is counted by, in the per-CPU hash "counts"
+ * (value: __u64 events).  Enough to attribute it afterwards (the process,
+ * its cgroup) and to histogram KVM exits; tid and vcpu only for KVM
+ * events, so that a process's threads share one entry otherwise.
+ */
+struct trace_count_key {
+	__u16 kind; /* enum isolens_kind */
+	__u16 isa; /* kvm_exit: 1 VMX, 2 SVM */
+	__u32 pid;
+	__u32 tid;
+	__u32 vcpu; /* KVM events: vCPU index or -1 */
+	__u64 cgroup_id;
+	__u64 reason; /* kvm_exit, kvm_userspace_exit: the exit reason */
 };
 
 /* drops map slots (per-CPU counters summed by userspace) */
@@ -32,7 +48,14 @@ enum trace_counter {
 	TRACE_CNT_MAX
 };
 
+/* trace --count: who a process was, stored as it exits (map "ident") */
+struct trace_ident {
+	struct isolens_ns_set ns;
+	char comm[16];
+};
+
 #define TRACE_RINGBUF_DEFAULT (8U << 20)
+#define TRACE_COUNT_KEYS 16384
 #define TRACE_FOLLOW_MAX 16384
 
 #endif

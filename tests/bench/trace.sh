@@ -13,7 +13,9 @@
 #
 # 1. Overhead: tests/helpers/bench_syscalls repeats fork+exit+wait,
 #    unshare(0), setns(-1, 0) (EBADF) and getppid() (no isolens tracepoint),
-#    untraced, under "isolens trace --all" and under a bpftrace script that
+#    untraced, under "isolens trace --all" (every event a record, streamed
+#    to userspace), under "isolens trace --all --count" (counted in the
+#    kernel, like bpftrace's count()) and under a bpftrace script that
 #    attaches to the very tracepoints isolens attached (read back from the
 #    kernel, not hard-coded) and only counts: @[probe] = count().  Each
 #    tracer is attached before the workload starts.  Per-operation time is
@@ -25,8 +27,8 @@
 #    rates are tried downwards to find the highest drop-free one.
 # 3. --kvm: "isolens vm run --guest hostile" (about 15,000 port and MMIO
 #    exits to userspace), untraced, under "isolens trace --all --events kvm"
-#    and under bpftrace on the same tracepoints; per-exit time is the VMM's
-#    own run time divided by its exit count.
+#    (streaming, then --count) and under bpftrace on the same tracepoints;
+#    per-exit time is the VMM's own run time divided by its exit count.
 #
 # Caveats printed with the numbers: the machine has 2 CPUs and other TCG
 # VMs may be running, so the load average is shown with each section.
@@ -215,28 +217,32 @@ run_ops() {
 	done
 }
 
-# print_table UNIT TITLE: the medians of $WORK/{base,iso,bt}.OP for $OPS
+# ratio A B: A / B to 2 places, or "-"
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "nan") printf "%.2f", a / b; else print "-" }'
+}
+
+# print_table UNIT TITLE: the medians of $WORK/{base,iso,cnt,bt}.OP for $OPS
 print_table() {
-	local unit=$1 op b i t di dt ratio
-	printf '  %-9s %11s %11s %11s %11s %11s %9s\n' "$2" untraced isolens \
-		bpftrace "isolens+" "bpftrace+" "iso+/bt+"
+	local unit=$1 op b i c t di dc dt
+	printf '  %-9s %9s %9s %9s %9s %9s %9s %9s %8s %8s\n' "$2" untraced \
+		isolens "--count" bpftrace "isolens+" "count+" "bpftrace+" \
+		"iso+/bt+" "cnt+/bt+"
 	for op in $OPS; do
 		b=$(median < "$WORK/base.$op")
 		i=$(median < "$WORK/iso.$op")
+		c=$(median < "$WORK/cnt.$op")
 		t=nan
 		[ -s "$WORK/bt.$op" ] && t=$(median < "$WORK/bt.$op")
 		di=$(awk -v a="$i" -v b="$b" 'BEGIN { printf "%.1f", a - b }')
+		dc=$(awk -v a="$c" -v b="$b" 'BEGIN { printf "%.1f", a - b }')
 		dt=nan
-		ratio=-
-		if [ "$t" != nan ]; then
-			dt=$(awk -v a="$t" -v b="$b" 'BEGIN { printf "%.1f", a - b }')
-			ratio=$(awk -v i="$di" -v t="$dt" \
-				'BEGIN { if (t > 0) printf "%.2f", i / t; else print "-" }')
-		fi
-		printf '  %-9s %8s %s %8s %s %8s %s %8s %s %8s %s %9s\n' "$op" \
-			"$b" "$unit" "$i" "$unit" "$t" "$unit" "$di" "$unit" \
-			"$dt" "$unit" "$ratio"
+		[ "$t" != nan ] && dt=$(awk -v a="$t" -v b="$b" 'BEGIN { printf "%.1f", a - b }')
+		printf '  %-9s %9s %9s %9s %9s %9s %9s %9s %8s %8s\n' "$op" \
+			"$b" "$i" "$c" "$t" "$di" "$dc" "$dt" \
+			"$(ratio "$di" "$dt")" "$(ratio "$dc" "$dt")"
 	done
+	echo "  (all in $unit)"
 }
 
 bench_syscalls() {
@@ -258,6 +264,10 @@ bench_syscalls() {
 		isolens_stop
 		read -r ISO_EV ISO_DROP < "$WORK/iso.sum"
 		DROPS+=("$ISO_DROP")
+		isolens_start "$WORK/cnt.out" --all --count || return 1
+		run_ops cnt
+		isolens_stop
+		CNT_EV=$(sed -n 's/^--- summary: \([0-9]*\) events.*/\1/p' "$WORK/cnt.out")
 		if [ -n "$BPFTRACE" ] && bpftrace_start; then
 			run_ops bt
 			bpftrace_stop
@@ -265,9 +275,10 @@ bench_syscalls() {
 		fi
 	done
 	print_table ns "ns/op"
-	echo "  last rep: isolens received $ISO_EV events, bpftrace counted ${BT_EV:-?} probe hits;"
+	echo "  last rep: isolens received $ISO_EV events, isolens --count counted ${CNT_EV:-?}, bpftrace counted ${BT_EV:-?} probe hits;"
 	echo "  isolens drops (default 8M buffer) per rep: $(IFS=/; echo "${DROPS[*]}")"
-	echo "  (isolens+ and bpftrace+ = traced minus untraced; goal: iso+/bt+ <= 1)"
+	echo "  (isolens+ = streaming every event as a record, count+ = isolens trace --count, bpftrace+ ="
+	echo "   bpftrace counting: each traced minus untraced; goal: <= 1 for the equivalent work, --count)"
 	echo "  load average after: $(loadavg)"
 }
 
@@ -421,6 +432,10 @@ bench_kvm() {
 		isolens_stop
 		echo "  rep $rep: isolens $(tail -n 3 "$WORK/iso.exit" | paste -sd' ') ns/exit" >&2
 		read -r ISO_EV ISO_DROP < "$WORK/iso.sum"
+		isolens_start /dev/null --all --events kvm --count || return 1
+		for g in 1 2 3; do guest_run cnt; done
+		isolens_stop
+		echo "  rep $rep: isolens --count $(tail -n 3 "$WORK/cnt.exit" | paste -sd' ') ns/exit" >&2
 		if [ -n "$BPFTRACE" ] && bpftrace_start; then
 			for g in 1 2 3; do guest_run bt; done
 			bpftrace_stop

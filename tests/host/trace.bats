@@ -172,6 +172,39 @@ os.waitpid(pid, 0)
 	[ "$events" -ge 17 ]
 }
 
+@test "--count: the kernel's counts equal the records streamed for the same command" {
+	cmd='for i in 1 2 3; do /bin/true; done; unshare -u /bin/true; unshare -n /bin/true'
+	run --separate-stderr "$ISOLENS" trace --json --events proc,ns -- sh -c "$cmd"
+	assert_success
+	streamed=$(jq -c 'select(.summary) | .summary.by_kind' <<<"$output")
+	run --separate-stderr "$ISOLENS" trace --count --json --events proc,ns -- sh -c "$cmd"
+	assert_success
+	# the summary is the only output
+	assert_equal "${#lines[@]}" 1
+	counted=$output
+	assert_equal "$(jq -c '.summary.by_kind' <<<"$counted")" "$streamed"
+	run jq -r '.summary | "\(.events == .produced) \(.drops) \(.by_kind.unshare) \(.by_kind.exec)"' <<<"$counted"
+	assert_output "true 0 2 8"
+	# the unsharing processes are attributed by the namespaces they had
+	# at exit, though they were gone before the counts were read
+	run jq -r '.summary.by_context | keys[]' <<<"$counted"
+	assert_line '[ns uts]'
+	assert_line '[ns net]'
+}
+
+@test "--count: text summary on stdout; bad combinations are one line, exit 2" {
+	run --separate-stderr "$ISOLENS" trace --count --events proc -- /bin/true
+	assert_success
+	assert_line --regexp '^--- summary: [0-9]+ events \(proc [0-9]+\), 0 dropped$'
+	assert_line "  by kind: exec 1, exit 1"
+	run "$ISOLENS" trace --count --stacks --duration 1
+	assert_failure 2
+	assert_output "isolens trace: --count and --stacks: a count has no stack (use one)"
+	run "$ISOLENS" trace --count --backend module --duration 1
+	assert_failure 2
+	assert_output "isolens trace: --count needs the bpf backend: the module has no in-kernel counting"
+}
+
 @test "Ctrl-C detaches every program: none left in the kernel afterwards" {
 	command -v bpftool >/dev/null || skip "bpftool not installed"
 	# other tracers may run on this machine: judge only the programs ours added

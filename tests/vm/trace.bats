@@ -115,6 +115,22 @@ HLT"
 	assert_output --regexp '^\[vm kvm_hlt-[0-9]+/vcpu0\]$'
 }
 
+@test "kvm --count: counted in the kernel, exits to userspace equal the VMM's" {
+	require_kvm
+	[ -d /sys/kernel/tracing/events/kvm ] || skip "no kvm tracepoints"
+	trace_json --count --events kvm -- sh -c "exec $TOP/tests/helpers/kvm_hlt >$BATS_TEST_TMPDIR/vmm"
+	vmm_exits=$(grep -c '^exit ' "$BATS_TEST_TMPDIR/vmm")
+	run jq -r '.summary.to_vmm | to_entries[] | "\(.key) \(.value | add)"' "$OUT"
+	assert_output --regexp "^\[vm kvm_hlt-[0-9]+/vcpu0\] $vmm_exits\$"
+	run jq -r '.summary.to_vmm[] | keys[]' "$OUT"
+	assert_output "HLT
+IO"
+	run jq -r '.summary.exits[] | keys[]' "$OUT"
+	assert_line --regexp '^(io|IO_INSTRUCTION)$'
+	run jq -r '.summary | "\(.by_kind.kvm_exit == ([.exits[] | add] | add)) \(.drops)"' "$OUT"
+	assert_output "true 0"
+}
+
 @test "qemu -accel kvm: attributed as a VM with its vCPU threads" {
 	require_kvm
 	command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"

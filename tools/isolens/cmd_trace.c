@@ -24,6 +24,7 @@
 #include "builtin.h"
 #include "trace/attribute.h"
 #include "trace/backend.h"
+#include "trace/counts.h"
 #include "trace/decode.h"
 #include "trace/ksym.h"
 #include "trace/summary.h"
@@ -47,6 +48,8 @@ static void trace_usage(FILE *out)
 		"  --events LIST      classes: proc,ns,cgroup,kvm,cap or all\n"
 		"                     (default proc,ns,cgroup,kvm)\n"
 		"  --json             JSON Lines (schema: docs/events.md)\n"
+		"  --count            count events in the kernel and print only the\n"
+		"                     summary: the cheapest way to trace (bpf backend)\n"
 		"  --stacks           add the kernel stack of each event\n"
 		"  --duration TIME    stop after TIME (\"10\", \"1.5s\", \"2m\")\n"
 		"  --buffer SIZE      ring buffer size (default 8M, a power of 2)\n"
@@ -65,9 +68,12 @@ struct trace_run {
 	struct attrib *attrib;
 	struct trace_summary sum;
 	struct ksyms *ksyms;
+	struct trace_backend *b;
+	struct count_cache *counts; /* --count only */
 	bool json;
 	uint64_t t0;
 	uint64_t last_refresh;
+	uint64_t last_count_scan;
 	char line[8192];
 };
 
@@ -156,6 +162,42 @@ static int on_record(void *ctx, const struct isolens_event *e, size_t size)
 	if (st)
 		print_stack(r, st);
 	return 0;
+}
+
+/*
+ * --count: attribute each aggregate the first time it is seen, while its
+ * process most likely still lives (the backend falls back to what it
+ * recorded at exit).
+ */
+static struct trace_context *count_attribute(struct trace_run *r,
+					     const struct isolens_event *e)
+{
+	struct trace_context *tc;
+	struct isolens_event full;
+	bool fresh;
+
+	tc = count_cache_get(r->counts, e, &fresh);
+	if (tc && fresh) {
+		full = *e;
+		trace_backend_identify(r->b, &full);
+		attrib_event(r->attrib, &full, tc);
+	}
+	return tc;
+}
+
+static void count_scan(void *ctx, const struct isolens_event *e, uint64_t n)
+{
+	(void)n;
+	count_attribute(ctx, e);
+}
+
+static void count_final(void *ctx, const struct isolens_event *e, uint64_t n)
+{
+	static const struct trace_context unknown = { .vcpu = -1 };
+	struct trace_run *r = ctx;
+	struct trace_context *tc = count_attribute(r, e);
+
+	summary_add_n(&r->sum, e, tc ? tc : &unknown, n);
 }
 
 /* cgroup v2 id (the directory inode) and depth below the v2 root. */
@@ -256,6 +298,7 @@ struct trace_args {
 	const char *pid, *cgroup, *container, *vm;
 	bool all, json, stacks, cap_all;
 	const char *backend;
+	bool count;
 	uint64_t duration_ms;
 	uint64_t buffer;
 	char **cmd;
@@ -271,6 +314,7 @@ static int trace_parse(int argc, char **argv, struct trace_args *a)
 		{ "vm", required_argument, NULL, 'v' },
 		{ "events", required_argument, NULL, 'e' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "count", no_argument, NULL, 'n' },
 		{ "stacks", no_argument, NULL, 's' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "buffer", required_argument, NULL, 'b' },
@@ -295,6 +339,7 @@ static int trace_parse(int argc, char **argv, struct trace_args *a)
 		case 'c': a->container = optarg; nsel++; break;
 		case 'v': a->vm = optarg; nsel++; break;
 		case 'j': a->json = true; break;
+		case 'n': a->count = true; break;
 		case 's': a->stacks = true; break;
 		case 'C': a->cap_all = true; break;
 		case 'B':
@@ -349,6 +394,14 @@ static int trace_parse(int argc, char **argv, struct trace_args *a)
 	}
 	if (nsel > 1) {
 		cli_error(CMD, "choose one of --all, --pid, --cgroup, --container, --vm, -- CMD");
+		return -1;
+	}
+	if (a->count && a->stacks) {
+		cli_error(CMD, "--count and --stacks: a count has no stack (use one)");
+		return -1;
+	}
+	if (a->count && a->backend && !strcmp(a->backend, "module")) {
+		cli_error(CMD, "--count needs the bpf backend: the module has no in-kernel counting");
 		return -1;
 	}
 	return 0;
@@ -415,7 +468,7 @@ static int trace_select(struct trace_args *a, struct trace_run *r,
 }
 
 /* One line on stderr once attached: users (and tests) know it is live. */
-static void trace_announce(unsigned int classes)
+static void trace_announce(unsigned int classes, bool count)
 {
 	char list[64] = "";
 	unsigned int bit;
@@ -427,7 +480,8 @@ static void trace_announce(unsigned int classes)
 			strcat(list, ",");
 		strcat(list, event_class_name(bit));
 	}
-	cli_note(CMD, "tracing %s; Ctrl-C stops", list[0] ? list : "nothing");
+	cli_note(CMD, "tracing %s%s; Ctrl-C stops", list[0] ? list : "nothing",
+		 count ? " (counting in the kernel, summary at the end)" : "");
 }
 
 /* Poll until told to stop; returns the exit code of the run. */
@@ -450,6 +504,10 @@ static int trace_loop(struct trace_backend *b, struct trace_run *r,
 		if (mono_ns() - r->last_refresh > 1000000000ULL) {
 			attrib_refresh(r->attrib);
 			r->last_refresh = mono_ns();
+		}
+		if (r->counts && mono_ns() - r->last_count_scan > 200000000ULL) {
+			trace_backend_counts(b, count_scan, r);
+			r->last_count_scan = mono_ns();
 		}
 		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
 			code = status_code(status);
@@ -513,7 +571,16 @@ int cmd_trace(int argc, char **argv)
 	o.follow = follow;
 	o.stacks = a.stacks;
 	o.cap_all = a.cap_all;
+	o.count_only = a.count;
 	o.ringbuf_bytes = a.buffer;
+	if (a.count) {
+		r->counts = count_cache_new();
+		if (!r->counts) {
+			cli_error(CMD, "out of memory");
+			code = EXIT_RUNTIME;
+			goto out;
+		}
+	}
 	if (trace_select(&a, r, &o, follow)) {
 		code = EXIT_USAGE;
 		goto out;
@@ -538,8 +605,9 @@ int cmd_trace(int argc, char **argv)
 		}
 		follow[o.nfollow++] = child;
 	}
-	backend = trace_backend_choose(a.backend ? a.backend : "bpf", why,
-				       sizeof(why));
+	/* --count: only the bpf backend counts in the kernel */
+	backend = trace_backend_choose(a.count || !a.backend ? "bpf" : a.backend,
+				       why, sizeof(why));
 	if (a.backend && !strcmp(a.backend, "auto"))
 		cli_note(CMD, "backend %s: %s", backend, why);
 	if (trace_backend_open(&b, backend, &o, on_record, r, &eb)) {
@@ -547,9 +615,10 @@ int cmd_trace(int argc, char **argv)
 		code = EXIT_RUNTIME;
 		goto out;
 	}
+	r->b = b;
 	for (i = 0; i < b->nnotes; i++)
 		cli_note(CMD, "%s", b->notes[i]);
-	trace_announce(b->classes & o.classes);
+	trace_announce(b->classes & o.classes, a.count);
 	r->t0 = mono_ns();
 	r->last_refresh = r->t0;
 	if (release >= 0) {
@@ -564,6 +633,8 @@ int cmd_trace(int argc, char **argv)
 	}
 	code = trace_loop(b, r, &a, child);
 	child = 0;
+	if (a.count)
+		trace_backend_counts(b, count_final, r);
 	trace_backend_stats(b, &stats);
 	/* detach everything before printing: nothing outlives the summary */
 	trace_backend_close(b);
@@ -572,7 +643,8 @@ int cmd_trace(int argc, char **argv)
 	sum = a.json ? summary_format_json(&r->sum, &stats) :
 		       summary_format_text(&r->sum, &stats);
 	if (sum) {
-		fputs(sum, a.json ? stdout : stderr);
+		/* with --count the summary is the output */
+		fputs(sum, a.json || a.count ? stdout : stderr);
 		if (a.json)
 			fputc('\n', stdout);
 		free(sum);
@@ -585,6 +657,7 @@ out:
 	trace_backend_close(b);
 	ksyms_close(r->ksyms);
 	attrib_close(r->attrib);
+	count_cache_free(r->counts);
 	summary_free(&r->sum);
 	free(r);
 	fflush(stdout);

@@ -28,12 +28,22 @@ struct trace_opts {
 	uint32_t pidns; /* tasks in this pid namespace (inode), 0 = none */
 	bool stacks; /* append kernel stacks */
 	bool cap_all; /* cap checks in the initial user ns too */
+	bool count_only; /* count events in the kernel, deliver no records */
 	size_t ringbuf_bytes; /* 0: default */
 };
 
 /* Called for every record; a nonzero return stops polling. */
 typedef int (*trace_record_fn)(void *ctx, const struct isolens_event *e,
 			       size_t size);
+
+/*
+ * count_only: one aggregate.  The record carries what the events were
+ * counted by (kind, pid, tid, cgroup_id, and for KVM events vcpu_id, isa
+ * and exit_reason); the rest is zero until trace_backend_identify() fills
+ * in the process's namespaces and comm, for attribution.
+ */
+typedef void (*trace_count_fn)(void *ctx, const struct isolens_event *e,
+			       uint64_t n);
 
 struct trace_stats {
 	uint64_t events; /* records produced by the kernel side */
@@ -53,6 +63,9 @@ struct trace_backend_ops {
 	/* Add a tgid to the followed set after open. */
 	int (*follow)(struct trace_backend *b, pid_t pid);
 	int (*stats)(struct trace_backend *b, struct trace_stats *st);
+	/* count_only: every aggregate so far (NULL: not supported) */
+	int (*counts)(struct trace_backend *b, trace_count_fn fn, void *ctx);
+	void (*identify)(struct trace_backend *b, struct isolens_event *e);
 	void (*close)(struct trace_backend *b);
 };
 
@@ -75,6 +88,8 @@ int trace_backend_open(struct trace_backend **out, const char *name,
 int trace_backend_poll(struct trace_backend *b, int timeout_ms);
 int trace_backend_follow(struct trace_backend *b, pid_t pid);
 int trace_backend_stats(struct trace_backend *b, struct trace_stats *st);
+int trace_backend_counts(struct trace_backend *b, trace_count_fn fn, void *ctx);
+void trace_backend_identify(struct trace_backend *b, struct isolens_event *e);
 void trace_backend_close(struct trace_backend *b);
 
 /* Record a note once (backends use it while probing). */

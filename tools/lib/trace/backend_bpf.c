@@ -5,6 +5,7 @@
  * was not asked for, and reads records from its ring buffer.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,11 +17,15 @@
 
 #include <bpf/btf.h>
 
+#include <linux/isolens.h>
+
 #include "isolens_fentry.skel.h"
 #include "isolens_kprobe.skel.h"
 #include "isolens_trace.h"
 #include "isolens_trace.skel.h"
+#include "trace/attribute.h"
 #include "trace/backend.h"
+#include "trace/decode.h"
 #include "trace/ringbuf.h"
 
 #define BTF_VMLINUX "/sys/kernel/btf/vmlinux"
@@ -35,7 +40,7 @@ struct bpf_priv {
 
 /* The maps the optional objects share with the main one (not scratch). */
 static const char *const shared_maps[] = {
-	"events", "counters", "cfg", "follow", "cap_seen",
+	"events", "counters", "cfg", "follow", "cap_seen", "counts",
 };
 
 /* libbpf's last complaint, to explain a failed load in one line */
@@ -60,19 +65,18 @@ static int libbpf_quiet(enum libbpf_print_level level, const char *fmt,
 	return 0;
 }
 
-/* Which class each program serves; "follow" ones also run for --pid. */
+/*
+ * Which class each program serves; "follow" ones also run for --pid (they
+ * keep the followed set) and for --count (proc_exit records who exited).
+ */
 static const struct {
 	const char *prog;
 	unsigned int class;
 	bool follow;
 } prog_class[] = {
-	{ "clone_enter", ISOLENS_CLASS_NS },
 	{ "clone_exit", ISOLENS_CLASS_NS },
-	{ "clone3_enter", ISOLENS_CLASS_NS },
 	{ "clone3_exit", ISOLENS_CLASS_NS },
-	{ "unshare_enter", ISOLENS_CLASS_NS },
 	{ "unshare_exit", ISOLENS_CLASS_NS },
-	{ "setns_enter", ISOLENS_CLASS_NS },
 	{ "setns_exit", ISOLENS_CLASS_NS },
 	{ "proc_fork", ISOLENS_CLASS_PROC, true },
 	{ "proc_exec", ISOLENS_CLASS_PROC },
@@ -90,7 +94,6 @@ static const struct {
 	{ "kvm_mmio", ISOLENS_CLASS_KVM },
 	{ "kvm_msr", ISOLENS_CLASS_KVM },
 	{ "kvm_hypercall", ISOLENS_CLASS_KVM },
-	{ "kvm_ioctl_enter", ISOLENS_CLASS_KVM },
 	{ "kvm_ioctl_exit", ISOLENS_CLASS_KVM },
 };
 
@@ -137,7 +140,7 @@ static unsigned int select_programs(struct trace_backend *b,
 			continue;
 		}
 		want = (o->classes & prog_class[i].class) ||
-		       (prog_class[i].follow && o->nfollow);
+		       (prog_class[i].follow && (o->nfollow || o->count_only));
 		if (prog_class[i].class == ISOLENS_CLASS_KVM && kvm_off)
 			want = false;
 		if (want && !attach_point_exists(bpf_program__section_name(p))) {
@@ -198,6 +201,7 @@ static int write_config(struct bpf_priv *pv, const struct trace_opts *o,
 	c.self_tgid = getpid();
 	c.stacks = o->stacks;
 	c.cap_all = o->cap_all;
+	c.count = o->count_only;
 	if (o->nfollow)
 		c.filter |= TRACE_FILTER_TGID;
 	if (o->by_cgroup) {
@@ -489,17 +493,21 @@ static int bpf_follow(struct trace_backend *b, pid_t pid)
 	return 0;
 }
 
+/* Room for one value of a per-CPU map: one __u64 per possible CPU. */
+static __u64 *percpu_values(int *ncpu)
+{
+	*ncpu = libbpf_num_possible_cpus();
+	return *ncpu > 0 ? calloc(*ncpu, sizeof(__u64)) : NULL;
+}
+
 static int bpf_stats(struct trace_backend *b, struct trace_stats *st)
 {
 	struct bpf_priv *pv = b->priv;
-	int ncpu = libbpf_num_possible_cpus();
 	__u64 *vals;
 	__u32 slot;
-	int i;
+	int i, ncpu;
 
-	if (ncpu <= 0)
-		return ncpu ? ncpu : -EINVAL;
-	vals = calloc(ncpu, sizeof(*vals));
+	vals = percpu_values(&ncpu);
 	if (!vals)
 		return -ENOMEM;
 	for (slot = 0; slot < TRACE_CNT_MAX; slot++) {
@@ -520,11 +528,82 @@ static int bpf_stats(struct trace_backend *b, struct trace_stats *st)
 	return 0;
 }
 
+/*
+ * Who a counted process is, for attribution: what proc_exit stored if it
+ * has exited, else its /proc entry; zeros if neither is there.
+ */
+static void bpf_identify(struct trace_backend *b, struct isolens_event *e)
+{
+	struct bpf_priv *pv = b->priv;
+	struct trace_ident who;
+	__u32 pid = e->hdr.pid;
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	if (!bpf_map__lookup_elem(pv->skel->maps.ident, &pid, sizeof(pid), &who,
+				  sizeof(who), 0)) {
+		e->hdr.ns = who.ns;
+		memcpy(e->hdr.comm, who.comm, sizeof(e->hdr.comm));
+		return;
+	}
+	if (ns_set_read(pid, &e->hdr.ns))
+		return;
+	snprintf(path, sizeof(path), "/proc/%u/task/%u/comm", pid, e->hdr.tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, e->hdr.comm, sizeof(e->hdr.comm) - 1);
+	if (n > 0 && e->hdr.comm[n - 1] == '\n')
+		e->hdr.comm[n - 1] = '\0';
+	close(fd);
+}
+
+/* Sum each key's per-CPU counts and hand it over as a bare record. */
+static int bpf_counts(struct trace_backend *b, trace_count_fn fn, void *ctx)
+{
+	struct bpf_priv *pv = b->priv;
+	int fd = bpf_map__fd(pv->skel->maps.counts);
+	struct trace_count_key k, next, *prev = NULL;
+	struct isolens_event e;
+	__u64 *vals, n;
+	int i, ncpu;
+
+	vals = percpu_values(&ncpu);
+	if (!vals)
+		return -ENOMEM;
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		k = next;
+		prev = &k;
+		if (bpf_map_lookup_elem(fd, &k, vals))
+			continue; /* deleted meanwhile: cannot happen here */
+		for (n = 0, i = 0; i < ncpu; i++)
+			n += vals[i];
+		memset(&e, 0, sizeof(e));
+		e.hdr.size = sizeof(e);
+		e.hdr.kind = k.kind;
+		e.hdr.pid = k.pid;
+		e.hdr.tid = k.tid;
+		e.hdr.cgroup_id = k.cgroup_id;
+		if (event_kind_class(k.kind) == ISOLENS_CLASS_KVM) {
+			e.kvm.vm_pid = k.pid;
+			e.kvm.vcpu_id = k.vcpu;
+			e.kvm.isa = k.isa;
+			e.kvm.exit_reason = k.reason;
+		}
+		fn(ctx, &e, n);
+	}
+	free(vals);
+	return 0;
+}
+
 const struct trace_backend_ops trace_backend_bpf_ops = {
 	.name = "bpf",
 	.open = bpf_open,
 	.poll = bpf_poll,
 	.follow = bpf_follow,
 	.stats = bpf_stats,
+	.counts = bpf_counts,
+	.identify = bpf_identify,
 	.close = bpf_close,
 };

@@ -55,45 +55,59 @@ static struct summary_vcpu *vcpu_get(struct trace_summary *s,
 	return &nv[s->nvcpus++];
 }
 
+void summary_add_n(struct trace_summary *s, const struct isolens_event *e,
+		   const struct trace_context *ctx, uint64_t n)
+{
+	unsigned int cls = event_kind_class(e->hdr.kind);
+	struct trace_context vmctx = *ctx;
+	struct summary_count *c;
+	struct summary_vcpu *v;
+	char label[128], reason[64];
+	int i;
+
+	s->total += n;
+	for (i = 0; i < 5; i++)
+		if (cls == class_bits[i])
+			s->by_class[i] += n;
+	if (e->hdr.kind < ISOLENS_EV_MAX)
+		s->by_kind[e->hdr.kind] += n;
+	/* one line per VM in the context counts, not per vCPU */
+	vmctx.vcpu = -1;
+	trace_context_label(&vmctx, label, sizeof(label));
+	c = count_get(&s->by_ctx, &s->nctx, label);
+	if (c)
+		c->n += n;
+	if (e->hdr.kind != ISOLENS_EV_KVM_EXIT &&
+	    e->hdr.kind != ISOLENS_EV_KVM_USERSPACE_EXIT)
+		return;
+	trace_context_label(ctx, label, sizeof(label));
+	v = vcpu_get(s, label);
+	if (!v)
+		return;
+	if (e->hdr.kind == ISOLENS_EV_KVM_EXIT) {
+		v->total += n;
+		exit_reason_format(e->kvm.isa, e->kvm.exit_reason, reason,
+				   sizeof(reason));
+		c = count_get(&v->reasons, &v->nreasons, reason);
+	} else {
+		const char *name = kvm_run_exit_name(e->kvm.exit_reason);
+
+		v->to_vmm += n;
+		if (name)
+			snprintf(reason, sizeof(reason), "%s", name);
+		else
+			snprintf(reason, sizeof(reason), "%llu",
+				 (unsigned long long)e->kvm.exit_reason);
+		c = count_get(&v->vmm_reasons, &v->nvmm_reasons, reason);
+	}
+	if (c)
+		c->n += n;
+}
+
 void summary_add(struct trace_summary *s, const struct isolens_event *e,
 		 const struct trace_context *ctx)
 {
-	unsigned int cls = event_kind_class(e->hdr.kind);
-	struct summary_count *c;
-	char label[128];
-	int i;
-
-	s->total++;
-	for (i = 0; i < 5; i++)
-		if (cls == class_bits[i])
-			s->by_class[i]++;
-	trace_context_label(ctx, label, sizeof(label));
-	if (ctx->type == TRACE_CTX_VM) {
-		/* one line per VM in the context counts, not per vCPU */
-		struct trace_context vmctx = *ctx;
-
-		vmctx.vcpu = -1;
-		trace_context_label(&vmctx, label, sizeof(label));
-	}
-	c = count_get(&s->by_ctx, &s->nctx, label);
-	if (c)
-		c->n++;
-	if (e->hdr.kind == ISOLENS_EV_KVM_EXIT) {
-		struct summary_vcpu *v;
-		char reason[64], key[80];
-
-		trace_context_label(ctx, label, sizeof(label));
-		v = vcpu_get(s, label);
-		if (!v)
-			return;
-		v->total++;
-		exit_reason_format(e->kvm.isa, e->kvm.exit_reason, reason,
-				   sizeof(reason));
-		snprintf(key, sizeof(key), "%s", reason);
-		c = count_get(&v->reasons, &v->nreasons, key);
-		if (c)
-			c->n++;
-	}
+	summary_add_n(s, e, ctx, 1);
 }
 
 static int cmp_count(const void *a, const void *b)
@@ -136,6 +150,16 @@ char *summary_format_text(const struct trace_summary *s,
 	}
 	fprintf(f, ", %llu dropped%s\n", (unsigned long long)st->drops,
 		st->drops ? " (ring buffer full: raise --buffer)" : "");
+	sep = "  by kind: ";
+	for (i = 0; i < ISOLENS_EV_MAX; i++) {
+		if (!s->by_kind[i] || !event_kind_name(i))
+			continue;
+		fprintf(f, "%s%s %llu", sep, event_kind_name(i),
+			(unsigned long long)s->by_kind[i]);
+		sep = ", ";
+	}
+	if (s->total)
+		fputc('\n', f);
 	sort_counts(s->by_ctx, s->nctx);
 	for (i = 0; i < s->nctx; i++)
 		fprintf(f, "  %-32s %10llu\n", s->by_ctx[i].key,
@@ -149,6 +173,16 @@ char *summary_format_text(const struct trace_summary *s,
 		for (k = 0; k < v->nreasons; k++)
 			fprintf(f, "    %-28s %10llu\n", v->reasons[k].key,
 				(unsigned long long)v->reasons[k].n);
+		if (!v->to_vmm)
+			continue;
+		fprintf(f, "    to the VMM (KVM_RUN returned): %llu",
+			(unsigned long long)v->to_vmm);
+		sort_counts(v->vmm_reasons, v->nvmm_reasons);
+		for (k = 0; k < v->nvmm_reasons; k++)
+			fprintf(f, "%s%s %llu", k ? ", " : " (",
+				v->vmm_reasons[k].key,
+				(unsigned long long)v->vmm_reasons[k].n);
+		fprintf(f, "%s\n", v->nvmm_reasons ? ")" : "");
 	}
 	if (s->bad)
 		fprintf(f, "  %llu malformed records skipped\n",
@@ -175,7 +209,7 @@ char *summary_format_json(const struct trace_summary *s,
 			  const struct trace_stats *st)
 {
 	char *buf = NULL;
-	size_t len = 0, i, k;
+	size_t len = 0, i, k, n;
 	FILE *f = open_memstream(&buf, &len);
 
 	if (!f)
@@ -188,6 +222,13 @@ char *summary_format_json(const struct trace_summary *s,
 		fprintf(f, "%s\"%s\":%llu", i ? "," : "",
 			event_class_name(class_bits[i]),
 			(unsigned long long)s->by_class[i]);
+	fprintf(f, "},\"by_kind\":{");
+	for (i = 0, k = 0; i < ISOLENS_EV_MAX; i++) {
+		if (!s->by_kind[i] || !event_kind_name(i))
+			continue;
+		fprintf(f, "%s\"%s\":%llu", k++ ? "," : "", event_kind_name(i),
+			(unsigned long long)s->by_kind[i]);
+	}
 	fprintf(f, "},\"by_context\":{");
 	for (i = 0; i < s->nctx; i++) {
 		fprintf(f, "%s", i ? "," : "");
@@ -208,6 +249,23 @@ char *summary_format_json(const struct trace_summary *s,
 		}
 		fprintf(f, "}");
 	}
+	fprintf(f, "},\"to_vmm\":{");
+	for (i = 0, n = 0; i < s->nvcpus; i++) {
+		const struct summary_vcpu *v = &s->vcpus[i];
+
+		if (!v->to_vmm)
+			continue;
+		fprintf(f, "%s", n++ ? "," : "");
+		json_str(f, v->label);
+		fprintf(f, ":{");
+		for (k = 0; k < v->nvmm_reasons; k++) {
+			fprintf(f, "%s", k ? "," : "");
+			json_str(f, v->vmm_reasons[k].key);
+			fprintf(f, ":%llu",
+				(unsigned long long)v->vmm_reasons[k].n);
+		}
+		fprintf(f, "}");
+	}
 	fprintf(f, "}}}");
 	fclose(f);
 	return buf;
@@ -217,8 +275,10 @@ void summary_free(struct trace_summary *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->nvcpus; i++)
+	for (i = 0; i < s->nvcpus; i++) {
 		free(s->vcpus[i].reasons);
+		free(s->vcpus[i].vmm_reasons);
+	}
 	free(s->vcpus);
 	free(s->by_ctx);
 	memset(s, 0, sizeof(*s));

@@ -21,11 +21,15 @@ struct summary_vcpu {
 	uint64_t total;
 	struct summary_count *reasons; /* "SVM io" -> n */
 	size_t nreasons;
+	uint64_t to_vmm; /* kvm_userspace_exit: KVM_RUN returned */
+	struct summary_count *vmm_reasons; /* "IO" -> n */
+	size_t nvmm_reasons;
 };
 
 struct trace_summary {
 	uint64_t total; /* records received */
 	uint64_t by_class[5]; /* proc ns cgroup kvm cap */
+	uint64_t by_kind[ISOLENS_EV_MAX];
 	struct summary_count *by_ctx;
 	size_t nctx;
 	struct summary_vcpu *vcpus;
@@ -36,6 +40,9 @@ struct trace_summary {
 void summary_init(struct trace_summary *s);
 void summary_add(struct trace_summary *s, const struct isolens_event *e,
 		 const struct trace_context *ctx);
+/* n events like e at once (trace --count) */
+void summary_add_n(struct trace_summary *s, const struct isolens_event *e,
+		   const struct trace_context *ctx, uint64_t n);
 /* Text (multi-line) or one JSON object; malloc'd string, or NULL. */
 char *summary_format_text(const struct trace_summary *s,
 			  const struct trace_stats *st);
