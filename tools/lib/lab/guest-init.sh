@@ -102,6 +102,8 @@ stage2() {
 			isolenswork "$ISOLENS_WORK" || fail "cannot mount $ISOLENS_WORK read-write"
 	fi
 	cd "${ISOLENS_WORK:-/}" || cd /
+	# the labs and the docs say "isolens": the one built in this tree
+	[ -x "$PWD/tools/isolens/isolens" ] && export PATH="$PWD/tools/isolens:$PATH"
 	if [ -n "$ISOLENS_CD" ]; then
 		cd "$ISOLENS_CD" 2>/dev/null || fail "no directory $ISOLENS_CD in $PWD"
 	fi
