@@ -244,8 +244,9 @@ static __always_inline void event_emit(void *ctx, struct trace_bpf_cfg *c,
 	int wake;
 
 	if (c->count) {
-		counter_inc(event_count(e) ? TRACE_CNT_EVENTS :
-					     TRACE_CNT_DROPS);
+		/* the events are the counts themselves: only losses here */
+		if (!event_count(e))
+			counter_inc(TRACE_CNT_DROPS);
 		return;
 	}
 	if (c->stacks) {

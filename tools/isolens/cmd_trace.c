@@ -633,9 +633,11 @@ int cmd_trace(int argc, char **argv)
 	}
 	code = trace_loop(b, r, &a, child);
 	child = 0;
-	if (a.count)
-		trace_backend_counts(b, count_final, r);
 	trace_backend_stats(b, &stats);
+	if (a.count) {
+		trace_backend_counts(b, count_final, r);
+		stats.events = r->sum.total; /* produced: what was counted */
+	}
 	/* detach everything before printing: nothing outlives the summary */
 	trace_backend_close(b);
 	b = NULL;
