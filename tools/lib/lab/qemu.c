@@ -255,13 +255,23 @@ static int build_argv(struct qemu_argv *qa, const char *qemu,
 	char e1[PATH_MAX * 2], e2[PATH_MAX * 2], clock[64] = "";
 	bool kvm = res->accel.accel == LAB_ACCEL_KVM;
 	const char *monitor = getenv("ISOLENS_LAB_MONITOR");
+	const char *tcg_thread = getenv("ISOLENS_LAB_TCG_THREAD");
 	unsigned long tsc_khz;
 
 	qa_add(qa, "%s", qemu);
 	qa_add(qa, "-M");
 	qa_add(qa, "microvm");
 	qa_add(qa, "-accel");
-	qa_add(qa, "%s", kvm ? "kvm" : "tcg");
+	/*
+	 * ISOLENS_LAB_TCG_THREAD=single: one host thread runs every vCPU.
+	 * Slower, but immune to multi-threaded TCG running a stale
+	 * translation of code the guest kernel live-patches (module loads,
+	 * kprobes, static keys): docs/troubleshooting.md.
+	 */
+	if (!kvm && tcg_thread && !strcmp(tcg_thread, "single"))
+		qa_add(qa, "tcg,thread=single");
+	else
+		qa_add(qa, "%s", kvm ? "kvm" : "tcg");
 	qa_add(qa, "-cpu");
 	qa_add(qa, "%s", kvm ? "host" : "max");
 	qa_add(qa, "-smp");
