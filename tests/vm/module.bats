@@ -479,6 +479,14 @@ require_kvm_here() {
 }
 
 @test "load/unload rounds with a workload and blocked readers stay clean" {
+	# Every round live-patches kernel text (kprobes, tracepoint keys)
+	# that the workload runs on the other CPU; under multi-threaded TCG
+	# QEMU 7.2 can run a stale copy of it and oops or hang the lab VM.
+	# tests/run-suites.sh runs this test again in a one-vCPU lab VM.
+	if [ "$(nproc)" -gt 1 ] && [ -z "${ISOLENS_ONE_VCPU_RUN:-}" ] &&
+	   [ "$(hostname)" = isolens-lab ]; then
+		skip "runs in the one-vCPU lab VM (tests/run-suites.sh): QEMU's multi-threaded TCG mishandles live patching (docs/troubleshooting.md)"
+	fi
 	rounds=${ISOLENS_MODULE_ROUNDS:-10}
 	( while :; do /bin/true; done ) &
 	work=$!
