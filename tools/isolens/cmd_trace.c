@@ -506,7 +506,7 @@ static int trace_loop(struct trace_backend *b, struct trace_run *r,
 			r->last_refresh = mono_ns();
 		}
 		if (r->counts && mono_ns() - r->last_count_scan > 200000000ULL) {
-			trace_backend_counts(b, count_scan, r);
+			trace_backend_counts(b, false, count_scan, r);
 			r->last_count_scan = mono_ns();
 		}
 		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
@@ -635,7 +635,7 @@ int cmd_trace(int argc, char **argv)
 	child = 0;
 	trace_backend_stats(b, &stats);
 	if (a.count) {
-		trace_backend_counts(b, count_final, r);
+		trace_backend_counts(b, true, count_final, r);
 		stats.events = r->sum.total; /* produced: what was counted */
 	}
 	/* detach everything before printing: nothing outlives the summary */

@@ -81,9 +81,11 @@ int trace_backend_stats(struct trace_backend *b, struct trace_stats *st)
 	return b->ops->stats ? b->ops->stats(b, st) : -EOPNOTSUPP;
 }
 
-int trace_backend_counts(struct trace_backend *b, trace_count_fn fn, void *ctx)
+int trace_backend_counts(struct trace_backend *b, bool totals,
+			 trace_count_fn fn, void *ctx)
 {
-	return b->ops->counts ? b->ops->counts(b, fn, ctx) : -EOPNOTSUPP;
+	return b->ops->counts ? b->ops->counts(b, totals, fn, ctx) :
+				-EOPNOTSUPP;
 }
 
 void trace_backend_identify(struct trace_backend *b, struct isolens_event *e)

@@ -63,8 +63,12 @@ struct trace_backend_ops {
 	/* Add a tgid to the followed set after open. */
 	int (*follow)(struct trace_backend *b, pid_t pid);
 	int (*stats)(struct trace_backend *b, struct trace_stats *st);
-	/* count_only: every aggregate so far (NULL: not supported) */
-	int (*counts)(struct trace_backend *b, trace_count_fn fn, void *ctx);
+	/*
+	 * count_only: every aggregate so far (NULL: not supported); without
+	 * totals only the keys, n = 0, which spares a lookup per key.
+	 */
+	int (*counts)(struct trace_backend *b, bool totals, trace_count_fn fn,
+		      void *ctx);
 	void (*identify)(struct trace_backend *b, struct isolens_event *e);
 	void (*close)(struct trace_backend *b);
 };
@@ -88,7 +92,8 @@ int trace_backend_open(struct trace_backend **out, const char *name,
 int trace_backend_poll(struct trace_backend *b, int timeout_ms);
 int trace_backend_follow(struct trace_backend *b, pid_t pid);
 int trace_backend_stats(struct trace_backend *b, struct trace_stats *st);
-int trace_backend_counts(struct trace_backend *b, trace_count_fn fn, void *ctx);
+int trace_backend_counts(struct trace_backend *b, bool totals,
+			 trace_count_fn fn, void *ctx);
 void trace_backend_identify(struct trace_backend *b, struct isolens_event *e);
 void trace_backend_close(struct trace_backend *b);
 

@@ -560,7 +560,8 @@ static void bpf_identify(struct trace_backend *b, struct isolens_event *e)
 }
 
 /* Sum each key's per-CPU counts and hand it over as a bare record. */
-static int bpf_counts(struct trace_backend *b, trace_count_fn fn, void *ctx)
+static int bpf_counts(struct trace_backend *b, bool totals, trace_count_fn fn,
+		      void *ctx)
 {
 	struct bpf_priv *pv = b->priv;
 	int fd = bpf_map__fd(pv->skel->maps.counts);
@@ -575,9 +576,10 @@ static int bpf_counts(struct trace_backend *b, trace_count_fn fn, void *ctx)
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		k = next;
 		prev = &k;
-		if (bpf_map_lookup_elem(fd, &k, vals))
+		n = 0;
+		if (totals && bpf_map_lookup_elem(fd, &k, vals))
 			continue; /* deleted meanwhile: cannot happen here */
-		for (n = 0, i = 0; i < ncpu; i++)
+		for (i = 0; totals && i < ncpu; i++)
 			n += vals[i];
 		memset(&e, 0, sizeof(e));
 		e.hdr.size = sizeof(e);
