@@ -145,6 +145,90 @@ host_ns() { stat -L -c %i "/proc/self/ns/$1"; }
 	assert_output "CapEff:	00000000a82435fb"
 }
 
+@test "fds: only 0 1 2 reach the payload, in run and exec, whatever the runtime opened" {
+	# an fd to the host's / walks out of any rootfs (CVE-2024-21626)
+	# (a background sleep shows what the payload inherited, without the
+	# shell's own short-lived pipe fds)
+	exec 7</
+	for opts in "" "--net veth" "--userns" "--cap-add ALL --seccomp=unconfined"; do
+		run crun_ $opts -- sh -c 'sleep 5 & sleep 0.2; ls /proc/$!/fd | xargs; ls /proc/1/fd/7/ 2>&1 >/dev/null | head -n 1'
+		assert_success
+		assert_line --index 0 "0 1 2"
+		assert_line --index 1 --partial "No such file or directory"
+	done
+	crun_ --name ct-fds --net veth -- sleep 60 3>&- &
+	for i in $(seq 300); do [ -e /run/isolens/containers/ct-fds.json ] && break; sleep 0.1; done
+	run "$ISOLENS" container exec ct-fds -- sh -c 'sleep 5 & sleep 0.2; ls /proc/$!/fd | xargs'
+	assert_success
+	assert_output "0 1 2"
+	# --preserve-fds N passes 3..3+N-1, and nothing beyond
+	run "$ISOLENS" container exec --preserve-fds 1 ct-fds -- sh -c 'sleep 5 & sleep 0.2; ls /proc/$!/fd | xargs' 3</dev/null
+	assert_output "0 1 2 3"
+	"$ISOLENS" container kill ct-fds
+	wait || true
+	exec 7<&-
+	run crun_ --preserve-fds 2 -- sh -c 'sleep 5 & sleep 0.2; ls /proc/$!/fd | xargs; cat <&4' 3</dev/null 4<<<"from fd 4" 5</
+	assert_success
+	assert_line --index 0 "0 1 2 3 4"
+	assert_line --index 1 "from fd 4"
+	run --separate-stderr crun_ --preserve-fds -1 -- true
+	assert_failure 2
+	assert_equal "${#stderr_lines[@]}" 1
+}
+
+@test "the payload has a session of its own and no controlling terminal" {
+	# under script(1) the runtime has a terminal; the payload must not
+	run script -qec "$ISOLENS container run --rootfs $RF -- sh -c 'cut -d\" \" -f6,7 /proc/self/stat; grep NSsid /proc/self/status; cat /dev/tty'" /dev/null
+	assert_line --index 0 --regexp '^[0-9]+ 0'
+	assert_line --index 1 --regexp '^NSsid:.1'
+	assert_line --index 2 --partial "/dev/tty"
+	assert_line --index 2 --partial "No such device or address"
+}
+
+@test "--tty: the payload's own pty, relayed; the exit status passes through" {
+	run script -qec "$ISOLENS container run --rootfs $RF --tty -- sh -c 'tty; test -t 0 && echo stdin-is-a-tty; exit 7'" /dev/null
+	assert_failure 7
+	# (script's own EOF byte may be echoed first, as ^@)
+	assert_line --index 0 --partial "/dev/pts/0"
+	assert_line --index 1 --partial "stdin-is-a-tty"
+	# without a terminal on our side, stdin is still relayed, EOF included
+	run crun_ -t -- cat <<<"through the pty"
+	assert_success
+	assert_output --partial "through the pty"
+	run --separate-stderr crun_ --share mnt -t -- true
+	assert_failure 125
+	assert_equal "${#stderr_lines[@]}" 1
+}
+
+@test "supplementary groups: none of the caller's; exactly --group-add's" {
+	run setpriv --groups 4,24 "$ISOLENS" container run --rootfs "$RF" -- grep Groups: /proc/self/status
+	assert_success
+	assert_output --regexp '^Groups:\s*$'
+	run setpriv --groups 4,24 "$ISOLENS" container run --rootfs "$RF" --group-add 10,20 -- grep Groups: /proc/self/status
+	assert_output --regexp '^Groups:\s*10 20\s*$'
+	run --separate-stderr crun_ --group-add wheel -- true
+	assert_failure 2
+	assert_equal "${#stderr_lines[@]}" 1
+}
+
+@test "a runtime killed by SIGKILL takes its --userns container along (pdeathsig after setresuid)" {
+	"$ISOLENS" container run --rootfs "$RF" --userns --name ct-pdeath -- sleep 60 3>&- &
+	rt=$!
+	for i in $(seq 300); do [ -e /run/isolens/containers/ct-pdeath.json ] && break; sleep 0.1; done
+	pid=$(jq -r .pid /run/isolens/containers/ct-pdeath.json)
+	[ "$pid" -gt 0 ]
+	kill -9 $rt
+	wait $rt || true
+	# dead means gone or a zombie waiting for its new parent to reap it
+	for i in $(seq 300); do
+		st=$(sed 's/.*) //' /proc/$pid/stat 2>/dev/null | cut -c1)
+		[ -z "$st" ] || [ "$st" = Z ] && break
+		sleep 0.1
+	done
+	[ -z "$st" ] || [ "$st" = Z ] || fail "container pid $pid still runs (state $st) after its runtime died"
+	"$ISOLENS" container rm --force ct-pdeath
+}
+
 @test "each seccomp-denied syscall fails with EPERM even with all capabilities" {
 	run crun_ --cap-add ALL -- container_syscalls
 	assert_success

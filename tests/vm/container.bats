@@ -53,6 +53,26 @@ crun_() { "$ISOLENS" container run --rootfs "$RF" "$@"; }
 	[ ! -d "$cg" ] || fail "$cg left behind"
 }
 
+@test "container exec stays inside the cgroup, and fails at the pids limit" {
+	crun_ --name ct-xl --pids 2 -- sleep 60 3>&- &
+	for i in $(seq 300); do [ -e /run/isolens/containers/ct-xl.json ] && break; sleep 0.1; done
+	cg=$(jq -r .cgroup /run/isolens/containers/ct-xl.json)
+	run "$ISOLENS" container exec ct-xl -- cat /proc/self/cgroup
+	assert_success
+	assert_output "0::/"
+	# one more process fits (sleep is pid 1); a third is refused
+	"$ISOLENS" container exec ct-xl -- sleep 60 3>&- &
+	for i in $(seq 300); do [ "$(wc -l < $cg/cgroup.procs)" -ge 2 ] && break; sleep 0.1; done
+	run --separate-stderr "$ISOLENS" container exec ct-xl -- true
+	assert_failure 125
+	assert_equal "$stderr" "isolens container: cannot start a process in 'ct-xl': its cgroup is at the pids limit (pids.max)"
+	# nothing ran outside the cgroup
+	assert_equal "$(wc -l < $cg/cgroup.procs)" 2
+	"$ISOLENS" container kill ct-xl
+	wait || true
+	[ ! -d "$cg" ] || fail "$cg left behind"
+}
+
 @test "a fork bomb is stopped at --pids" {
 	run --separate-stderr crun_ --pids 16 -- container_stress forks
 	assert_success

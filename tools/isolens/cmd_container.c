@@ -20,7 +20,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 "usage: isolens container run [options] [--] CMD [ARG...]\n"
-"       isolens container exec [--seccomp=unconfined] [--cap-add CAPS] NAME [--] CMD [ARG...]\n"
+"       isolens container exec [exec options] NAME [--] CMD [ARG...]\n"
 "       isolens container kill NAME [SIGNAL]      (default KILL)\n"
 "       isolens container rm [--force] NAME...\n"
 "       isolens container ls [--json]\n"
@@ -40,7 +40,12 @@ static void usage(FILE *out)
 "  --cpus X            cpu.max as a number of CPUs, e.g. 0.5 (cgroup v2)\n"
 "  --seccomp MODE      default | unconfined\n"
 "  --cap-add CAPS      capabilities added to the default set (or ALL)\n"
+"  --group-add GIDS    supplementary groups, comma-separated (default: none)\n"
+"  --preserve-fds N    pass the caller's fds 3..3+N-1 (all others are closed)\n"
+"  -t, --tty           give CMD a pty of its own, relayed to this terminal\n"
 "  --json              print a JSON summary on stdout after exit\n"
+"\n"
+"exec options: --seccomp, --cap-add, --group-add, --preserve-fds, --tty, as for run\n"
 "\n"
 "exit status: the command's (128+N if killed by signal N); 125 runtime error,\n"
 "126 command cannot be executed, 127 command not found, 2 usage.\n");
@@ -54,6 +59,30 @@ static int parse_seccomp(const char *s, bool *on)
 		*on = false;
 	else
 		return -EINVAL;
+	return 0;
+}
+
+/* --group-add, --preserve-fds: shared by run and exec. */
+static int parse_group_add(const char *arg, gid_t *groups, int *n)
+{
+	int err = container_parse_groups(arg, groups, n, CONTAINER_MAX_GROUPS);
+
+	if (err == -E2BIG)
+		cli_error(CMD, "--group-add: at most %d groups", CONTAINER_MAX_GROUPS);
+	else if (err)
+		cli_error(CMD, "--group-add '%s': expected numeric gids from 0 to 65534, comma-separated", arg);
+	return err;
+}
+
+static int parse_preserve_fds(const char *arg, int *n)
+{
+	uint64_t v;
+
+	if (parse_uint(arg, 0, 1024, &v)) {
+		cli_error(CMD, "--preserve-fds '%s': expected a number from 0 to 1024", arg);
+		return -EINVAL;
+	}
+	*n = (int)v;
 	return 0;
 }
 
@@ -74,7 +103,7 @@ static int cmd_run(int argc, char **argv)
 {
 	enum { O_ROOTFS = 256, O_HOST, O_ENV, O_WORKDIR, O_NAME, O_SHARE,
 	       O_USERNS, O_NET, O_MEM, O_PIDS, O_CPUS, O_SECCOMP, O_CAPADD,
-	       O_JSON, O_HELP };
+	       O_GROUPADD, O_PRESERVE, O_JSON, O_HELP };
 	static const struct option opts[] = {
 		{ "rootfs", required_argument, NULL, O_ROOTFS },
 		{ "hostname", required_argument, NULL, O_HOST },
@@ -89,6 +118,9 @@ static int cmd_run(int argc, char **argv)
 		{ "cpus", required_argument, NULL, O_CPUS },
 		{ "seccomp", required_argument, NULL, O_SECCOMP },
 		{ "cap-add", required_argument, NULL, O_CAPADD },
+		{ "group-add", required_argument, NULL, O_GROUPADD },
+		{ "preserve-fds", required_argument, NULL, O_PRESERVE },
+		{ "tty", no_argument, NULL, 't' },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 },
@@ -102,7 +134,7 @@ static int cmd_run(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+t", opts, NULL)) != -1) {
 		switch (c) {
 		case O_ROOTFS:
 			o.rootfs = optarg;
@@ -189,6 +221,17 @@ static int cmd_run(int argc, char **argv)
 			}
 			o.cap_add |= mask;
 			break;
+		case O_GROUPADD:
+			if (parse_group_add(optarg, o.groups, &o.ngroups))
+				return EXIT_USAGE;
+			break;
+		case O_PRESERVE:
+			if (parse_preserve_fds(optarg, &o.preserve_fds))
+				return EXIT_USAGE;
+			break;
+		case 't':
+			o.tty = true;
+			break;
 		case O_JSON:
 			json = true;
 			break;
@@ -231,20 +274,24 @@ static int cmd_exec(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "seccomp", required_argument, NULL, 's' },
 		{ "cap-add", required_argument, NULL, 'c' },
+		{ "group-add", required_argument, NULL, 'g' },
+		{ "preserve-fds", required_argument, NULL, 'p' },
+		{ "tty", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct container_exec_opts x = { .seccomp = true };
 	struct errbuf eb = { 0 };
-	uint64_t cap_add = 0, mask;
-	bool seccomp = true;
+	const char *name;
+	uint64_t mask;
 	int c, status = 0, code;
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+t", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			if (parse_seccomp(optarg, &seccomp)) {
+			if (parse_seccomp(optarg, &x.seccomp)) {
 				cli_error(CMD, "--seccomp '%s': expected default or unconfined", optarg);
 				return EXIT_USAGE;
 			}
@@ -254,7 +301,18 @@ static int cmd_exec(int argc, char **argv)
 				cli_error(CMD, "--cap-add '%s': unknown capability", optarg);
 				return EXIT_USAGE;
 			}
-			cap_add |= mask;
+			x.cap_add |= mask;
+			break;
+		case 'g':
+			if (parse_group_add(optarg, x.groups, &x.ngroups))
+				return EXIT_USAGE;
+			break;
+		case 'p':
+			if (parse_preserve_fds(optarg, &x.preserve_fds))
+				return EXIT_USAGE;
+			break;
+		case 't':
+			x.tty = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -271,20 +329,17 @@ static int cmd_exec(int argc, char **argv)
 		cli_error(CMD, "exec: expected NAME -- CMD");
 		return EXIT_USAGE;
 	}
-	{
-		const char *name = argv[optind++];
-
-		if (optind < argc && !strcmp(argv[optind], "--"))
-			optind++;
-		if (optind >= argc) {
-			cli_error(CMD, "exec: no command given");
-			return EXIT_USAGE;
-		}
-		if (container_exec(name, argv + optind, seccomp, cap_add,
-				   &status, &code, &eb)) {
-			cli_error(CMD, "%s", eb.msg);
-			return code;
-		}
+	name = argv[optind++];
+	if (optind < argc && !strcmp(argv[optind], "--"))
+		optind++;
+	if (optind >= argc) {
+		cli_error(CMD, "exec: no command given");
+		return EXIT_USAGE;
+	}
+	x.argv = argv + optind;
+	if (container_exec(name, &x, &status, &code, &eb)) {
+		cli_error(CMD, "%s", eb.msg);
+		return code;
 	}
 	return container_exit_code(status);
 }

@@ -16,6 +16,7 @@
 
 #define CONTAINER_NAME_MAX 48
 #define CONTAINER_MAX_ENV 64
+#define CONTAINER_MAX_GROUPS 32
 
 enum container_net {
 	CONTAINER_NET_LOOPBACK = 0, /* new netns, lo up (the default) */
@@ -48,7 +49,22 @@ struct container_opts {
 	uint64_t cpu_period_us;
 	bool seccomp; /* install the default filter */
 	uint64_t cap_add; /* added to the default set */
+	gid_t groups[CONTAINER_MAX_GROUPS]; /* --group-add; none by default */
+	int ngroups;
+	int preserve_fds; /* the caller's fds 3..3+N-1 reach the payload */
+	bool tty; /* a pty of the container's, relayed by the runtime */
 	char *const *argv;
+};
+
+/* What `container exec` runs, and how. */
+struct container_exec_opts {
+	char *const *argv;
+	bool seccomp;
+	uint64_t cap_add;
+	gid_t groups[CONTAINER_MAX_GROUPS];
+	int ngroups;
+	int preserve_fds;
+	bool tty;
 };
 
 /* What a finished container leaves behind. */
@@ -89,6 +105,7 @@ const char *container_net_name(enum container_net net);
 int container_parse_cpus(const char *s, uint64_t *quota_us,
 			 uint64_t *period_us);
 int container_parse_signal(const char *s, int *sig);
+int container_parse_groups(const char *list, gid_t *groups, int *n, int max);
 int container_name_valid(const char *name);
 int container_exit_code(int wait_status);
 
@@ -144,6 +161,20 @@ int cgroup_read_events(const char *path, struct container_result *res);
 int cgroup_remove(const char *path);
 int cgroup_enter(const char *path, pid_t pid, struct errbuf *eb);
 
+/* console.c: --tty */
+struct termios;
+/* Child, a session leader: open a pty of the container's devpts, send its
+ * master over @sock, make the slave the controlling terminal and 0/1/2. */
+int console_setup_child(int sock, struct errbuf *eb);
+/* Runtime: the master fd, or -ENODATA when the child failed first. */
+int console_recv(int sock, int *master, struct errbuf *eb);
+int console_raw(int fd, struct termios *saved);
+void console_restore(int fd, const struct termios *saved);
+/* stdin → master, master → stdout, window size, until @pidfd exits. */
+int console_relay(int master, int in, int out, int pidfd);
+/* console_relay on the runtime's stdin/stdout, raw while it runs. */
+int console_attach(int master, pid_t pid);
+
 /* netlink.c */
 int netlink_link_up(const char *ifname, struct errbuf *eb);
 int netlink_veth_create(char *host_if, size_t len, const char *peer_if,
@@ -184,9 +215,8 @@ int container_run(struct container_opts *o, struct container_result *res,
 /* lifecycle.c */
 /* Like container_run: 0 with *status the wait status, or -errno with
  * *fail_code 125/126/127. */
-int container_exec(const char *name, char *const *argv, bool seccomp,
-		   uint64_t cap_add, int *status, int *fail_code,
-		   struct errbuf *eb);
+int container_exec(const char *name, const struct container_exec_opts *x,
+		   int *status, int *fail_code, struct errbuf *eb);
 int container_kill(const char *name, int sig, struct errbuf *eb);
 int container_rm(const char *name, bool force, struct errbuf *eb);
 /* All state files, sorted by name; free(*out) after use.  A malformed file

@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <poll.h>
 #include <sched.h>
@@ -11,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -52,13 +52,20 @@ static int open_live(const char *name, struct container_state *st,
  * applies to children only, so the payload is a child created with
  * clone3(CLONE_INTO_CGROUP) straight into the container's cgroup; the
  * cgroup directory is opened before setns changes our mount namespace.
+ * The cgroup namespace is entered by the child, once it is in the leaf:
+ * on an nsdelegate hierarchy (the lab VM's, systemd's) a task may move
+ * only between cgroups its namespace can see (cgroup_procs_write_permission),
+ * and from inside the container's namespace the runtime's own cgroup is
+ * invisible, so clone3 would fail with ENOENT.  There is no fallback outside the cgroup: at the --pids limit clone3
+ * fails, and so does the exec, rather than run a process beyond every
+ * limit.
  */
-int container_exec(const char *name, char *const *argv, bool seccomp,
-		   uint64_t cap_add, int *status, int *fail_code,
-		   struct errbuf *eb)
+int container_exec(const char *name, const struct container_exec_opts *x,
+		   int *status, int *fail_code, struct errbuf *eb)
 {
 	struct container_state st;
-	int pidfd, cgfd = -1, errp[2] = { -1, -1 }, err, code = 125;
+	int pidfd, cgfd = -1, errp[2] = { -1, -1 }, ttyp[2] = { -1, -1 };
+	int master = -1, err, code = 125;
 	struct clone_args args = { .exit_signal = SIGCHLD };
 	pid_t pid;
 
@@ -66,44 +73,68 @@ int container_exec(const char *name, char *const *argv, bool seccomp,
 	pidfd = open_live(name, &st, eb);
 	if (pidfd < 0)
 		return pidfd;
+	if (x->ngroups && geteuid() != 0) {
+		err = errbuf_set(eb, EPERM,
+				 "--group-add needs root (a rootless user namespace denies setgroups)");
+		goto out;
+	}
 	if (st.cgroup[0]) {
 		cgfd = open(st.cgroup, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (cgfd >= 0) {
-			args.flags |= CLONE_INTO_CGROUP;
-			args.cgroup = (uint64_t)cgfd;
+		if (cgfd < 0) {
+			err = errbuf_errno(eb, errno, "opening the container's cgroup %s",
+					   st.cgroup);
+			goto out;
 		}
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cgfd;
 	}
-	if (pipe2(errp, O_CLOEXEC)) {
+	if (pipe2(errp, O_CLOEXEC) ||
+	    (x->tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
+				  ttyp))) {
 		err = errbuf_errno(eb, errno, "pipe");
 		goto out;
 	}
-	if (setns(pidfd, (int)st.ns_new)) {
+	/* the cgroup namespace last, in the child: see above */
+	if (setns(pidfd, (int)(st.ns_new & ~(unsigned long)CLONE_NEWCGROUP))) {
 		err = errbuf_errno(eb, errno, "setns into '%s'", name);
 		goto out;
 	}
 	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-	if (pid < 0 && cgfd >= 0) {
-		args.flags &= ~CLONE_INTO_CGROUP;
-		pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-	}
 	if (pid < 0) {
-		err = errbuf_errno(eb, errno, "clone3");
+		if (errno == EAGAIN && cgfd >= 0)
+			err = errbuf_set(eb, EAGAIN,
+					 "cannot start a process in '%s': its cgroup is at the pids limit (pids.max)",
+					 name);
+		else
+			err = errbuf_errno(eb, errno, "clone3 into '%s'", name);
 		goto out;
 	}
 	if (pid == 0) {
 		struct payload p = {
-			.argv = argv,
+			.argv = x->argv,
 			.hostname = st.hostname[0] ? st.hostname : NULL,
-			.caps = CONTAINER_CAPS_DEFAULT | cap_add,
-			.seccomp = seccomp,
+			.caps = CONTAINER_CAPS_DEFAULT | x->cap_add,
+			.seccomp = x->seccomp,
 			.userns = st.userns,
+			.rootless = geteuid() != 0,
+			.groups = x->groups,
+			.ngroups = x->ngroups,
+			.preserve_fds = x->preserve_fds,
+			.tty_sock = ttyp[1],
 		};
 		struct errbuf ceb = { 0 };
 
 		close(errp[0]);
-		/* rootless maps deny setgroups: a failure there is fine */
-		if (st.userns && (setresgid(0, 0, 0) ||
-				  (setgroups(0, NULL), setresuid(0, 0, 0)))) {
+		if (ttyp[0] >= 0)
+			close(ttyp[0]);
+		if ((st.ns_new & CLONE_NEWCGROUP) &&
+		    setns(pidfd, CLONE_NEWCGROUP)) {
+			errbuf_errno(&ceb, errno, "entering the cgroup namespace of '%s'",
+				     name);
+			payload_fail(errp[1], 125, &ceb);
+		}
+		close(pidfd);
+		if (st.userns && (setresgid(0, 0, 0) || setresuid(0, 0, 0))) {
 			errbuf_errno(&ceb, errno, "becoming root in the user namespace");
 			payload_fail(errp[1], 125, &ceb);
 		}
@@ -111,7 +142,20 @@ int container_exec(const char *name, char *const *argv, bool seccomp,
 	}
 	close(errp[1]);
 	errp[1] = -1;
+	if (ttyp[1] >= 0) {
+		close(ttyp[1]);
+		ttyp[1] = -1;
+		err = console_recv(ttyp[0], &master, eb);
+		if (err && err != -ENODATA) {
+			kill(pid, SIGKILL);
+			while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+				;
+			goto out;
+		}
+	}
 	err = payload_wait_exec(errp[0], &code, eb);
+	if (!err && master >= 0)
+		console_attach(master, pid);
 	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
 		;
 	if (err)
@@ -121,6 +165,12 @@ out:
 		close(errp[0]);
 	if (errp[1] >= 0)
 		close(errp[1]);
+	if (ttyp[0] >= 0)
+		close(ttyp[0]);
+	if (ttyp[1] >= 0)
+		close(ttyp[1]);
+	if (master >= 0)
+		close(master);
 	if (cgfd >= 0)
 		close(cgfd);
 	close(pidfd);

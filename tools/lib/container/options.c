@@ -146,6 +146,39 @@ int container_parse_signal(const char *s, int *sig)
 	return -EINVAL;
 }
 
+/*
+ * --group-add: numeric gids, comma-separated, appended to *n (at most
+ * @max in all).  Names are not resolved: the container's /etc/group is
+ * not the host's, and the runtime reads nothing of the rootfs.
+ */
+int container_parse_groups(const char *list, gid_t *groups, int *n, int max)
+{
+	const char *p = list;
+	uint64_t v;
+	char tok[16];
+	size_t len;
+
+	if (!list || !*list)
+		return -EINVAL;
+	while (*p) {
+		len = strcspn(p, ",");
+		if (!len || len >= sizeof(tok))
+			return -EINVAL;
+		memcpy(tok, p, len);
+		tok[len] = '\0';
+		/* 65535 and up: not mapped, or the kernel's overflow gid */
+		if (parse_uint(tok, 0, 65534, &v))
+			return -EINVAL;
+		if (*n >= max)
+			return -E2BIG;
+		groups[(*n)++] = (gid_t)v;
+		p += len;
+		if (*p == ',' && !*++p)
+			return -EINVAL;
+	}
+	return 0;
+}
+
 /* Names become file names and cgroup directories: keep them boring. */
 int container_name_valid(const char *name)
 {

@@ -1,16 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The last steps in the container's pid 1 (and in `exec`'d processes):
- * environment, working directory, capabilities, no_new_privs, seccomp,
- * execve.  Seccomp comes last so the filter never constrains the runtime's
- * own setup, only the payload.
+ * environment, working directory, supplementary groups, a session of its
+ * own, the parent-death signal, every inherited fd closed, capabilities,
+ * no_new_privs, seccomp, execve.  Seccomp comes last so the filter never
+ * constrains the runtime's own setup, only the payload.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
+#include <linux/close_range.h>
 
 #include "payload.h"
 
@@ -23,6 +29,46 @@ void payload_fail(int errfd, int code, const struct errbuf *eb)
 	n = write(errfd, &pe, sizeof(pe));
 	(void)n;
 	_exit(code);
+}
+
+/*
+ * The kernel clears the parent-death signal whenever the credentials
+ * change (commit_creds), so it is set here, after the last setres[ug]id
+ * and before capabilities are only ever dropped (a subset keeps it).  The
+ * runtime may have died before it was set: then nobody reads our error
+ * pipe any more, and a pipe's write end polls POLLERR without readers.
+ */
+static void supervise(int errfd)
+{
+	struct pollfd pfd = { .fd = errfd, .events = POLLOUT };
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLERR))
+		_exit(125);
+}
+
+/*
+ * Nothing the runtime or its caller holds may reach the payload (an fd to
+ * a host directory walks out of any rootfs: CVE-2024-21626).  Every fd
+ * from 3 + preserve_fds up is marked close-on-exec in one close_range();
+ * the error pipe is moved above the preserved range first, so the kernel
+ * closes it at execve as the parent's EOF signal.
+ */
+static int close_inherited(int *errfd, int preserve, struct errbuf *eb)
+{
+	unsigned int first = 3 + (unsigned int)preserve;
+
+	if (*errfd < (int)first) {
+		int fd = fcntl(*errfd, F_DUPFD_CLOEXEC, (int)first);
+
+		if (fd < 0)
+			return errbuf_errno(eb, errno, "moving the error pipe");
+		close(*errfd);
+		*errfd = fd;
+	}
+	if (close_range(first, ~0U, CLOSE_RANGE_CLOEXEC))
+		return errbuf_errno(eb, errno, "close_range");
+	return 0;
 }
 
 void payload_exec(const struct payload *p, int errfd)
@@ -54,6 +100,26 @@ void payload_exec(const struct payload *p, int errfd)
 		errbuf_errno(&eb, errno, "workdir %s", p->workdir);
 		payload_fail(errfd, 125, &eb);
 	}
+	/* Exactly the groups asked for; none of the caller's. */
+	if (!p->rootless && setgroups((size_t)p->ngroups, p->groups)) {
+		errbuf_errno(&eb, errno, "setgroups");
+		payload_fail(errfd, 125, &eb);
+	}
+	/* No controlling terminal: TIOCSTI on an inherited tty is refused. */
+	if (setsid() < 0) {
+		errbuf_errno(&eb, errno, "setsid");
+		payload_fail(errfd, 125, &eb);
+	}
+	if (p->tty_sock >= 0) {
+		err = console_setup_child(p->tty_sock, &eb);
+		if (err)
+			payload_fail(errfd, 125, &eb);
+		close(p->tty_sock);
+	}
+	supervise(errfd);
+	err = close_inherited(&errfd, p->preserve_fds, &eb);
+	if (err)
+		payload_fail(errfd, 125, &eb);
 	err = caps_apply(p->caps, &eb);
 	if (err)
 		payload_fail(errfd, 125, &eb);

@@ -21,12 +21,21 @@ struct payload {
 	uint64_t caps;
 	bool seccomp;
 	bool userns; /* the container owns a user namespace */
+	bool rootless; /* setgroups is denied in our user namespace */
+	const gid_t *groups; /* supplementary groups: exactly these */
+	int ngroups;
+	int preserve_fds; /* fds 3 .. 3+N-1 stay open, all others close */
+	int tty_sock; /* --tty: hand the pty master over this, else -1 */
 };
 
 /* Report a failure on errfd and _exit(code). */
 void payload_fail(int errfd, int code, const struct errbuf *eb)
 	__attribute__((noreturn));
-/* Environment, workdir, capabilities, no_new_privs, seccomp, execvp. */
+/*
+ * Environment, workdir, groups, a new session (and the pty with --tty),
+ * parent-death signal, fds closed, capabilities, no_new_privs, seccomp,
+ * execvp.
+ */
 void payload_exec(const struct payload *p, int errfd)
 	__attribute__((noreturn));
 /* Parent side: read errfd until EOF; returns 0 (exec happened) or the

@@ -14,7 +14,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
@@ -22,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -62,6 +62,8 @@ struct run_ctx {
 	bool rootless;
 	int sync_fd; /* child reads */
 	int err_fd; /* child writes, close-on-exec */
+	int tty_fd; /* child sends the pty master (--tty), else -1 */
+	int parent_fds[3]; /* the runtime's ends: the child closes them */
 };
 
 static void child_fail(struct run_ctx *c, const struct errbuf *eb)
@@ -76,17 +78,21 @@ static void child_main(struct run_ctx *c)
 	struct errbuf eb = { 0 };
 	struct payload p;
 	uint32_t slot; /* the sync message: the veth's /30 number */
+	size_t i;
 	int err;
 
-	/* If the runtime dies, its container dies with it. */
+	/* If the runtime dies, its container dies with it (set again in
+	 * payload_exec, after the credentials change). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	for (i = 0; i < 3; i++)
+		if (c->parent_fds[i] >= 0)
+			close(c->parent_fds[i]);
 	if (read(c->sync_fd, &slot, sizeof(slot)) != sizeof(slot))
 		_exit(125); /* the parent failed and said so itself */
 	close(c->sync_fd);
 
 	if (c->flags & CLONE_NEWUSER) {
-		if (setresgid(0, 0, 0) || (!c->rootless && setgroups(0, NULL)) ||
-		    setresuid(0, 0, 0)) {
+		if (setresgid(0, 0, 0) || setresuid(0, 0, 0)) {
 			errbuf_errno(&eb, errno, "becoming root in the user namespace");
 			child_fail(c, &eb);
 		}
@@ -127,6 +133,11 @@ static void child_main(struct run_ctx *c)
 		.caps = CONTAINER_CAPS_DEFAULT | o->cap_add,
 		.seccomp = o->seccomp,
 		.userns = c->flags & CLONE_NEWUSER,
+		.rootless = c->rootless,
+		.groups = o->groups,
+		.ngroups = o->ngroups,
+		.preserve_fds = o->preserve_fds,
+		.tty_sock = c->tty_fd,
 	};
 	payload_exec(&p, c->err_fd);
 }
@@ -173,10 +184,11 @@ static int claim_name(struct container_opts *o, struct container_state *st,
 int container_run(struct container_opts *o, struct container_result *res,
 		  struct errbuf *eb)
 {
-	struct run_ctx c = { .o = o };
+	struct run_ctx c = { .o = o, .tty_fd = -1 };
 	struct container_state st = { 0 };
 	bool limits = o->memory_max || o->pids_max || o->cpu_quota_us;
 	int syncp[2] = { -1, -1 }, errp[2] = { -1, -1 }, cgroup_fd = -1;
+	int ttyp[2] = { -1, -1 }, master = -1;
 	char cgpath[PATH_MAX] = "", mnt[PATH_MAX];
 	uint64_t t0 = now_ns(CLOCK_MONOTONIC);
 	struct sigaction sa = { 0 }, old_sa[4];
@@ -227,6 +239,12 @@ int container_run(struct container_opts *o, struct container_result *res,
 	if (o->net == CONTAINER_NET_VETH && c.rootless)
 		return errbuf_set(eb, EPERM,
 				  "--net=veth needs root (a veth end lives in the host's network namespace)");
+	if (o->ngroups && c.rootless)
+		return errbuf_set(eb, EPERM,
+				  "--group-add needs root (a rootless user namespace denies setgroups)");
+	if (o->tty && !(c.flags & CLONE_NEWNS))
+		return errbuf_set(eb, EINVAL,
+				  "--tty needs a mount namespace (its pty lives in the container's /dev/pts)");
 
 	/* The root filesystem: a directory we can pivot_root into. */
 	if (c.flags & CLONE_NEWNS) {
@@ -292,6 +310,15 @@ int container_run(struct container_opts *o, struct container_result *res,
 	}
 	c.sync_fd = syncp[0];
 	c.err_fd = errp[1];
+	if (o->tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
+				 ttyp)) {
+		err = errbuf_errno(eb, errno, "socketpair");
+		goto fail;
+	}
+	c.tty_fd = ttyp[1];
+	c.parent_fds[0] = syncp[1];
+	c.parent_fds[1] = errp[0];
+	c.parent_fds[2] = ttyp[0];
 
 	pid = do_clone3(c.flags, cgroup_fd);
 	if (pid < 0 && errno != ENOSYS && cgroup_fd >= 0) {
@@ -316,6 +343,10 @@ int container_run(struct container_opts *o, struct container_result *res,
 	close(syncp[0]);
 	close(errp[1]);
 	syncp[0] = errp[1] = -1;
+	if (ttyp[1] >= 0) {
+		close(ttyp[1]);
+		ttyp[1] = -1;
+	}
 
 	if (c.flags & CLONE_NEWUSER) {
 		err = ns_write_id_maps(pid, c.rootless, geteuid(), getegid(),
@@ -375,7 +406,14 @@ int container_run(struct container_opts *o, struct container_result *res,
 	close(syncp[1]);
 	syncp[1] = -1;
 
+	if (ttyp[0] >= 0) {
+		err = console_recv(ttyp[0], &master, eb);
+		if (err && err != -ENODATA)
+			goto fail_child_sig;
+	}
 	err = payload_wait_exec(errp[0], &code, eb);
+	if (!err && master >= 0)
+		console_attach(master, pid);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	for (i = 0; i < 4; i++)
@@ -413,6 +451,11 @@ teardown:
 		close(errp[1]);
 	if (cgroup_fd >= 0)
 		close(cgroup_fd);
+	for (i = 0; i < 2; i++)
+		if (ttyp[i] >= 0)
+			close(ttyp[i]);
+	if (master >= 0)
+		close(master);
 	if (st.veth_host[0] && netlink_link_exists(st.veth_host))
 		netlink_link_del(st.veth_host, NULL);
 	if (cgpath[0])
