@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Option parsing of `isolens container`: pure logic. */
+#include <errno.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -119,6 +120,36 @@ static void test_caps(void)
 	CHECK(caps_name(41) == NULL);
 }
 
+static void test_groups(void)
+{
+	gid_t g[CONTAINER_MAX_GROUPS];
+	int n = 0, i;
+
+	CHECK_EQ(container_parse_groups("10,20", g, &n, CONTAINER_MAX_GROUPS), 0);
+	CHECK_EQ(n, 2);
+	CHECK_EQ(g[0], 10);
+	CHECK_EQ(g[1], 20);
+	/* repeated flags append */
+	CHECK_EQ(container_parse_groups("0", g, &n, CONTAINER_MAX_GROUPS), 0);
+	CHECK_EQ(n, 3);
+	CHECK_EQ(g[2], 0);
+	n = 0;
+	CHECK(container_parse_groups("wheel", g, &n, CONTAINER_MAX_GROUPS) < 0);
+	CHECK(container_parse_groups("1,,2", g, &n, CONTAINER_MAX_GROUPS) < 0);
+	CHECK(container_parse_groups("1,", g, &n, CONTAINER_MAX_GROUPS) < 0);
+	CHECK(container_parse_groups(",1", g, &n, CONTAINER_MAX_GROUPS) < 0);
+	CHECK(container_parse_groups("", g, &n, CONTAINER_MAX_GROUPS) < 0);
+	CHECK(container_parse_groups("65535", g, &n, CONTAINER_MAX_GROUPS) < 0);
+	CHECK(container_parse_groups("-1", g, &n, CONTAINER_MAX_GROUPS) < 0);
+	CHECK(container_parse_groups("99999999999999999999", g, &n,
+				     CONTAINER_MAX_GROUPS) < 0);
+	n = 0;
+	for (i = 0; i < CONTAINER_MAX_GROUPS; i++)
+		CHECK_EQ(container_parse_groups("7", g, &n, CONTAINER_MAX_GROUPS), 0);
+	CHECK_EQ(container_parse_groups("7", g, &n, CONTAINER_MAX_GROUPS), -E2BIG);
+	CHECK_EQ(n, CONTAINER_MAX_GROUPS);
+}
+
 int main(void)
 {
 	RUN(test_share);
@@ -128,5 +159,6 @@ int main(void)
 	RUN(test_names);
 	RUN(test_exit_code);
 	RUN(test_caps);
+	RUN(test_groups);
 	UNIT_DONE();
 }
