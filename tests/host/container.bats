@@ -230,6 +230,33 @@ host_ns() { stat -L -c %i "/proc/self/ns/$1"; }
 	rm -rf /tmp/isolens-65534
 }
 
+@test "rootless: a /tmp/isolens-UID state directory that another user made or can write is refused" {
+	command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
+	nobody() {
+		setpriv --reuid 65534 --regid 65534 --clear-groups env -u XDG_RUNTIME_DIR HOME=/nonexistent "$@"
+	}
+	rm -rf /tmp/isolens-65534
+	mkdir -m 0777 /tmp/isolens-65534
+	run --separate-stderr nobody "$ISOLENS" container run --userns --rootfs "$RF" -- true
+	assert_failure 125
+	assert_equal "$stderr" "isolens container: state directory /tmp/isolens-65534 is owned by uid 0, not by uid 65534; refusing it"
+	chown 65534:65534 /tmp/isolens-65534
+	run --separate-stderr nobody "$ISOLENS" container run --userns --rootfs "$RF" -- true
+	assert_failure 125
+	assert_equal "$stderr" "isolens container: state directory /tmp/isolens-65534 is writable by group or others (mode 0777); refusing it"
+	rm -rf /tmp/isolens-65534
+	ln -s /tmp /tmp/isolens-65534
+	run --separate-stderr nobody "$ISOLENS" container run --userns --rootfs "$RF" -- true
+	assert_failure 125
+	assert_equal "$stderr" "isolens container: state directory /tmp/isolens-65534 is a symlink; refusing it"
+	rm -f /tmp/isolens-65534
+	# made by isolens itself: 0700, and it works
+	run nobody "$ISOLENS" container run --userns --rootfs "$RF" -- true
+	assert_success
+	assert_equal "$(stat -c '%a %u' /tmp/isolens-65534 /tmp/isolens-65534/containers | paste -sd' ')" "700 65534 700 65534"
+	rm -rf /tmp/isolens-65534
+}
+
 @test "lifecycle: ls, exec through setns(pidfd), kill, rm; name taken is 125" {
 	"$ISOLENS" container run --rootfs "$RF" --name ct-life --hostname life -- sleep 60 3>&- &
 	for i in $(seq 300); do [ -e /run/isolens/containers/ct-life.json ] && break; sleep 0.1; done

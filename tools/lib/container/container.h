@@ -158,8 +158,9 @@ int netlink_link_exists(const char *ifname);
 void netlink_slot_addrs(unsigned int slot, uint32_t *host, uint32_t *peer);
 
 /* state.c */
-int state_dir(char *buf, size_t len);
-int state_path(const char *name, char *buf, size_t len);
+/* Creates the directory, refuses one we do not own or others can write. */
+int state_dir(char *buf, size_t len, struct errbuf *eb);
+int state_path(const char *name, char *buf, size_t len, struct errbuf *eb);
 int state_format(const struct container_state *st, char *buf, size_t len);
 int state_parse(const char *json, struct container_state *st);
 int state_write(const struct container_state *st, bool exclusive,
