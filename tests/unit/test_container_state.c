@@ -26,6 +26,9 @@ static void fill(struct container_state *st)
 	strcpy(st->veth_host, "isl3");
 	strcpy(st->ip, "10.201.0.14");
 	st->userns = true;
+	st->uid_base = 1879048192;
+	st->gid_base = 1879113728;
+	st->id_count = 65536;
 	st->ns_new = 0x7e020080;
 	for (i = 0; i < container_ns_count; i++)
 		st->ns_ino[i] = 4026531837ULL + i;
@@ -52,6 +55,9 @@ static void test_round_trip(void)
 	CHECK_STR(b.veth_host, a.veth_host);
 	CHECK_STR(b.ip, a.ip);
 	CHECK_EQ(b.userns, 1);
+	CHECK(b.uid_base == a.uid_base);
+	CHECK(b.gid_base == a.gid_base);
+	CHECK(b.id_count == a.id_count);
 	CHECK_EQ(b.ns_new, a.ns_new);
 	for (i = 0; i < container_ns_count; i++)
 		CHECK(b.ns_ino[i] == a.ns_ino[i]);
@@ -142,6 +148,8 @@ static void test_hostile(void)
 		"{\"name\": \"x\", \"pid\": 1.5}",
 		"{\"name\": \"x\", \"pid\": 1e3}",
 		"{\"name\": \"x\", \"pid\": +1}",
+		"{\"name\": \"x\", \"pid\": 1, \"uid_base\": 4294967295}",
+		"{\"name\": \"x\", \"pid\": 1, \"uid_base\": 4294901760, \"id_count\": 65536}",
 		/* missing fields, wrong types, bad names */
 		"{\"name\": \"x\"}",
 		"{\"pid\": 1}",
@@ -199,11 +207,15 @@ static void test_escapes(void)
 	CHECK_EQ(st.pid, 7);
 	/* the largest values each field allows */
 	CHECK_EQ(parse_copy("{\"name\": \"x\", \"pid\": 2147483647, "
-			    "\"pid_start\": 18446744073709551615}",
+			    "\"pid_start\": 18446744073709551615, "
+			    "\"uid_base\": 4294901759, \"gid_base\": 1, "
+			    "\"id_count\": 65536}",
 			    &st),
 		 0);
 	CHECK_EQ(st.pid, 2147483647);
 	CHECK(st.pid_start == 18446744073709551615ULL);
+	CHECK(st.uid_base == 4294901759U);
+	CHECK_EQ(st.id_count, 65536);
 }
 
 int main(void)

@@ -158,6 +158,9 @@ int state_format(const struct container_state *st, char *buf, size_t len)
 	STR("veth_host", st->veth_host);
 	STR("ip", st->ip);
 	APPEND("  \"userns\": %s,\n", st->userns ? "true" : "false");
+	APPEND("  \"uid_base\": %u,\n", (unsigned int)st->uid_base);
+	APPEND("  \"gid_base\": %u,\n", (unsigned int)st->gid_base);
+	APPEND("  \"id_count\": %u,\n", (unsigned int)st->id_count);
 	APPEND("  \"ns_new\": %lu,\n", st->ns_new);
 	for (i = 0; i < container_ns_count; i++)
 		APPEND("  \"ns_%s\": %llu%s\n", container_ns_kinds[i].name,
@@ -309,6 +312,9 @@ static const struct field state_fields[] = {
 	FIELD(veth_host, FIELD_STR, 0),
 	FIELD(ip, FIELD_STR, 0),
 	FIELD(userns, FIELD_BOOL, 0),
+	FIELD(uid_base, FIELD_NUM, UINT32_MAX - 1),
+	FIELD(gid_base, FIELD_NUM, UINT32_MAX - 1),
+	FIELD(id_count, FIELD_NUM, UINT32_MAX - 1),
 	FIELD(ns_new, FIELD_NUM, ULONG_MAX),
 };
 #undef FIELD
@@ -353,8 +359,8 @@ static void set_num(struct container_state *st, const struct field *f,
  * Reads what state_format writes: one flat object of strings, non-negative
  * integers and booleans, with at least "name" (a valid container name) and
  * "pid".  Anything else (nesting, arrays, null, floats, negative or huge
- * numbers, a known key with a value of the wrong type, trailing text) is
- * -EINVAL.  Unknown keys are skipped.
+ * numbers, a known key with a value of the wrong type, trailing text, an id
+ * range past 4294967294) is -EINVAL.  Unknown keys are skipped.
  */
 int state_parse(const char *json, struct container_state *st)
 {
@@ -421,6 +427,9 @@ int state_parse(const char *json, struct container_state *st)
 	}
 	skip_ws(&p);
 	if (*p || !have_name || !have_pid)
+		return -EINVAL;
+	if ((uint64_t)st->uid_base + st->id_count > UINT32_MAX ||
+	    (uint64_t)st->gid_base + st->id_count > UINT32_MAX)
 		return -EINVAL;
 	return 0;
 }
