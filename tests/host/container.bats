@@ -11,7 +11,8 @@ NSKINDS="mnt uts ipc net pid cgroup time"
 
 setup_file() {
 	[ "$(id -u)" -eq 0 ] || return 0
-	# world-traversable: container root under --userns is uid 100000
+	# world-traversable: container root under --userns is a host uid from
+	# the isolens pool (docs/containers.md, step 6), not the caller
 	CT_DIR=$(mktemp -d /tmp/isolens-ct.XXXXXX)
 	chmod 755 "$CT_DIR"
 	"$ISOLENS" container rootfs "$CT_DIR/rootfs" >/dev/null
@@ -30,6 +31,56 @@ setup() {
 		fail "tests/helpers/container_syscalls is not built (make tests)"
 }
 
+teardown() {
+	local n
+	# a failed id-range test must not leave its containers running
+	for n in ct-ida ct-idb ct-subid; do
+		[ -e "/run/isolens/containers/$n.json" ] &&
+			"$ISOLENS" container kill "$n" KILL 2>/dev/null || true
+	done
+	restore_subid
+}
+
+# The id-range tests rewrite /etc/subuid and /etc/subgid: keep the host's.
+backup_subid() {
+	local f
+	for f in subuid subgid; do
+		if [ -e /etc/$f ]; then
+			cp -a /etc/$f "$BATS_TEST_TMPDIR/$f.orig"
+		else
+			: > "$BATS_TEST_TMPDIR/$f.absent"
+		fi
+	done
+	SUBID_SAVED=1
+}
+
+restore_subid() {
+	local f
+	[ -n "${SUBID_SAVED:-}" ] || return 0
+	for f in subuid subgid; do
+		if [ -e "$BATS_TEST_TMPDIR/$f.orig" ]; then
+			cp -a "$BATS_TEST_TMPDIR/$f.orig" /etc/$f
+		elif [ -e "$BATS_TEST_TMPDIR/$f.absent" ]; then
+			rm -f /etc/$f
+		fi
+	done
+	SUBID_SAVED=
+}
+
+# wait_started NAME: until the state file holds pid 1 of the container
+wait_started() {
+	local i pid
+	for i in $(seq 300); do
+		pid=$(jq -r .pid "/run/isolens/containers/$1.json" 2>/dev/null)
+		[ "${pid:-0}" -gt 0 ] 2>/dev/null && { echo "$pid"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+
+# map_base PID FILE: the host id behind container id 0 in /proc/PID/FILE
+map_base() { awk '$1 == 0 {print $2}' "/proc/$1/$2"; }
+
 crun_() { "$ISOLENS" container run --rootfs "$RF" "$@"; }
 
 # host_ns KIND: this shell's namespace inode
@@ -47,12 +98,70 @@ host_ns() { stat -L -c %i "/proc/self/ns/$1"; }
 	assert_line "user $(host_ns user)"
 }
 
-@test "--userns adds a user namespace with container root mapped to 100000" {
-	run crun_ --userns -- sh -c 'stat -L -c %i /proc/self/ns/user; cat /proc/self/uid_map; id -u'
+@test "--userns adds a user namespace with container root mapped to a range of the built-in pool" {
+	backup_subid
+	rm -f /etc/subuid /etc/subgid
+	run crun_ --userns -- sh -c 'stat -L -c %i /proc/self/ns/user; cat /proc/self/uid_map; id -u; cat /proc/self/gid_map'
 	assert_success
 	[ "${lines[0]}" != "$(host_ns user)" ] || fail "user namespace is the host's"
-	assert_line --regexp '^ +0 +100000 +65536$'
 	assert_line --index 2 0
+	# 65536 ids from the pool at 1879048192 (1024 ranges), never useradd's 100000
+	base=$(echo "${lines[1]}" | awk '{print $2}')
+	assert_equal "$(echo "${lines[1]}" | awk '{print $1, $3}')" "0 65536"
+	[ "$base" -ge 1879048192 ] && [ "$base" -lt $((1879048192 + 1023 * 65536 + 1)) ] ||
+		fail "uid base $base is outside the built-in pool"
+	[ $(((base - 1879048192) % 65536)) -eq 0 ] || fail "uid base $base is not on a 65536 boundary"
+	assert_equal "$(echo "${lines[3]}" | awk '{print $1, $3}')" "0 65536"
+}
+
+@test "--userns: concurrent containers get disjoint ranges, in the state file and ls; freed at exit" {
+	backup_subid
+	rm -f /etc/subuid /etc/subgid
+	"$ISOLENS" container run --rootfs "$RF" --userns --name ct-ida -- sleep 2 3>&- &
+	"$ISOLENS" container run --rootfs "$RF" --userns --name ct-idb -- sleep 60 3>&- &
+	pa=$(wait_started ct-ida) || fail "ct-ida did not start"
+	pb=$(wait_started ct-idb) || fail "ct-idb did not start"
+	a=$(map_base "$pa" uid_map)
+	b=$(map_base "$pb" uid_map)
+	[ -n "$a" ] && [ -n "$b" ] || fail "no uid_map ($a, $b)"
+	[ "$a" != 100000 ] && [ "$b" != 100000 ] || fail "a container got useradd's first range"
+	[ $((a > b ? a - b : b - a)) -ge 65536 ] || fail "ranges overlap: $a and $b"
+	[ $(($(map_base "$pa" gid_map) - $(map_base "$pb" gid_map))) -ne 0 ] || fail "gid ranges are the same"
+	assert_equal "$(jq -r '.uid_base, .id_count' /run/isolens/containers/ct-ida.json | paste -sd' ')" "$a 65536"
+	assert_equal "$(jq -r .uid_base /run/isolens/containers/ct-idb.json)" "$b"
+	run --separate-stderr "$ISOLENS" container ls --json
+	assert_success
+	assert_equal "$(echo "$output" | jq -r '.[] | select(.name == "ct-idb") | .uid_base')" "$b"
+	run "$ISOLENS" container ls
+	assert_line --regexp "^ct-idb +$pb +[0-9]+ +loopback +$b\\+65536 "
+	# ct-ida exits: its range is the first free one again
+	for i in $(seq 100); do [ -e /run/isolens/containers/ct-ida.json ] || break; sleep 0.1; done
+	[ ! -e /run/isolens/containers/ct-ida.json ] || fail "ct-ida did not exit"
+	run crun_ --userns -- cat /proc/self/uid_map
+	assert_success
+	assert_line --regexp "^ +0 +$a +65536$"
+	"$ISOLENS" container kill ct-idb KILL
+	wait
+}
+
+@test "--userns takes its ranges from the isolens lines of /etc/subuid and /etc/subgid; a full pool is 125" {
+	backup_subid
+	printf '# test\nalice:100000:65536\nisolens:0:65536\nisolens:3000000000:65536\n' > /etc/subuid
+	printf 'isolens:3100000000:131072\nisolens:bad\n' > /etc/subgid
+	"$ISOLENS" container run --rootfs "$RF" --userns --name ct-subid -- sleep 60 3>&- &
+	pid=$(wait_started ct-subid) || fail "ct-subid did not start"
+	assert_equal "$(map_base "$pid" uid_map)" 3000000000
+	assert_equal "$(map_base "$pid" gid_map)" 3100000000
+	# the only uid range is taken
+	run --separate-stderr crun_ --userns -- true
+	assert_failure 125
+	assert_equal "$stderr" "isolens container: no free range of 65536 ids for a user namespace: all 65536 ids of the ranges of 'isolens' in /etc/subuid are taken by running containers"
+	"$ISOLENS" container kill ct-subid KILL
+	wait
+	run crun_ --userns -- sh -c 'cat /proc/self/uid_map /proc/self/gid_map'
+	assert_success
+	assert_line --index 0 --regexp '^ +0 +3000000000 +65536$'
+	assert_line --index 1 --regexp '^ +0 +3100000000 +65536$'
 }
 
 @test "--share net,uts keeps those two namespaces and only those" {
@@ -311,6 +420,33 @@ host_ns() { stat -L -c %i "/proc/self/ns/$1"; }
 		"$ISOLENS" container run --userns --rootfs "$RF" --pids 10 -- true
 	assert_failure 125
 	assert_equal "${#lines[@]}" 1
+	rm -rf /tmp/isolens-65534
+}
+
+@test "rootless: a /tmp/isolens-UID state directory that another user made or can write is refused" {
+	command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
+	nobody() {
+		setpriv --reuid 65534 --regid 65534 --clear-groups env -u XDG_RUNTIME_DIR HOME=/nonexistent "$@"
+	}
+	rm -rf /tmp/isolens-65534
+	mkdir -m 0777 /tmp/isolens-65534
+	run --separate-stderr nobody "$ISOLENS" container run --userns --rootfs "$RF" -- true
+	assert_failure 125
+	assert_equal "$stderr" "isolens container: state directory /tmp/isolens-65534 is owned by uid 0, not by uid 65534; refusing it"
+	chown 65534:65534 /tmp/isolens-65534
+	run --separate-stderr nobody "$ISOLENS" container run --userns --rootfs "$RF" -- true
+	assert_failure 125
+	assert_equal "$stderr" "isolens container: state directory /tmp/isolens-65534 is writable by group or others (mode 0777); refusing it"
+	rm -rf /tmp/isolens-65534
+	ln -s /tmp /tmp/isolens-65534
+	run --separate-stderr nobody "$ISOLENS" container run --userns --rootfs "$RF" -- true
+	assert_failure 125
+	assert_equal "$stderr" "isolens container: state directory /tmp/isolens-65534 is a symlink; refusing it"
+	rm -f /tmp/isolens-65534
+	# made by isolens itself: 0700, and it works
+	run nobody "$ISOLENS" container run --userns --rootfs "$RF" -- true
+	assert_success
+	assert_equal "$(stat -c '%a %u' /tmp/isolens-65534 /tmp/isolens-65534/containers | paste -sd' ')" "700 65534 700 65534"
 	rm -rf /tmp/isolens-65534
 }
 

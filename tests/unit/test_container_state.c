@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The container state file: format and parse round trip. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +26,9 @@ static void fill(struct container_state *st)
 	strcpy(st->veth_host, "isl3");
 	strcpy(st->ip, "10.201.0.14");
 	st->userns = true;
+	st->uid_base = 1879048192;
+	st->gid_base = 1879113728;
+	st->id_count = 65536;
 	st->ns_new = 0x7e020080;
 	for (i = 0; i < container_ns_count; i++)
 		st->ns_ino[i] = 4026531837ULL + i;
@@ -49,6 +55,9 @@ static void test_round_trip(void)
 	CHECK_STR(b.veth_host, a.veth_host);
 	CHECK_STR(b.ip, a.ip);
 	CHECK_EQ(b.userns, 1);
+	CHECK(b.uid_base == a.uid_base);
+	CHECK(b.gid_base == a.gid_base);
+	CHECK(b.id_count == a.id_count);
 	CHECK_EQ(b.ns_new, a.ns_new);
 	for (i = 0; i < container_ns_count; i++)
 		CHECK(b.ns_ino[i] == a.ns_ino[i]);
@@ -87,8 +96,126 @@ static void test_malformed(void)
 	CHECK(state_parse("{\"name\": \"x\", \"pid\": }", &b) < 0);
 	CHECK(state_parse("{\"name\": \"x\" \"pid\": 3}", &b) < 0);
 	CHECK(state_parse("{\"name\": \"unterminated}", &b) < 0);
-	CHECK_EQ(state_parse("{\"name\": \"x\", \"extra\": 5}", &b), 0);
+	CHECK_EQ(state_parse("{\"name\": \"x\", \"pid\": 0, \"extra\": 5}", &b),
+		 0);
 	CHECK_STR(b.name, "x");
+}
+
+/* Parse a private, exactly sized copy, so a sanitizer sees any over-read. */
+static int parse_copy(const char *json, struct container_state *st)
+{
+	char *copy = strdup(json);
+	int ret;
+
+	ret = state_parse(copy, st);
+	free(copy);
+	return ret;
+}
+
+static void test_hostile(void)
+{
+	static const char *const bad[] = {
+		/* truncated and short \u escapes */
+		"{\"name\": \"x\\u12\", \"pid\": 1}",
+		"{\"name\": \"x\\u12",
+		"{\"name\": \"x\\u",
+		"{\"name\": \"x\\",
+		"{\"name\": \"x\\u00zz\", \"pid\": 1}",
+		"{\"name\": \"x\\u+123\", \"pid\": 1}",
+		"{\"name\": \"x\\u 123\", \"pid\": 1}",
+		/* embedded NUL, surrogates, unknown escapes, raw controls */
+		"{\"name\": \"x\", \"rootfs\": \"/a\\u0000b\", \"pid\": 1}",
+		"{\"name\": \"x\", \"rootfs\": \"\\ud800\", \"pid\": 1}",
+		"{\"name\": \"x\", \"rootfs\": \"\\q\", \"pid\": 1}",
+		"{\"name\": \"x\", \"rootfs\": \"a\nb\", \"pid\": 1}",
+		/* nesting, arrays, null, non-objects */
+		"{\"name\": \"x\", \"pid\": 1, \"o\": {\"a\": 1}}",
+		"{\"name\": \"x\", \"pid\": 1, \"a\": [1]}",
+		"{\"name\": \"x\", \"pid\": null}",
+		"[{\"name\": \"x\", \"pid\": 1}]",
+		"\"x\"",
+		"42",
+		"{",
+		"{}",
+		"{\"name\": \"x\", \"pid\": 1,}",
+		"{\"name\": \"x\", \"pid\": 1} trailing",
+		"{\"name\": \"x\", \"pid\": 1}}",
+		/* numbers: negative, huge, out of range, floats */
+		"{\"name\": \"x\", \"pid\": -1}",
+		"{\"name\": \"x\", \"pid\": 2147483648}",
+		"{\"name\": \"x\", \"pid\": 1, \"pid_start\": 18446744073709551616}",
+		"{\"name\": \"x\", \"pid\": 1, \"ns_net\": 99999999999999999999999}",
+		"{\"name\": \"x\", \"pid\": 1.5}",
+		"{\"name\": \"x\", \"pid\": 1e3}",
+		"{\"name\": \"x\", \"pid\": +1}",
+		"{\"name\": \"x\", \"pid\": 1, \"uid_base\": 4294967295}",
+		"{\"name\": \"x\", \"pid\": 1, \"uid_base\": 4294901760, \"id_count\": 65536}",
+		/* missing fields, wrong types, bad names */
+		"{\"name\": \"x\"}",
+		"{\"pid\": 1}",
+		"{\"name\": 5, \"pid\": 1}",
+		"{\"name\": \"x\", \"pid\": \"1\"}",
+		"{\"name\": \"x\", \"pid\": 1, \"userns\": 1}",
+		"{\"name\": \"x\", \"pid\": 1, \"rootfs\": true}",
+		"{\"name\": \"../../etc/x\", \"pid\": 1}",
+		"{\"name\": \"\", \"pid\": 1}",
+		"{\"name\": \"x\", \"pid\": tru}",
+		"{\"name\": \"x\", \"pid\": 1, \"net\": \"0123456789abcdef\"}",
+		"{\"name\": \"a123456789012345678901234567890123456789012345678\", \"pid\": 1}",
+	};
+	struct container_state st;
+	char *big;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int ret = parse_copy(bad[i], &st);
+
+		if (ret != -EINVAL)
+			printf("#   case %zu: %s\n", i, bad[i]);
+		CHECK_EQ(ret, -EINVAL);
+	}
+
+	/* a string longer than any buffer, and a key longer than 64 */
+	big = malloc(3 * PATH_MAX);
+	CHECK(big != NULL);
+	if (!big)
+		return;
+	snprintf(big, 3 * PATH_MAX,
+		 "{\"name\": \"x\", \"pid\": 1, \"rootfs\": \"");
+	memset(big + strlen(big), 'a', 2 * PATH_MAX);
+	big[strlen("{\"name\": \"x\", \"pid\": 1, \"rootfs\": \"") +
+	    2 * PATH_MAX] = 0;
+	strcat(big, "\"}");
+	CHECK_EQ(parse_copy(big, &st), -EINVAL);
+	snprintf(big, 3 * PATH_MAX,
+		 "{\"name\": \"x\", \"pid\": 1, \"%0100d\": 1}", 0);
+	CHECK_EQ(parse_copy(big, &st), -EINVAL);
+	free(big);
+}
+
+static void test_escapes(void)
+{
+	struct container_state st;
+
+	CHECK_EQ(
+		parse_copy(
+			"{\"name\": \"x\", \"pid\": 7, \"rootfs\": "
+			"\"\\/a\\b\\f\\r\\n\\t\\\"\\\\\\u0041\\u00e9\\u20ac\"}",
+			&st),
+		0);
+	CHECK_STR(st.rootfs, "/a\b\f\r\n\t\"\\A\xc3\xa9\xe2\x82\xac");
+	CHECK_EQ(st.pid, 7);
+	/* the largest values each field allows */
+	CHECK_EQ(parse_copy("{\"name\": \"x\", \"pid\": 2147483647, "
+			    "\"pid_start\": 18446744073709551615, "
+			    "\"uid_base\": 4294901759, \"gid_base\": 1, "
+			    "\"id_count\": 65536}",
+			    &st),
+		 0);
+	CHECK_EQ(st.pid, 2147483647);
+	CHECK(st.pid_start == 18446744073709551615ULL);
+	CHECK(st.uid_base == 4294901759U);
+	CHECK_EQ(st.id_count, 65536);
 }
 
 int main(void)
@@ -97,5 +224,7 @@ int main(void)
 	RUN(test_format_is_json_shaped);
 	RUN(test_too_small);
 	RUN(test_malformed);
+	RUN(test_hostile);
+	RUN(test_escapes);
 	UNIT_DONE();
 }

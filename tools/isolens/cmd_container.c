@@ -402,7 +402,7 @@ static int cmd_ls(int argc, char **argv)
 	struct errbuf eb = { 0 };
 	bool json = argc == 2 && !strcmp(argv[1], "--json");
 	size_t n = 0, i, shown = 0;
-	char buf[16384];
+	char buf[16384], ids[24];
 
 	if (argc > 2 || (argc == 2 && !json)) {
 		cli_error(CMD, "ls: expected no argument or --json");
@@ -415,8 +415,8 @@ static int cmd_ls(int argc, char **argv)
 	if (json)
 		printf("[");
 	else
-		printf("%-20s %-8s %-10s %-16s %s\n", "NAME", "PID", "UPTIME",
-		       "NET", "ROOTFS");
+		printf("%-20s %-8s %-10s %-16s %-17s %s\n", "NAME", "PID",
+		       "UPTIME", "NET", "HOST-UIDS", "ROOTFS");
 	for (i = 0; i < n; i++) {
 		struct timespec now;
 		uint64_t up;
@@ -439,8 +439,15 @@ static int cmd_ls(int argc, char **argv)
 		clock_gettime(CLOCK_REALTIME, &now);
 		up = ((uint64_t)now.tv_sec * 1000000000ull + now.tv_nsec -
 		      v[i].created_ns) / 1000000000ull;
-		printf("%-20s %-8d %-10" PRIu64 " %-16s %s\n", v[i].name,
-		       (int)v[i].pid, up, v[i].ip[0] ? v[i].ip : v[i].net,
+		/* the first host uid and how many: uid_base+id_count */
+		if (v[i].id_count)
+			snprintf(ids, sizeof(ids), "%u+%u",
+				 (unsigned int)v[i].uid_base,
+				 (unsigned int)v[i].id_count);
+		else
+			snprintf(ids, sizeof(ids), "-");
+		printf("%-20s %-8d %-10" PRIu64 " %-16s %-17s %s\n", v[i].name,
+		       (int)v[i].pid, up, v[i].ip[0] ? v[i].ip : v[i].net, ids,
 		       v[i].rootfs);
 		shown++;
 	}

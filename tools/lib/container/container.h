@@ -94,6 +94,10 @@ struct container_state {
 	char veth_host[16];
 	char ip[20]; /* container address, "" without veth */
 	bool userns;
+	/* host ids behind container ids 0..id_count-1; 0 count: none held */
+	uint32_t uid_base;
+	uint32_t gid_base;
+	uint32_t id_count;
 	unsigned long ns_new; /* CLONE_NEW* flags that are the container's own */
 	uint64_t ns_ino[8]; /* indexed like container_ns_kinds */
 };
@@ -132,8 +136,55 @@ extern const char *const seccomp_denied_without_userns[];
 
 /* namespaces.c */
 int ns_inode(pid_t pid, const char *name, uint64_t *ino);
+/* Map container ids 0..count-1 onto host uid.. and gid.. */
 int ns_write_id_maps(pid_t pid, bool rootless, uid_t uid, gid_t gid,
-		     struct errbuf *eb);
+		     uint32_t count, struct errbuf *eb);
+
+/*
+ * idmap.c: host id ranges for root-run --userns containers, one disjoint
+ * range of CONTAINER_IDMAP_COUNT ids per live container, taken from the
+ * ranges /etc/subuid and /etc/subgid list for CONTAINER_IDMAP_OWNER, else
+ * from a built-in pool (docs/containers.md, step 6).
+ */
+#define CONTAINER_IDMAP_OWNER "isolens"
+#define CONTAINER_IDMAP_COUNT 65536u
+#define CONTAINER_SUBUID_PATH "/etc/subuid"
+#define CONTAINER_SUBGID_PATH "/etc/subgid"
+#define CONTAINER_IDMAP_LOCK "idmap.lock" /* in the state directory */
+/* 0x70000000: above useradd's subordinate ids and systemd-nspawn's */
+#define CONTAINER_IDMAP_FALLBACK_START 1879048192u
+#define CONTAINER_IDMAP_FALLBACK_RANGES 1024u
+#define CONTAINER_IDMAP_POOL_MAX 64 /* ranges read per file */
+
+struct container_idrange {
+	uint32_t start;
+	uint32_t count;
+};
+
+/*
+ * Parse subuid/subgid text (name_or_uid:start:count lines): the ranges of
+ * owner, or of owner_uid when that is >= 0.  Comments, blank and malformed
+ * lines, ranges with id 0 or past 4294967294 are skipped.  Returns the
+ * number of ranges stored (at most max).
+ */
+size_t container_subid_parse(const char *text, size_t len, const char *owner,
+			     long owner_uid, struct container_idrange *out,
+			     size_t max);
+/* The pool from path, or the built-in one if path lists no owner range. */
+int container_idmap_pool(const char *path, struct container_idrange *pool,
+			 size_t max, size_t *n, bool *builtin,
+			 struct errbuf *eb);
+/* First CONTAINER_IDMAP_COUNT ids of pool that overlap nothing in used;
+ * -ENOSPC (what names the pool in the message) when none is free. */
+int container_idmap_pick(const struct container_idrange *pool, size_t npool,
+			 const struct container_idrange *used, size_t nused,
+			 const char *what, uint32_t *base, struct errbuf *eb);
+/*
+ * Root only: under an flock of the lock file, choose a uid and a gid range
+ * free of every live container's and write them to st's state file.  The
+ * range is free again once that state file is gone or its container dead.
+ */
+int container_idmap_reserve(struct container_state *st, struct errbuf *eb);
 
 /* rootfs.c */
 int rootfs_default_dir(char *buf, size_t len, struct errbuf *eb);
@@ -189,8 +240,9 @@ int netlink_link_exists(const char *ifname);
 void netlink_slot_addrs(unsigned int slot, uint32_t *host, uint32_t *peer);
 
 /* state.c */
-int state_dir(char *buf, size_t len);
-int state_path(const char *name, char *buf, size_t len);
+/* Creates the directory, refuses one we do not own or others can write. */
+int state_dir(char *buf, size_t len, struct errbuf *eb);
+int state_path(const char *name, char *buf, size_t len, struct errbuf *eb);
 int state_format(const struct container_state *st, char *buf, size_t len);
 int state_parse(const char *json, struct container_state *st);
 int state_write(const struct container_state *st, bool exclusive,

@@ -244,10 +244,10 @@ int container_list(struct container_state **out, size_t *count,
 	char dir[PATH_MAX], name[CONTAINER_NAME_MAX];
 	struct dirent *de;
 	DIR *d;
-	int err = state_dir(dir, sizeof(dir));
+	int err = state_dir(dir, sizeof(dir), eb);
 
 	if (err)
-		return errbuf_errno(eb, -err, "state directory %s", dir);
+		return err;
 	d = opendir(dir);
 	if (!d)
 		return errbuf_errno(eb, errno, "%s", dir);

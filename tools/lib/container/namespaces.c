@@ -27,13 +27,14 @@ int ns_inode(pid_t pid, const char *name, uint64_t *ino)
 }
 
 /*
- * Rootless: the only id we may map is our own, onto container root, and
- * setgroups must be denied first (otherwise a process could drop a group
- * that restricts it).  Rootful: container ids 0..65535 onto host
- * 100000..165535, so container root is nobody on the host.
+ * Rootless: the only id we may map is our own (count 1), onto container
+ * root, and setgroups must be denied first (otherwise a process could drop
+ * a group that restricts it).  Rootful: container ids 0..count-1 onto the
+ * range container_idmap_reserve() chose, so container root is nobody on
+ * the host.
  */
 int ns_write_id_maps(pid_t pid, bool rootless, uid_t uid, gid_t gid,
-		     struct errbuf *eb)
+		     uint32_t count, struct errbuf *eb)
 {
 	char path[64], map[64];
 	int err;
@@ -43,16 +44,15 @@ int ns_write_id_maps(pid_t pid, bool rootless, uid_t uid, gid_t gid,
 		err = file_write_str(NULL, path, "deny");
 		if (err && err != -ENOENT)
 			return errbuf_errno(eb, -err, "writing %s", path);
-		snprintf(map, sizeof(map), "0 %u 1\n", (unsigned int)gid);
-	} else {
-		snprintf(map, sizeof(map), "0 100000 65536\n");
 	}
+	snprintf(map, sizeof(map), "0 %u %u\n", (unsigned int)gid,
+		 (unsigned int)count);
 	snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
 	err = file_write_str(NULL, path, map);
 	if (err)
 		return errbuf_errno(eb, -err, "writing %s", path);
-	if (rootless)
-		snprintf(map, sizeof(map), "0 %u 1\n", (unsigned int)uid);
+	snprintf(map, sizeof(map), "0 %u %u\n", (unsigned int)uid,
+		 (unsigned int)count);
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
 	err = file_write_str(NULL, path, map);
 	if (err)

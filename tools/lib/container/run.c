@@ -283,6 +283,11 @@ int container_run(struct container_opts *o, struct container_result *res,
 	if (err)
 		return err;
 	claimed = true;
+	if (o->userns && !c.rootless) {
+		err = container_idmap_reserve(&st, eb);
+		if (err)
+			goto fail;
+	}
 
 	if (!c.rootless && mode != CGROUP_NONE) {
 		err = cgroup_create(o->name, cgpath, sizeof(cgpath), eb);
@@ -349,8 +354,11 @@ int container_run(struct container_opts *o, struct container_result *res,
 	}
 
 	if (c.flags & CLONE_NEWUSER) {
-		err = ns_write_id_maps(pid, c.rootless, geteuid(), getegid(),
-				       eb);
+		err = c.rootless ? ns_write_id_maps(pid, true, geteuid(),
+						    getegid(), 1, eb) :
+				   ns_write_id_maps(pid, false, st.uid_base,
+						    st.gid_base, st.id_count,
+						    eb);
 		if (err)
 			goto fail_child;
 	}

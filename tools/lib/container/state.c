@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,29 +21,80 @@
 #include "base/fileio.h"
 #include "container.h"
 
-int state_dir(char *buf, size_t len)
+/*
+ * A state directory decides which containers exist, so nobody else may
+ * control it: no symlink, owned by the caller (root for /run/isolens), not
+ * writable by group or others.  This matters most for /tmp/isolens-UID,
+ * which any user could create first.
+ */
+static int check_dir(const char *path, struct errbuf *eb)
 {
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	struct stat sb;
 
-	if (geteuid() == 0)
-		snprintf(buf, len, "/run/isolens/containers");
-	else if (xdg && *xdg)
-		snprintf(buf, len, "%s/isolens/containers", xdg);
-	else
-		snprintf(buf, len, "/tmp/isolens-%u/containers",
-			 (unsigned int)geteuid());
-	return mkdir_p(buf, 0755);
+	if (lstat(path, &sb))
+		return errbuf_errno(eb, errno, "state directory %s", path);
+	if (S_ISLNK(sb.st_mode))
+		return errbuf_set(
+			eb, ELOOP,
+			"state directory %s is a symlink; refusing it", path);
+	if (!S_ISDIR(sb.st_mode))
+		return errbuf_set(eb, ENOTDIR,
+				  "state directory %s is not a directory",
+				  path);
+	if (sb.st_uid != geteuid())
+		return errbuf_set(
+			eb, EPERM,
+			"state directory %s is owned by uid %u, not by uid %u; refusing it",
+			path, (unsigned int)sb.st_uid, (unsigned int)geteuid());
+	if (sb.st_mode & 022)
+		return errbuf_set(
+			eb, EPERM,
+			"state directory %s is writable by group or others (mode %04o); refusing it",
+			path, (unsigned int)(sb.st_mode & 07777));
+	return 0;
 }
 
-int state_path(const char *name, char *buf, size_t len)
+int state_dir(char *buf, size_t len, struct errbuf *eb)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	char top[PATH_MAX];
+	mode_t mode = 0755;
+	int err;
+
+	if (geteuid() == 0) {
+		snprintf(top, sizeof(top), "/run/isolens");
+	} else if (xdg && *xdg) {
+		if ((size_t)snprintf(top, sizeof(top), "%s/isolens", xdg) >=
+		    sizeof(top))
+			return errbuf_set(eb, ENAMETOOLONG,
+					  "XDG_RUNTIME_DIR is too long");
+		mode = 0700;
+	} else {
+		snprintf(top, sizeof(top), "/tmp/isolens-%u",
+			 (unsigned int)geteuid());
+		mode = 0700;
+	}
+	if ((size_t)snprintf(buf, len, "%s/containers", top) >= len)
+		return errbuf_set(eb, ENAMETOOLONG, "state directory too long");
+	err = mkdir_p(buf, mode);
+	if (err)
+		return errbuf_errno(eb, -err, "creating state directory %s",
+				    buf);
+	err = check_dir(top, eb);
+	if (!err)
+		err = check_dir(buf, eb);
+	return err;
+}
+
+int state_path(const char *name, char *buf, size_t len, struct errbuf *eb)
 {
 	char dir[PATH_MAX];
-	int err = state_dir(dir, sizeof(dir));
+	int err = state_dir(dir, sizeof(dir), eb);
 
 	if (err)
 		return err;
 	if ((size_t)snprintf(buf, len, "%s/%s.json", dir, name) >= len)
-		return -ENAMETOOLONG;
+		return errbuf_set(eb, ENAMETOOLONG, "state path too long");
 	return 0;
 }
 
@@ -106,6 +158,9 @@ int state_format(const struct container_state *st, char *buf, size_t len)
 	STR("veth_host", st->veth_host);
 	STR("ip", st->ip);
 	APPEND("  \"userns\": %s,\n", st->userns ? "true" : "false");
+	APPEND("  \"uid_base\": %u,\n", (unsigned int)st->uid_base);
+	APPEND("  \"gid_base\": %u,\n", (unsigned int)st->gid_base);
+	APPEND("  \"id_count\": %u,\n", (unsigned int)st->id_count);
 	APPEND("  \"ns_new\": %lu,\n", st->ns_new);
 	for (i = 0; i < container_ns_count; i++)
 		APPEND("  \"ns_%s\": %llu%s\n", container_ns_kinds[i].name,
@@ -117,53 +172,113 @@ int state_format(const struct container_state *st, char *buf, size_t len)
 	return n < len ? (int)n : -ENOSPC;
 }
 
-/* Parse a JSON string at *p into out; advances *p. */
+/* Exactly four hex digits (a NUL is not one, so this stops at the end). */
+static int get_hex4(const char *s, unsigned int *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < 4; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!isxdigit(c))
+			return -EINVAL;
+		*v = *v << 4 | (isdigit(c) ? c - '0' : (c | 0x20) - 'a' + 10);
+	}
+	return 0;
+}
+
+/* A code point below 0x10000 as UTF-8 into u; returns its length. */
+static unsigned int utf8_put(unsigned int v, unsigned char *u)
+{
+	if (v < 0x80) {
+		u[0] = (unsigned char)v;
+		return 1;
+	}
+	if (v < 0x800) {
+		u[0] = (unsigned char)(0xc0 | v >> 6);
+		u[1] = (unsigned char)(0x80 | (v & 0x3f));
+		return 2;
+	}
+	u[0] = (unsigned char)(0xe0 | v >> 12);
+	u[1] = (unsigned char)(0x80 | (v >> 6 & 0x3f));
+	u[2] = (unsigned char)(0x80 | (v & 0x3f));
+	return 3;
+}
+
+/*
+ * Parse a JSON string at *p into out; advances *p.  \uXXXX takes exactly
+ * four hex digits; U+0000 and surrogates are refused, other code points
+ * are stored as UTF-8.  Raw control characters and unknown escapes are
+ * refused.
+ */
 static int get_str(const char **p, char *out, size_t len)
 {
+	/* the one-character escapes and what they stand for */
+	static const char esc_from[] = "\"\\/bfnrt";
+	static const char esc_to[] = "\"\\/\b\f\n\r\t";
 	const char *s = *p;
 	size_t n = 0;
 
 	if (*s++ != '"')
 		return -EINVAL;
-	while (*s && *s != '"') {
-		char c = *s++;
+	while (*s != '"') {
+		unsigned char c = (unsigned char)*s++;
+		unsigned char u[3];
+		unsigned int v, nu = 1, i;
+		const char *e;
 
+		if (c < 0x20) /* a raw control character, or the end */
+			return -EINVAL;
+		u[0] = c;
 		if (c == '\\') {
-			c = *s++;
+			c = (unsigned char)*s++;
 			if (c == 'u') {
-				unsigned int v;
-
-				if (sscanf(s, "%4x", &v) != 1)
+				if (get_hex4(s, &v) || !v ||
+				    (v >= 0xd800 && v <= 0xdfff))
 					return -EINVAL;
-				c = (char)v;
 				s += 4;
-			} else if (c == 'n') {
-				c = '\n';
-			} else if (c == 't') {
-				c = '\t';
-			} else if (!c) {
+				nu = utf8_put(v, u);
+			} else if (c && (e = strchr(esc_from, c))) {
+				u[0] = (unsigned char)esc_to[e - esc_from];
+			} else { /* unknown, or the end of the input */
 				return -EINVAL;
 			}
 		}
-		if (n + 1 >= len)
+		if (n + nu >= len)
 			return -ENAMETOOLONG;
-		out[n++] = c;
+		for (i = 0; i < nu; i++)
+			out[n++] = (char)u[i];
 	}
-	if (*s != '"')
-		return -EINVAL;
 	out[n] = '\0';
 	*p = s + 1;
 	return 0;
 }
 
-static void copy_field(char *dst, size_t len, const char *src)
+/* A non-negative decimal integer that fits in max. */
+static int get_num(const char **p, unsigned long long max,
+		   unsigned long long *num)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)**p))
+		return -EINVAL;
+	errno = 0;
+	*num = strtoull(*p, &end, 10);
+	if (errno || *num > max)
+		return -EINVAL;
+	*p = end;
+	return 0;
+}
+
+static int copy_field(char *dst, size_t len, const char *src)
 {
 	size_t n = strlen(src);
 
 	if (n >= len)
-		n = len - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
+		return -EINVAL;
+	memcpy(dst, src, n + 1);
+	return 0;
 }
 
 static void skip_ws(const char **p)
@@ -172,11 +287,86 @@ static void skip_ws(const char **p)
 		(*p)++;
 }
 
+/* One field of struct container_state, as it appears in the file. */
+enum field_type { FIELD_STR, FIELD_NUM, FIELD_BOOL };
+struct field {
+	const char *key;
+	enum field_type type;
+	size_t off, size;
+	unsigned long long max; /* FIELD_NUM */
+};
+
+#define FIELD(k, t, m)                                                     \
+	{ #k, t, offsetof(struct container_state, k),                      \
+	  sizeof(((struct container_state *)0)->k), m }
+static const struct field state_fields[] = {
+	FIELD(name, FIELD_STR, 0),
+	FIELD(pid, FIELD_NUM, INT_MAX),
+	FIELD(pid_start, FIELD_NUM, ULLONG_MAX),
+	FIELD(runtime_pid, FIELD_NUM, INT_MAX),
+	FIELD(created_ns, FIELD_NUM, ULLONG_MAX),
+	FIELD(rootfs, FIELD_STR, 0),
+	FIELD(cgroup, FIELD_STR, 0),
+	FIELD(hostname, FIELD_STR, 0),
+	FIELD(net, FIELD_STR, 0),
+	FIELD(veth_host, FIELD_STR, 0),
+	FIELD(ip, FIELD_STR, 0),
+	FIELD(userns, FIELD_BOOL, 0),
+	FIELD(uid_base, FIELD_NUM, UINT32_MAX - 1),
+	FIELD(gid_base, FIELD_NUM, UINT32_MAX - 1),
+	FIELD(id_count, FIELD_NUM, UINT32_MAX - 1),
+	FIELD(ns_new, FIELD_NUM, ULONG_MAX),
+};
+#undef FIELD
+
+/* The field named key (ns_KIND: one of ns_ino[]), or 0 if none is. */
+static int find_field(const char *key, struct field *f)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(state_fields) / sizeof(state_fields[0]); i++)
+		if (!strcmp(key, state_fields[i].key)) {
+			*f = state_fields[i];
+			return 1;
+		}
+	for (i = 0; i < container_ns_count; i++)
+		if (!strncmp(key, "ns_", 3) &&
+		    !strcmp(key + 3, container_ns_kinds[i].name)) {
+			*f = (struct field){ key, FIELD_NUM,
+					     offsetof(struct container_state,
+						      ns_ino) +
+						     i * sizeof(uint64_t),
+					     sizeof(uint64_t), ULLONG_MAX };
+			return 1;
+		}
+	return 0;
+}
+
+static void set_num(struct container_state *st, const struct field *f,
+		    unsigned long long num)
+{
+	char *dst = (char *)st + f->off;
+	uint32_t v32 = (uint32_t)num;
+	uint64_t v64 = num;
+
+	if (f->size == sizeof(v32))
+		memcpy(dst, &v32, sizeof(v32));
+	else
+		memcpy(dst, &v64, sizeof(v64));
+}
+
+/*
+ * Reads what state_format writes: one flat object of strings, non-negative
+ * integers and booleans, with at least "name" (a valid container name) and
+ * "pid".  Anything else (nesting, arrays, null, floats, negative or huge
+ * numbers, a known key with a value of the wrong type, trailing text, an id
+ * range past 4294967294) is -EINVAL.  Unknown keys are skipped.
+ */
 int state_parse(const char *json, struct container_state *st)
 {
 	const char *p = json;
 	char key[64], sval[PATH_MAX];
-	size_t i;
+	bool have_name = false, have_pid = false;
 
 	memset(st, 0, sizeof(*st));
 	skip_ws(&p);
@@ -184,70 +374,64 @@ int state_parse(const char *json, struct container_state *st)
 		return -EINVAL;
 	for (;;) {
 		unsigned long long num = 0;
-		int is_str = 0, is_bool = 0, bval = 0;
+		enum field_type type;
+		struct field f;
+		bool known, bval = false;
 
 		skip_ws(&p);
-		if (*p == '}')
-			break;
 		if (get_str(&p, key, sizeof(key)))
 			return -EINVAL;
 		skip_ws(&p);
 		if (*p++ != ':')
 			return -EINVAL;
 		skip_ws(&p);
+		known = find_field(key, &f);
 		if (*p == '"') {
 			if (get_str(&p, sval, sizeof(sval)))
 				return -EINVAL;
-			is_str = 1;
+			type = FIELD_STR;
 		} else if (!strncmp(p, "true", 4) || !strncmp(p, "false", 5)) {
 			bval = *p == 't';
 			p += bval ? 4 : 5;
-			is_bool = 1;
-		} else if (isdigit((unsigned char)*p) || *p == '-') {
-			char *end;
-
-			num = strtoull(p, &end, 10);
-			p = end;
+			type = FIELD_BOOL;
 		} else {
-			return -EINVAL;
+			if (get_num(&p, known ? f.max : ULLONG_MAX, &num))
+				return -EINVAL;
+			type = FIELD_NUM;
 		}
-#define S(k, f)                                                            \
-	if (!strcmp(key, k) && is_str)                                     \
-		copy_field(st->f, sizeof(st->f), sval)
-		S("name", name);
-		S("rootfs", rootfs);
-		S("cgroup", cgroup);
-		S("hostname", hostname);
-		S("net", net);
-		S("veth_host", veth_host);
-		S("ip", ip);
-#undef S
-		if (!strcmp(key, "pid"))
-			st->pid = (pid_t)num;
-		else if (!strcmp(key, "pid_start"))
-			st->pid_start = num;
-		else if (!strcmp(key, "runtime_pid"))
-			st->runtime_pid = (pid_t)num;
-		else if (!strcmp(key, "created_ns"))
-			st->created_ns = num;
-		else if (!strcmp(key, "ns_new"))
-			st->ns_new = (unsigned long)num;
-		else if (!strcmp(key, "userns") && is_bool)
-			st->userns = bval;
-		else if (!strncmp(key, "ns_", 3))
-			for (i = 0; i < container_ns_count; i++)
-				if (!strcmp(key + 3, container_ns_kinds[i].name))
-					st->ns_ino[i] = num;
+		if (known && type != f.type)
+			return -EINVAL;
+		if (known && type == FIELD_STR) {
+			if (f.off == offsetof(struct container_state, name)) {
+				if (!container_name_valid(sval))
+					return -EINVAL;
+				have_name = true;
+			}
+			if (copy_field((char *)st + f.off, f.size, sval))
+				return -EINVAL;
+		} else if (known && type == FIELD_NUM) {
+			set_num(st, &f, num);
+			have_pid |= f.off ==
+				    offsetof(struct container_state, pid);
+		} else if (known) {
+			*(bool *)((char *)st + f.off) = bval;
+		}
 		skip_ws(&p);
 		if (*p == ',') {
 			p++;
 			continue;
 		}
-		if (*p == '}')
+		if (*p++ == '}')
 			break;
 		return -EINVAL;
 	}
-	return st->name[0] ? 0 : -EINVAL;
+	skip_ws(&p);
+	if (*p || !have_name || !have_pid)
+		return -EINVAL;
+	if ((uint64_t)st->uid_base + st->id_count > UINT32_MAX ||
+	    (uint64_t)st->gid_base + st->id_count > UINT32_MAX)
+		return -EINVAL;
+	return 0;
 }
 
 /* Write via a temporary file and rename, so readers never see half. */
@@ -257,9 +441,9 @@ int state_write(const struct container_state *st, bool exclusive,
 	char path[PATH_MAX], tmp[PATH_MAX + 16], buf[16384];
 	int fd, n, err;
 
-	err = state_path(st->name, path, sizeof(path));
+	err = state_path(st->name, path, sizeof(path), eb);
 	if (err)
-		return errbuf_errno(eb, -err, "state directory");
+		return err;
 	n = state_format(st, buf, sizeof(buf));
 	if (n < 0)
 		return errbuf_set(eb, -n, "state too large");
@@ -291,9 +475,9 @@ int state_read(const char *name, struct container_state *st,
 	ssize_t n;
 	int fd, err;
 
-	err = state_path(name, path, sizeof(path));
+	err = state_path(name, path, sizeof(path), eb);
 	if (err)
-		return errbuf_errno(eb, -err, "state directory");
+		return err;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT)
@@ -306,7 +490,7 @@ int state_read(const char *name, struct container_state *st,
 	if (n < 0)
 		return errbuf_errno(eb, errno, "reading %s", path);
 	buf[n] = '\0';
-	if (state_parse(buf, st))
+	if (memchr(buf, '\0', n) || state_parse(buf, st))
 		return errbuf_set(eb, EINVAL, "%s: malformed state", path);
 	return 0;
 }
@@ -314,7 +498,7 @@ int state_read(const char *name, struct container_state *st,
 int state_remove(const char *name)
 {
 	char path[PATH_MAX];
-	int err = state_path(name, path, sizeof(path));
+	int err = state_path(name, path, sizeof(path), NULL);
 
 	if (err)
 		return err;
