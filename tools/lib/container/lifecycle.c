@@ -54,9 +54,10 @@ static int open_live(const char *name, struct container_state *st,
  * cgroup directory is opened before setns changes our mount namespace.
  */
 int container_exec(const char *name, char *const *argv, bool seccomp,
-		   uint64_t cap_add, int *status, int *fail_code,
-		   struct errbuf *eb)
+		   const char *seccomp_profile, uint64_t cap_add, int *status,
+		   int *fail_code, struct errbuf *eb)
 {
+	struct container_seccomp *filter = NULL;
 	struct container_state st;
 	int pidfd, cgfd = -1, errp[2] = { -1, -1 }, err, code = 125;
 	struct clone_args args = { .exit_signal = SIGCHLD };
@@ -66,6 +67,12 @@ int container_exec(const char *name, char *const *argv, bool seccomp,
 	pidfd = open_live(name, &st, eb);
 	if (pidfd < 0)
 		return pidfd;
+	if (seccomp) {
+		err = container_seccomp_new(seccomp_profile, st.userns, &filter,
+					    eb);
+		if (err)
+			goto out;
+	}
 	if (st.cgroup[0]) {
 		cgfd = open(st.cgroup, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (cgfd >= 0) {
@@ -95,8 +102,7 @@ int container_exec(const char *name, char *const *argv, bool seccomp,
 			.argv = argv,
 			.hostname = st.hostname[0] ? st.hostname : NULL,
 			.caps = CONTAINER_CAPS_DEFAULT | cap_add,
-			.seccomp = seccomp,
-			.userns = st.userns,
+			.seccomp = filter,
 		};
 		struct errbuf ceb = { 0 };
 
@@ -124,6 +130,7 @@ out:
 	if (cgfd >= 0)
 		close(cgfd);
 	close(pidfd);
+	container_seccomp_free(filter);
 	return err;
 }
 

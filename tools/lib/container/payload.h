@@ -19,8 +19,7 @@ struct payload {
 	const char *hostname; /* for $HOSTNAME, may be NULL */
 	const char *workdir;
 	uint64_t caps;
-	bool seccomp;
-	bool userns; /* the container owns a user namespace */
+	const struct container_seccomp *seccomp; /* NULL: unconfined */
 };
 
 /* Report a failure on errfd and _exit(code). */

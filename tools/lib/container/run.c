@@ -62,6 +62,7 @@ struct run_ctx {
 	bool rootless;
 	int sync_fd; /* child reads */
 	int err_fd; /* child writes, close-on-exec */
+	struct container_seccomp *seccomp; /* NULL: unconfined */
 };
 
 static void child_fail(struct run_ctx *c, const struct errbuf *eb)
@@ -125,8 +126,7 @@ static void child_main(struct run_ctx *c)
 		.hostname = o->hostname,
 		.workdir = o->workdir,
 		.caps = CONTAINER_CAPS_DEFAULT | o->cap_add,
-		.seccomp = o->seccomp,
-		.userns = c->flags & CLONE_NEWUSER,
+		.seccomp = c->seccomp,
 	};
 	payload_exec(&p, c->err_fd);
 }
@@ -261,9 +261,16 @@ int container_run(struct container_opts *o, struct container_result *res,
 		return errbuf_set(eb, EPERM,
 				  "--memory/--pids/--cpus need root (rootless cgroup delegation is not supported)");
 
+	/* a bad profile fails here, before anything exists */
+	if (o->seccomp) {
+		err = container_seccomp_new(o->seccomp_profile,
+					    c.flags & CLONE_NEWUSER, &c.seccomp, eb);
+		if (err)
+			return err;
+	}
 	err = claim_name(o, &st, eb);
 	if (err)
-		return err;
+		goto fail;
 	claimed = true;
 
 	if (!c.rootless && mode != CGROUP_NONE) {
@@ -419,6 +426,7 @@ teardown:
 		cgroup_remove(cgpath);
 	if (claimed)
 		state_remove(o->name);
+	container_seccomp_free(c.seccomp);
 	res->elapsed_ms = (double)(now_ns(CLOCK_MONOTONIC) - t0) / 1e6;
 	return err;
 }
