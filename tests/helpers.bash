@@ -57,6 +57,19 @@ require_fentry() {
 	skip "the function tracer is not permitted here, so no BPF trampolines (fentry/fexit)"
 }
 
+# wait_started NAME: until container NAME's state file names its pid 1 (a
+# claim still starting has pid 0), up to 30 s for busy machines; prints it.
+wait_started() {
+	local i pid
+	for i in $(seq 300); do
+		pid=$(jq -r .pid "/run/isolens/containers/$1.json" 2>/dev/null)
+		[ "${pid:-0}" -gt 0 ] 2>/dev/null && { echo "$pid"; return 0; }
+		sleep 0.1
+	done
+	echo "container $1 did not start within 30 s" >&2
+	return 1
+}
+
 in_lab_vm() {
 	[ "$(hostname)" = isolens-lab ]
 }

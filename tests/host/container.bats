@@ -67,17 +67,6 @@ restore_subid() {
 	SUBID_SAVED=
 }
 
-# wait_started NAME: until the state file holds pid 1 of the container
-wait_started() {
-	local i pid
-	for i in $(seq 300); do
-		pid=$(jq -r .pid "/run/isolens/containers/$1.json" 2>/dev/null)
-		[ "${pid:-0}" -gt 0 ] 2>/dev/null && { echo "$pid"; return 0; }
-		sleep 0.1
-	done
-	return 1
-}
-
 # map_base PID FILE: the host id behind container id 0 in /proc/PID/FILE
 map_base() { awk '$1 == 0 {print $2}' "/proc/$1/$2"; }
 
@@ -266,7 +255,7 @@ host_ns() { stat -L -c %i "/proc/self/ns/$1"; }
 		assert_line --index 1 --partial "No such file or directory"
 	done
 	crun_ --name ct-fds --net veth -- sleep 60 3>&- &
-	for i in $(seq 300); do [ -e /run/isolens/containers/ct-fds.json ] && break; sleep 0.1; done
+	wait_started ct-fds >/dev/null
 	run "$ISOLENS" container exec ct-fds -- sh -c 'sleep 5 & sleep 0.2; ls /proc/$!/fd | xargs'
 	assert_success
 	assert_output "0 1 2"
@@ -323,7 +312,7 @@ host_ns() { stat -L -c %i "/proc/self/ns/$1"; }
 @test "a runtime killed by SIGKILL takes its --userns container along (pdeathsig after setresuid)" {
 	"$ISOLENS" container run --rootfs "$RF" --userns --name ct-pdeath -- sleep 60 3>&- &
 	rt=$!
-	for i in $(seq 300); do [ -e /run/isolens/containers/ct-pdeath.json ] && break; sleep 0.1; done
+	wait_started ct-pdeath >/dev/null
 	pid=$(jq -r .pid /run/isolens/containers/ct-pdeath.json)
 	[ "$pid" -gt 0 ]
 	kill -9 $rt
@@ -341,7 +330,7 @@ host_ns() { stat -L -c %i "/proc/self/ns/$1"; }
 @test "each seccomp-denied syscall fails with EPERM even with all capabilities" {
 	run crun_ --cap-add ALL -- container_syscalls
 	assert_success
-	assert_equal "${#lines[@]}" 21
+	assert_equal "${#lines[@]}" 35
 	for l in "${lines[@]}"; do
 		[ "${l#* }" = EPERM ] || fail "not denied: $l"
 	done
@@ -350,7 +339,7 @@ host_ns() { stat -L -c %i "/proc/self/ns/$1"; }
 @test "--seccomp=unconfined: the same calls reach the kernel (no EPERM)" {
 	run crun_ --cap-add ALL --seccomp=unconfined -- container_syscalls
 	assert_success
-	assert_equal "${#lines[@]}" 21
+	assert_equal "${#lines[@]}" 35
 	refute_output --partial EPERM
 	run crun_ --cap-add ALL --seccomp=unconfined -- grep Seccomp: /proc/self/status
 	assert_output "Seccomp:	0"
@@ -364,6 +353,119 @@ host_ns() { stat -L -c %i "/proc/self/ns/$1"; }
 	assert_line "mount ENOENT"
 	assert_line "pivot_root ENOENT"
 	assert_line "fsopen ENODEV"
+}
+
+@test "argument rules: clone3 ENOSYS, no CLONE_NEWUSER, personality, TIOCSTI, vsock" {
+	run crun_ --cap-add ALL -- container_syscalls args
+	assert_success
+	assert_line "clone3 ENOSYS"
+	assert_line "clone OK"
+	assert_line "clone_newuser EPERM"
+	assert_line "unshare_newuser EPERM"
+	assert_line "personality_linux32 OK"
+	assert_line "personality_read_implies_exec EPERM"
+	# fd -1: an allowed ioctl reaches the kernel, which says EBADF
+	assert_line "ioctl_tiocgwinsz EBADF"
+	assert_line "ioctl_tiocsti EPERM"
+	assert_line "ioctl_tiocsti_high_bits EPERM"
+	assert_line "ioctl_tioclinux EPERM"
+	assert_line "socket_inet EINVAL"
+	assert_line "socket_vsock EPERM"
+	run crun_ --seccomp=unconfined -- container_syscalls args
+	assert_success
+	assert_line "clone3 EINVAL"
+	assert_line "clone_newuser OK"
+	assert_line "personality_read_implies_exec OK"
+	assert_line "ioctl_tiocsti EBADF"
+	refute_output --partial EPERM
+}
+
+@test "unshare -U: refused by the default filter, allowed unconfined" {
+	run crun_ -- unshare -U true
+	assert_failure
+	assert_output --partial "Operation not permitted"
+	run crun_ --seccomp=unconfined -- unshare -U sh -c 'cat /proc/self/uid_map'
+	assert_success
+}
+
+@test "--seccomp-profile: a profile file replaces the default, in run and exec" {
+	cat >"$CT_DIR/deny.json" <<-'EOF'
+	{"defaultAction": "SCMP_ACT_ALLOW",
+	 "syscalls": [{"names": ["uname"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38},
+	              {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]}
+	EOF
+	run crun_ --seccomp-profile "$CT_DIR/deny.json" -- container_syscalls profile
+	assert_success
+	assert_output "$(printf 'uname ENOSYS\nmkdir EACCES\nmkdirat EACCES\ngetpid OK')"
+	# the default profile allows what this one denies, and vice versa
+	run crun_ -- container_syscalls profile
+	assert_line "uname OK"
+	run crun_ --seccomp-profile "$CT_DIR/deny.json" --cap-add ALL -- container_syscalls
+	assert_line "bpf EINVAL"
+	"$ISOLENS" container run --rootfs "$RF" --name ct-prof -- sleep 60 3>&- &
+	wait_started ct-prof >/dev/null
+	run "$ISOLENS" container exec --seccomp-profile "$CT_DIR/deny.json" ct-prof -- container_syscalls profile
+	assert_line "uname ENOSYS"
+	run "$ISOLENS" container exec ct-prof -- container_syscalls profile
+	assert_line "uname OK"
+	"$ISOLENS" container kill ct-prof
+	wait
+}
+
+@test "a bad seccomp profile: one line, 125, before anything is created" {
+	before=$(ls /run/isolens/containers 2>/dev/null | wc -l)
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["uname"], "action": "SCMP_ACT_FOO"}]}' \
+		>"$CT_DIR/bad.json"
+	run --separate-stderr crun_ --name ct-badprof --seccomp-profile "$CT_DIR/bad.json" -- true
+	assert_failure 125
+	assert_equal "$stderr" "isolens container: seccomp profile $CT_DIR/bad.json: syscalls[0].action: unknown action \"SCMP_ACT_FOO\""
+	printf '{"defaultAction": ' >"$CT_DIR/bad.json"
+	run --separate-stderr crun_ --seccomp-profile "$CT_DIR/bad.json" -- true
+	assert_failure 125
+	assert_equal "${#stderr_lines[@]}" 1
+	run --separate-stderr crun_ --seccomp-profile /nonexistent.json -- true
+	assert_failure 125
+	assert_equal "$stderr" "isolens container: seccomp profile /nonexistent.json: No such file or directory"
+	run --separate-stderr crun_ --seccomp-profile "$CT_DIR/bad.json" --seccomp=unconfined -- true
+	assert_failure 2
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_equal "$(ls /run/isolens/containers 2>/dev/null | wc -l)" "$before"
+	[ ! -e /run/isolens/containers/ct-badprof.json ]
+}
+
+@test "container seccomp --export: the PFC names the rules; raw BPF is whole instructions" {
+	run --separate-stderr "$ISOLENS" container seccomp --export --pfc
+	assert_success
+	[[ $output == *'default action'*'action ERRNO(1);'* ]] || fail "no default EPERM"
+	[[ $output == *'"clone3" (435)'* ]] || fail "no clone3 rule"
+	assert_line --partial 'action ERRNO(38);'
+	assert_line --partial '$a0.lo32 & 0x10000000 == 0'
+	assert_line --partial '$a1.lo32 & 0xffffffff == 21522'
+	assert_line --partial 'action KILL_PROCESS;'
+	refute_line --partial '"bpf"'
+	refute_line --partial '"mount"'
+	run "$ISOLENS" container seccomp --export --pfc --userns
+	assert_line --partial '"mount"'
+	"$ISOLENS" container seccomp --export >"$CT_DIR/f.bpf"
+	size=$(stat -c %s "$CT_DIR/f.bpf")
+	[ "$size" -gt 800 ] && [ $((size % 8)) -eq 0 ] || fail "raw BPF of $size bytes"
+	# binary on a terminal: refused
+	run script -qec "$ISOLENS container seccomp --export" /dev/null
+	assert_failure 2
+	assert_output --partial "not writing binary BPF to a terminal"
+	run --separate-stderr "$ISOLENS" container seccomp --pfc
+	assert_failure 2
+	assert_equal "${#stderr_lines[@]}" 1
+	run --separate-stderr "$ISOLENS" container seccomp --export --pfc --seccomp-profile "$CT_DIR/nonexistent.json"
+	assert_failure 125
+	# unknown names are skipped, and counted here
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["uname", "frobnicate", "chown32"], "action": "SCMP_ACT_ERRNO"}]}' \
+		>"$CT_DIR/unknown.json"
+	run --separate-stderr "$ISOLENS" container seccomp --export --pfc --seccomp-profile "$CT_DIR/unknown.json"
+	assert_success
+	assert_equal "$stderr" "isolens container: note: seccomp profile $CT_DIR/unknown.json: 1 syscall name unknown to libseccomp, skipped (e.g. \"frobnicate\")"
+	assert_line --partial '"uname"'
+	refute_line --partial '"chown32"'
 }
 
 @test "exit status is propagated; 127 not found; 126 cannot exec" {
@@ -452,7 +554,7 @@ host_ns() { stat -L -c %i "/proc/self/ns/$1"; }
 
 @test "lifecycle: ls, exec through setns(pidfd), kill, rm; name taken is 125" {
 	"$ISOLENS" container run --rootfs "$RF" --name ct-life --hostname life -- sleep 60 3>&- &
-	for i in $(seq 300); do [ -e /run/isolens/containers/ct-life.json ] && break; sleep 0.1; done
+	wait_started ct-life >/dev/null
 	run "$ISOLENS" container ls
 	assert_line --regexp '^ct-life +[0-9]+ '
 	pid=$(jq -r .pid /run/isolens/containers/ct-life.json)
@@ -492,7 +594,7 @@ host_ns() { stat -L -c %i "/proc/self/ns/$1"; }
 @test "a runtime killed by SIGKILL takes its container along; rm cleans up" {
 	"$ISOLENS" container run --rootfs "$RF" --name ct-crash -- sleep 60 3>&- &
 	rt=$!
-	for i in $(seq 300); do [ -e /run/isolens/containers/ct-crash.json ] && break; sleep 0.1; done
+	wait_started ct-crash >/dev/null
 	pid=$(jq -r .pid /run/isolens/containers/ct-crash.json)
 	kill -9 $rt
 	wait $rt || true

@@ -40,7 +40,7 @@ crun_() { "$ISOLENS" container run --rootfs "$RF" "$@"; }
 
 @test "limits are written to the container's own leaf, removed after exit" {
 	crun_ --name ct-lim --memory 64M --pids 16 --cpus 0.5 -- sleep 30 3>&- &
-	for i in $(seq 300); do [ -e /run/isolens/containers/ct-lim.json ] && break; sleep 0.1; done
+	wait_started ct-lim >/dev/null
 	cg=$(jq -r .cgroup /run/isolens/containers/ct-lim.json)
 	pid=$(jq -r .pid /run/isolens/containers/ct-lim.json)
 	assert_equal "$cg" /sys/fs/cgroup/isolens/ct-lim
@@ -55,7 +55,7 @@ crun_() { "$ISOLENS" container run --rootfs "$RF" "$@"; }
 
 @test "container exec stays inside the cgroup, and fails at the pids limit" {
 	crun_ --name ct-xl --pids 2 -- sleep 60 3>&- &
-	for i in $(seq 300); do [ -e /run/isolens/containers/ct-xl.json ] && break; sleep 0.1; done
+	wait_started ct-xl >/dev/null
 	cg=$(jq -r .cgroup /run/isolens/containers/ct-xl.json)
 	run "$ISOLENS" container exec ct-xl -- cat /proc/self/cgroup
 	assert_success

@@ -25,6 +25,9 @@ static void usage(FILE *out)
 "       isolens container rm [--force] NAME...\n"
 "       isolens container ls [--json]\n"
 "       isolens container rootfs [DIR]           (build a busybox rootfs)\n"
+"       isolens container seccomp --export [--pfc] [--userns] [--seccomp-profile FILE]\n"
+"                                     (the filter the kernel will run: raw BPF, or\n"
+"                                      libseccomp's PFC text with --pfc)\n"
 "\n"
 "run options:\n"
 "  --rootfs DIR        root filesystem (default: cached busybox tree, read-only)\n"
@@ -39,16 +42,19 @@ static void usage(FILE *out)
 "  --pids N            pids.max (cgroup v2)\n"
 "  --cpus X            cpu.max as a number of CPUs, e.g. 0.5 (cgroup v2)\n"
 "  --seccomp MODE      default | unconfined\n"
+"  --seccomp-profile FILE  an OCI/Docker seccomp profile (JSON) instead of the default\n"
 "  --cap-add CAPS      capabilities added to the default set (or ALL)\n"
 "  --group-add GIDS    supplementary groups, comma-separated (default: none)\n"
 "  --preserve-fds N    pass the caller's fds 3..3+N-1 (all others are closed)\n"
 "  -t, --tty           give CMD a pty of its own, relayed to this terminal\n"
 "  --json              print a JSON summary on stdout after exit\n"
 "\n"
-"exec options: --seccomp, --cap-add, --group-add, --preserve-fds, --tty, as for run\n"
+"exec options: --seccomp, --seccomp-profile, --cap-add, --group-add, --preserve-fds,\n"
+"  --tty, as for run\n"
 "\n"
 "exit status: the command's (128+N if killed by signal N); 125 runtime error,\n"
-"126 command cannot be executed, 127 command not found, 2 usage.\n");
+"126 command cannot be executed, 127 command not found, 2 usage; a bad\n"
+"seccomp profile is a runtime error (125).\n");
 }
 
 static int parse_seccomp(const char *s, bool *on)
@@ -102,8 +108,8 @@ static void print_json(const struct container_opts *o,
 static int cmd_run(int argc, char **argv)
 {
 	enum { O_ROOTFS = 256, O_HOST, O_ENV, O_WORKDIR, O_NAME, O_SHARE,
-	       O_USERNS, O_NET, O_MEM, O_PIDS, O_CPUS, O_SECCOMP, O_CAPADD,
-	       O_GROUPADD, O_PRESERVE, O_JSON, O_HELP };
+	       O_USERNS, O_NET, O_MEM, O_PIDS, O_CPUS, O_SECCOMP, O_PROFILE,
+	       O_CAPADD, O_GROUPADD, O_PRESERVE, O_JSON, O_HELP };
 	static const struct option opts[] = {
 		{ "rootfs", required_argument, NULL, O_ROOTFS },
 		{ "hostname", required_argument, NULL, O_HOST },
@@ -117,6 +123,7 @@ static int cmd_run(int argc, char **argv)
 		{ "pids", required_argument, NULL, O_PIDS },
 		{ "cpus", required_argument, NULL, O_CPUS },
 		{ "seccomp", required_argument, NULL, O_SECCOMP },
+		{ "seccomp-profile", required_argument, NULL, O_PROFILE },
 		{ "cap-add", required_argument, NULL, O_CAPADD },
 		{ "group-add", required_argument, NULL, O_GROUPADD },
 		{ "preserve-fds", required_argument, NULL, O_PRESERVE },
@@ -214,6 +221,9 @@ static int cmd_run(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case O_PROFILE:
+			o.seccomp_profile = optarg;
+			break;
 		case O_CAPADD:
 			if (caps_parse(optarg, &mask)) {
 				cli_error(CMD, "--cap-add '%s': unknown capability", optarg);
@@ -248,6 +258,10 @@ static int cmd_run(int argc, char **argv)
 		cli_error(CMD, "run: no command given (isolens container run [options] -- CMD)");
 		return EXIT_USAGE;
 	}
+	if (!o.seccomp && o.seccomp_profile) {
+		cli_error(CMD, "run: --seccomp-profile contradicts --seccomp=unconfined");
+		return EXIT_USAGE;
+	}
 	o.argv = argv + optind;
 	limits = o.memory_max || o.pids_max || o.cpu_quota_us;
 
@@ -273,6 +287,7 @@ static int cmd_exec(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "seccomp", required_argument, NULL, 's' },
+		{ "seccomp-profile", required_argument, NULL, 'P' },
 		{ "cap-add", required_argument, NULL, 'c' },
 		{ "group-add", required_argument, NULL, 'g' },
 		{ "preserve-fds", required_argument, NULL, 'p' },
@@ -295,6 +310,9 @@ static int cmd_exec(int argc, char **argv)
 				cli_error(CMD, "--seccomp '%s': expected default or unconfined", optarg);
 				return EXIT_USAGE;
 			}
+			break;
+		case 'P':
+			x.seccomp_profile = optarg;
 			break;
 		case 'c':
 			if (caps_parse(optarg, &mask)) {
@@ -322,6 +340,10 @@ static int cmd_exec(int argc, char **argv)
 				  argv[optind - 1]);
 			return EXIT_USAGE;
 		}
+	}
+	if (!x.seccomp && x.seccomp_profile) {
+		cli_error(CMD, "exec: --seccomp-profile contradicts --seccomp=unconfined");
+		return EXIT_USAGE;
 	}
 	if (optind < argc && !strcmp(argv[optind], "--"))
 		optind++;
@@ -482,6 +504,79 @@ static int cmd_rootfs(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* Print the filter the kernel would run for `container run`. */
+static int cmd_seccomp(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "export", no_argument, NULL, 'e' },
+		{ "pfc", no_argument, NULL, 'f' },
+		{ "userns", no_argument, NULL, 'u' },
+		{ "seccomp-profile", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct container_seccomp *f;
+	struct errbuf eb = { 0 };
+	bool export = false, pfc = false, userns = false;
+	const char *profile = NULL, *first;
+	unsigned int unknown;
+	int c, err;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			export = true;
+			break;
+		case 'f':
+			pfc = true;
+			break;
+		case 'u':
+			userns = true;
+			break;
+		case 'p':
+			profile = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			cli_error(CMD, "seccomp: unknown or incomplete option '%s'",
+				  argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (!export || optind < argc) {
+		cli_error(CMD, "seccomp: expected --export [--pfc] [--userns] [--seccomp-profile FILE]");
+		return EXIT_USAGE;
+	}
+	if (userns && profile) {
+		cli_error(CMD, "seccomp: --userns selects a variant of the default profile, not of --seccomp-profile");
+		return EXIT_USAGE;
+	}
+	if (!pfc && isatty(STDOUT_FILENO)) {
+		cli_error(CMD, "seccomp: not writing binary BPF to a terminal (redirect stdout, or use --pfc)");
+		return EXIT_USAGE;
+	}
+	if (container_seccomp_new(profile, userns, &f, &eb)) {
+		cli_error(CMD, "%s", eb.msg);
+		return EXIT_RUNTIME;
+	}
+	unknown = container_seccomp_unknown(f, &first);
+	if (unknown)
+		cli_note(CMD, "seccomp profile %s: %u syscall name%s unknown to libseccomp, skipped (e.g. \"%s\")",
+			 profile, unknown, unknown == 1 ? "" : "s", first);
+	fflush(stdout);
+	err = container_seccomp_export(f, STDOUT_FILENO, pfc, &eb);
+	container_seccomp_free(f);
+	if (err) {
+		cli_error(CMD, "%s", eb.msg);
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
 int cmd_container(int argc, char **argv)
 {
 	static const struct {
@@ -490,6 +585,7 @@ int cmd_container(int argc, char **argv)
 	} subs[] = {
 		{ "run", cmd_run },   { "exec", cmd_exec }, { "kill", cmd_kill },
 		{ "rm", cmd_rm },     { "ls", cmd_ls },     { "rootfs", cmd_rootfs },
+		{ "seccomp", cmd_seccomp },
 	};
 	size_t i;
 
@@ -505,7 +601,7 @@ int cmd_container(int argc, char **argv)
 	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
 		if (!strcmp(argv[1], subs[i].name))
 			return subs[i].fn(argc - 1, argv + 1);
-	cli_error(CMD, "unknown subcommand '%s' (run, exec, kill, rm, ls, rootfs)",
+	cli_error(CMD, "unknown subcommand '%s' (run, exec, kill, rm, ls, rootfs, seccomp)",
 		  argv[1]);
 	return EXIT_USAGE;
 }

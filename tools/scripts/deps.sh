@@ -9,7 +9,7 @@ set -eu
 
 # build: compiler, BPF toolchain, libraries found through pkg-config
 PKGS="make gcc libc6-dev pkg-config clang llvm libbpf-dev libelf-dev libdw-dev
-zlib1g-dev liblzma-dev"
+zlib1g-dev liblzma-dev libseccomp-dev libjson-c-dev"
 # the lab VM: qemu, a static busybox for its initramfs, kmod for modprobe
 PKGS="$PKGS qemu-system-x86 busybox-static kmod"
 # tests; libclang-rt-dev brings libFuzzer and the sanitizers for tests/fuzz

@@ -47,7 +47,8 @@ struct container_opts {
 	uint64_t pids_max; /* 0 = no limit */
 	uint64_t cpu_quota_us; /* 0 = no limit; period is cpu_period_us */
 	uint64_t cpu_period_us;
-	bool seccomp; /* install the default filter */
+	bool seccomp; /* false: unconfined */
+	const char *seccomp_profile; /* NULL: the default profile */
 	uint64_t cap_add; /* added to the default set */
 	gid_t groups[CONTAINER_MAX_GROUPS]; /* --group-add; none by default */
 	int ngroups;
@@ -59,7 +60,8 @@ struct container_opts {
 /* What `container exec` runs, and how. */
 struct container_exec_opts {
 	char *const *argv;
-	bool seccomp;
+	bool seccomp; /* false: unconfined */
+	const char *seccomp_profile; /* NULL: the default profile */
 	uint64_t cap_add;
 	gid_t groups[CONTAINER_MAX_GROUPS];
 	int ngroups;
@@ -124,15 +126,33 @@ const char *caps_name(unsigned int cap);
 int caps_last_cap(void);
 int caps_apply(uint64_t keep, struct errbuf *eb);
 
-/* seccomp.c */
-#define SECCOMP_FILTER_MAX 64
-struct sock_filter;
-/* Build the default filter; returns the instruction count or -errno. */
-int seccomp_filter_build(struct sock_filter *prog, size_t max, bool userns);
-int seccomp_install(bool userns, struct errbuf *eb);
-/* The denied syscall names, NULL-terminated (for docs and tests). */
-extern const char *const seccomp_denied_always[];
-extern const char *const seccomp_denied_without_userns[];
+/*
+ * seccomp.c, seccomp_profile.c: a libseccomp filter, built in the parent
+ * (a bad profile fails before anything is created) and loaded in the
+ * child after fork.
+ */
+struct container_seccomp;
+/* The default profile: moby's allow-list, capability-independent; the
+ * mount calls are allowed only when the container owns a user ns. */
+int container_seccomp_default(bool userns, struct container_seccomp **out,
+			      struct errbuf *eb);
+/* An OCI linux.seccomp / Docker profile (JSON, at most 4 MiB). */
+int container_seccomp_from_file(const char *path,
+				struct container_seccomp **out,
+				struct errbuf *eb);
+/* PROFILE, or NULL: the default profile for USERNS. */
+int container_seccomp_new(const char *profile, bool userns,
+			  struct container_seccomp **out, struct errbuf *eb);
+/* Child: after no_new_privs, the last step before execve. */
+int container_seccomp_load(const struct container_seccomp *f,
+			   struct errbuf *eb);
+/* libseccomp's PFC text, or the raw BPF programs in load order. */
+int container_seccomp_export(const struct container_seccomp *f, int fd,
+			     bool pfc, struct errbuf *eb);
+/* Syscall names libseccomp does not know, skipped; *first: one of them. */
+unsigned int container_seccomp_unknown(const struct container_seccomp *f,
+				       const char **first);
+void container_seccomp_free(struct container_seccomp *f);
 
 /* namespaces.c */
 int ns_inode(pid_t pid, const char *name, uint64_t *ino);

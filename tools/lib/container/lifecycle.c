@@ -56,13 +56,14 @@ static int open_live(const char *name, struct container_state *st,
  * on an nsdelegate hierarchy (the lab VM's, systemd's) a task may move
  * only between cgroups its namespace can see (cgroup_procs_write_permission),
  * and from inside the container's namespace the runtime's own cgroup is
- * invisible, so clone3 would fail with ENOENT.  There is no fallback outside the cgroup: at the --pids limit clone3
- * fails, and so does the exec, rather than run a process beyond every
- * limit.
+ * invisible, so clone3 would fail with ENOENT.  There is no fallback
+ * outside the cgroup: at the --pids limit clone3 fails, and so does the
+ * exec, rather than run a process beyond every limit.
  */
 int container_exec(const char *name, const struct container_exec_opts *x,
 		   int *status, int *fail_code, struct errbuf *eb)
 {
+	struct container_seccomp *filter = NULL;
 	struct container_state st;
 	int pidfd, cgfd = -1, errp[2] = { -1, -1 }, ttyp[2] = { -1, -1 };
 	int master = -1, err, code = 125;
@@ -77,6 +78,12 @@ int container_exec(const char *name, const struct container_exec_opts *x,
 		err = errbuf_set(eb, EPERM,
 				 "--group-add needs root (a rootless user namespace denies setgroups)");
 		goto out;
+	}
+	if (x->seccomp) {
+		err = container_seccomp_new(x->seccomp_profile, st.userns,
+					    &filter, eb);
+		if (err)
+			goto out;
 	}
 	if (st.cgroup[0]) {
 		cgfd = open(st.cgroup, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -114,8 +121,7 @@ int container_exec(const char *name, const struct container_exec_opts *x,
 			.argv = x->argv,
 			.hostname = st.hostname[0] ? st.hostname : NULL,
 			.caps = CONTAINER_CAPS_DEFAULT | x->cap_add,
-			.seccomp = x->seccomp,
-			.userns = st.userns,
+			.seccomp = filter,
 			.rootless = geteuid() != 0,
 			.groups = x->groups,
 			.ngroups = x->ngroups,
@@ -174,6 +180,7 @@ out:
 	if (cgfd >= 0)
 		close(cgfd);
 	close(pidfd);
+	container_seccomp_free(filter);
 	return err;
 }
 

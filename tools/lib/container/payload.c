@@ -128,7 +128,7 @@ void payload_exec(const struct payload *p, int errfd)
 		payload_fail(errfd, 125, &eb);
 	}
 	if (p->seccomp) {
-		err = seccomp_install(p->userns, &eb);
+		err = container_seccomp_load(p->seccomp, &eb);
 		if (err)
 			payload_fail(errfd, 125, &eb);
 	}

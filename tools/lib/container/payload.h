@@ -19,8 +19,7 @@ struct payload {
 	const char *hostname; /* for $HOSTNAME, may be NULL */
 	const char *workdir;
 	uint64_t caps;
-	bool seccomp;
-	bool userns; /* the container owns a user namespace */
+	const struct container_seccomp *seccomp; /* NULL: unconfined */
 	bool rootless; /* setgroups is denied in our user namespace */
 	const gid_t *groups; /* supplementary groups: exactly these */
 	int ngroups;

@@ -64,6 +64,7 @@ struct run_ctx {
 	int err_fd; /* child writes, close-on-exec */
 	int tty_fd; /* child sends the pty master (--tty), else -1 */
 	int parent_fds[3]; /* the runtime's ends: the child closes them */
+	struct container_seccomp *seccomp; /* NULL: unconfined */
 };
 
 static void child_fail(struct run_ctx *c, const struct errbuf *eb)
@@ -131,8 +132,7 @@ static void child_main(struct run_ctx *c)
 		.hostname = o->hostname,
 		.workdir = o->workdir,
 		.caps = CONTAINER_CAPS_DEFAULT | o->cap_add,
-		.seccomp = o->seccomp,
-		.userns = c->flags & CLONE_NEWUSER,
+		.seccomp = c->seccomp,
 		.rootless = c->rootless,
 		.groups = o->groups,
 		.ngroups = o->ngroups,
@@ -279,9 +279,16 @@ int container_run(struct container_opts *o, struct container_result *res,
 		return errbuf_set(eb, EPERM,
 				  "--memory/--pids/--cpus need root (rootless cgroup delegation is not supported)");
 
+	/* a bad profile fails here, before anything exists */
+	if (o->seccomp) {
+		err = container_seccomp_new(o->seccomp_profile,
+					    c.flags & CLONE_NEWUSER, &c.seccomp, eb);
+		if (err)
+			return err;
+	}
 	err = claim_name(o, &st, eb);
 	if (err)
-		return err;
+		goto fail;
 	claimed = true;
 	if (o->userns && !c.rootless) {
 		err = container_idmap_reserve(&st, eb);
@@ -470,6 +477,7 @@ teardown:
 		cgroup_remove(cgpath);
 	if (claimed)
 		state_remove(o->name);
+	container_seccomp_free(c.seccomp);
 	res->elapsed_ms = (double)(now_ns(CLOCK_MONOTONIC) - t0) / 1e6;
 	return err;
 }

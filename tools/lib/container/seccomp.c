@@ -1,159 +1,614 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The default seccomp filter: a raw classic-BPF deny list.  Every entry is
- * justified in docs/containers.md ("Seccomp").  The filter checks the audit
- * architecture first: a foreign ABI (i386 via int 0x80, x32) would reach
- * the same kernel functions under different syscall numbers and slip past
- * a list of x86-64 numbers.  A foreign audit arch (i386) kills the process;
- * x32 numbers (nr >= 0x40000000 on the x86-64 arch) fail with EPERM.
+ * The container's seccomp filter, built with libseccomp: the default
+ * profile (an allow-list after moby's, independent of capabilities) and
+ * the common machinery that profile files (seccomp_profile.c) use too.
+ * docs/containers.md ("Seccomp") justifies every entry.
+ *
+ * libseccomp refuses a rule whose action is the filter's default action,
+ * and an unconditional rule swallows conditional rules for the same
+ * syscall.  So "allow ioctl, except TIOCSTI, which gets the default
+ * EPERM" cannot be one filter: such exceptions go into a second, small
+ * filter whose default is ALLOW.  The kernel runs every filter attached
+ * to a task and the strictest verdict wins (seccomp_run_filters()).
  */
 #include <errno.h>
-#include <stddef.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <seccomp.h>
 
-#include "container.h"
+#include "seccomp_internal.h"
 
-#if defined(__x86_64__)
-#define SECCOMP_ARCH AUDIT_ARCH_X86_64
-#define X32_SYSCALL_BIT 0x40000000
-#elif defined(__aarch64__)
-#define SECCOMP_ARCH AUDIT_ARCH_AARCH64
-#else
-#error "isolens seccomp: add this architecture's AUDIT_ARCH"
+#ifndef AF_VSOCK
+#define AF_VSOCK 40
 #endif
 
-/* Not every libc header knows the newest syscalls. */
-#ifndef __NR_open_tree
-#define __NR_open_tree 428
-#define __NR_move_mount 429
-#define __NR_fsopen 430
-#define __NR_fsconfig 431
-#define __NR_fsmount 432
-#define __NR_fspick 433
-#endif
-#ifndef __NR_mount_setattr
-#define __NR_mount_setattr 442
-#endif
-
-struct denied {
-	const char *name;
-	int nr;
-};
-
-static const struct denied deny_always[] = {
-	{ "init_module", __NR_init_module },
-	{ "finit_module", __NR_finit_module },
-	{ "delete_module", __NR_delete_module },
-	{ "kexec_load", __NR_kexec_load },
-	{ "kexec_file_load", __NR_kexec_file_load },
-	{ "bpf", __NR_bpf },
-	{ "perf_event_open", __NR_perf_event_open },
-	{ "keyctl", __NR_keyctl },
-	{ "add_key", __NR_add_key },
-	{ "request_key", __NR_request_key },
-	{ "reboot", __NR_reboot },
+/*
+ * moby's allow-list (profiles/seccomp/default.json), names that exist on
+ * x86-64 or arm64, without io_uring_*, name_to_handle_at, adjtimex and
+ * clock_adjtime, plus what moby grants only with a capability but a
+ * namespace already confines: ptrace and process_vm_* (the pid namespace
+ * holds no host target), sethostname and setdomainname (the uts
+ * namespace), chroot.  Names missing on this architecture are skipped.
+ */
+static const char *const allow_always[] = {
+	"accept",
+	"accept4",
+	"access",
+	"alarm",
+	"arch_prctl",
+	"bind",
+	"brk",
+	"capget",
+	"capset",
+	"chdir",
+	"chmod",
+	"chown",
+	"chroot",
+	"clock_getres",
+	"clock_gettime",
+	"clock_nanosleep",
+	"close",
+	"close_range",
+	"connect",
+	"copy_file_range",
+	"creat",
+	"dup",
+	"dup2",
+	"dup3",
+	"epoll_create",
+	"epoll_create1",
+	"epoll_ctl",
+	"epoll_ctl_old",
+	"epoll_pwait",
+	"epoll_pwait2",
+	"epoll_wait",
+	"epoll_wait_old",
+	"eventfd",
+	"eventfd2",
+	"execve",
+	"execveat",
+	"exit",
+	"exit_group",
+	"faccessat",
+	"faccessat2",
+	"fadvise64",
+	"fallocate",
+	"fanotify_mark",
+	"fchdir",
+	"fchmod",
+	"fchmodat",
+	"fchown",
+	"fchownat",
+	"fcntl",
+	"fdatasync",
+	"fgetxattr",
+	"flistxattr",
+	"flock",
+	"fork",
+	"fremovexattr",
+	"fsetxattr",
+	"fstat",
+	"fstatfs",
+	"fsync",
+	"ftruncate",
+	"futex",
+	"futex_waitv",
+	"futimesat",
+	"getcpu",
+	"getcwd",
+	"getdents",
+	"getdents64",
+	"getegid",
+	"geteuid",
+	"getgid",
+	"getgroups",
+	"getitimer",
+	"getpeername",
+	"getpgid",
+	"getpgrp",
+	"getpid",
+	"getppid",
+	"getpriority",
+	"getrandom",
+	"getresgid",
+	"getresuid",
+	"getrlimit",
+	"get_robust_list",
+	"getrusage",
+	"getsid",
+	"getsockname",
+	"getsockopt",
+	"get_thread_area",
+	"gettid",
+	"gettimeofday",
+	"getuid",
+	"getxattr",
+	"inotify_add_watch",
+	"inotify_init",
+	"inotify_init1",
+	"inotify_rm_watch",
+	"io_cancel",
+	"ioctl",
+	"io_destroy",
+	"io_getevents",
+	"io_pgetevents",
+	"ioprio_get",
+	"ioprio_set",
+	"io_setup",
+	"io_submit",
+	"kill",
+	"landlock_add_rule",
+	"landlock_create_ruleset",
+	"landlock_restrict_self",
+	"lchown",
+	"lgetxattr",
+	"link",
+	"linkat",
+	"listen",
+	"listxattr",
+	"llistxattr",
+	"lremovexattr",
+	"lseek",
+	"lsetxattr",
+	"lstat",
+	"madvise",
+	"membarrier",
+	"memfd_create",
+	"memfd_secret",
+	"mincore",
+	"mkdir",
+	"mkdirat",
+	"mknod",
+	"mknodat",
+	"mlock",
+	"mlock2",
+	"mlockall",
+	"mmap",
+	"modify_ldt",
+	"mprotect",
+	"mq_getsetattr",
+	"mq_notify",
+	"mq_open",
+	"mq_timedreceive",
+	"mq_timedsend",
+	"mq_unlink",
+	"mremap",
+	"msgctl",
+	"msgget",
+	"msgrcv",
+	"msgsnd",
+	"msync",
+	"munlock",
+	"munlockall",
+	"munmap",
+	"nanosleep",
+	"newfstatat",
+	"open",
+	"openat",
+	"openat2",
+	"pause",
+	"pidfd_open",
+	"pidfd_send_signal",
+	"pipe",
+	"pipe2",
+	"pkey_alloc",
+	"pkey_free",
+	"pkey_mprotect",
+	"poll",
+	"ppoll",
+	"prctl",
+	"pread64",
+	"preadv",
+	"preadv2",
+	"prlimit64",
+	"process_mrelease",
+	"process_vm_readv",
+	"process_vm_writev",
+	"pselect6",
+	"ptrace",
+	"pwrite64",
+	"pwritev",
+	"pwritev2",
+	"read",
+	"readahead",
+	"readlink",
+	"readlinkat",
+	"readv",
+	"recvfrom",
+	"recvmmsg",
+	"recvmsg",
+	"remap_file_pages",
+	"removexattr",
+	"rename",
+	"renameat",
+	"renameat2",
+	"restart_syscall",
+	"rmdir",
+	"rseq",
+	"rt_sigaction",
+	"rt_sigpending",
+	"rt_sigprocmask",
+	"rt_sigqueueinfo",
+	"rt_sigreturn",
+	"rt_sigsuspend",
+	"rt_sigtimedwait",
+	"rt_tgsigqueueinfo",
+	"sched_getaffinity",
+	"sched_getattr",
+	"sched_getparam",
+	"sched_get_priority_max",
+	"sched_get_priority_min",
+	"sched_getscheduler",
+	"sched_rr_get_interval",
+	"sched_setaffinity",
+	"sched_setattr",
+	"sched_setparam",
+	"sched_setscheduler",
+	"sched_yield",
+	"seccomp",
+	"select",
+	"semctl",
+	"semget",
+	"semop",
+	"semtimedop",
+	"sendfile",
+	"sendmmsg",
+	"sendmsg",
+	"sendto",
+	"setdomainname",
+	"setfsgid",
+	"setfsuid",
+	"setgid",
+	"setgroups",
+	"sethostname",
+	"setitimer",
+	"setpgid",
+	"setpriority",
+	"setregid",
+	"setresgid",
+	"setresuid",
+	"setreuid",
+	"setrlimit",
+	"set_robust_list",
+	"setsid",
+	"setsockopt",
+	"set_thread_area",
+	"set_tid_address",
+	"setuid",
+	"setxattr",
+	"shmat",
+	"shmctl",
+	"shmdt",
+	"shmget",
+	"shutdown",
+	"sigaltstack",
+	"signalfd",
+	"signalfd4",
+	"socket",
+	"socketpair",
+	"splice",
+	"stat",
+	"statfs",
+	"statx",
+	"symlink",
+	"symlinkat",
+	"sync",
+	"sync_file_range",
+	"syncfs",
+	"sysinfo",
+	"tee",
+	"tgkill",
+	"time",
+	"timer_create",
+	"timer_delete",
+	"timer_getoverrun",
+	"timer_gettime",
+	"timer_settime",
+	"timerfd_create",
+	"timerfd_gettime",
+	"timerfd_settime",
+	"times",
+	"tkill",
+	"truncate",
+	"umask",
+	"uname",
+	"unlink",
+	"unlinkat",
+	"utime",
+	"utimensat",
+	"utimes",
+	"vfork",
+	"vmsplice",
+	"wait4",
+	"waitid",
+	"write",
+	"writev",
 };
 
 /* Mounting is only harmless inside a user namespace the container owns. */
-static const struct denied deny_no_userns[] = {
-	{ "mount", __NR_mount },
-	{ "umount2", __NR_umount2 },
-	{ "pivot_root", __NR_pivot_root },
-	{ "open_tree", __NR_open_tree },
-	{ "move_mount", __NR_move_mount },
-	{ "fsopen", __NR_fsopen },
-	{ "fsconfig", __NR_fsconfig },
-	{ "fsmount", __NR_fsmount },
-	{ "fspick", __NR_fspick },
-	{ "mount_setattr", __NR_mount_setattr },
+static const char *const allow_with_userns[] = {
+	"mount",  "umount2",  "pivot_root", "open_tree", "move_mount",
+	"fsopen", "fsconfig", "fsmount",    "fspick",	 "mount_setattr",
 };
+
+/* The rules with an argument, or an action other than ALLOW. */
+struct arg_rule {
+	const char *name;
+	uint32_t action;
+	bool has_cmp;
+	struct scmp_arg_cmp cmp;
+};
+
+/* has_cmp, cmp: argument i, operator o, datum_a, datum_b */
+/* clang-format off */
+#define ARG(i, o, a, b) true, { (i), (o), (a), (b) }
+/* clang-format on */
+/* the kernel reads these arguments as 32-bit ints: compare the low half */
+#define LOW32 0xffffffffULL
+
+static const struct arg_rule arg_rules[] = {
+	/* its flags sit behind a pointer: ENOSYS makes glibc fall back */
+	{ "clone3", SCMP_ACT_ERRNO(ENOSYS) },
+	/* no nested user namespace; other CLONE_NEW* meet CAP_SYS_ADMIN */
+	{ "clone", SCMP_ACT_ALLOW,
+	  ARG(0, SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, 0) },
+	{ "unshare", SCMP_ACT_ALLOW,
+	  ARG(0, SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, 0) },
+	/* moby's values: Linux, PER_LINUX32, UNAME26 (+32), and the query */
+	{ "personality", SCMP_ACT_ALLOW, ARG(0, SCMP_CMP_EQ, 0x0, 0) },
+	{ "personality", SCMP_ACT_ALLOW, ARG(0, SCMP_CMP_EQ, 0x8, 0) },
+	{ "personality", SCMP_ACT_ALLOW, ARG(0, SCMP_CMP_EQ, 0x20000, 0) },
+	{ "personality", SCMP_ACT_ALLOW, ARG(0, SCMP_CMP_EQ, 0x20008, 0) },
+	{ "personality", SCMP_ACT_ALLOW, ARG(0, SCMP_CMP_EQ, 0xffffffff, 0) },
+	/* exceptions inside allowed calls (the second filter) */
+	{ "ioctl", SCMP_ACT_ERRNO(EPERM),
+	  ARG(1, SCMP_CMP_MASKED_EQ, LOW32, TIOCSTI) },
+	{ "ioctl", SCMP_ACT_ERRNO(EPERM),
+	  ARG(1, SCMP_CMP_MASKED_EQ, LOW32, TIOCLINUX) },
+	/* vsock is not namespaced: it reaches the host's hypervisor */
+	{ "socket", SCMP_ACT_ERRNO(EPERM),
+	  ARG(0, SCMP_CMP_MASKED_EQ, LOW32, AF_VSOCK) },
+};
+
+static scmp_filter_ctx ctx_new(uint32_t def_action)
+{
+	scmp_filter_ctx ctx = seccomp_init(def_action);
+
+	if (!ctx)
+		return NULL;
+	/* a foreign ABI (i386, x32) would pass under other numbers */
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+			     SCMP_ACT_KILL_PROCESS) ||
+	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2)) {
+		seccomp_release(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+int cs_new(uint32_t def_action, struct container_seccomp **out,
+	   struct errbuf *eb)
+{
+	struct container_seccomp *f = calloc(1, sizeof(*f));
+
+	/* libseccomp probes the kernel once; do it here, not in the child */
+	seccomp_api_get();
+	if (!f)
+		return errbuf_set(eb, ENOMEM, "seccomp filter");
+	f->def_action = def_action;
+	f->main = ctx_new(def_action);
+	if (!f->main) {
+		free(f);
+		return errbuf_set(eb, ENOMEM, "seccomp filter");
+	}
+	*out = f;
+	return 0;
+}
+
+int cs_arch_add(struct container_seccomp *f, uint32_t arch)
+{
+	int err;
+
+	if (f->narches == CS_ARCH_MAX)
+		return -ENOSPC;
+	err = seccomp_arch_add(f->main, arch);
+	if (err == -EEXIST)
+		return 0; /* the native one, or listed twice */
+	if (!err && f->except)
+		err = seccomp_arch_add(f->except, arch);
+	if (!err)
+		f->arches[f->narches++] = arch;
+	return err;
+}
+
+int cs_resolve(struct container_seccomp *f, const char *name)
+{
+	int nr = seccomp_syscall_resolve_name(name);
+
+	if (nr == __NR_SCMP_ERROR) {
+		if (!f->unknown++)
+			snprintf(f->first_unknown, sizeof(f->first_unknown),
+				 "%s", name);
+		return CS_SKIP;
+	}
+	/*
+	 * A negative pseudo-number: known, but not native (chown32 on
+	 * x86-64).  libseccomp maps it for the other arches a profile adds;
+	 * with the native one alone, there is nothing to filter.
+	 */
+	return nr < 0 && !f->narches ? CS_SKIP : nr;
+}
+
+int cs_rule(struct container_seccomp *f, uint32_t action, int nr,
+	    unsigned int ncmp, const struct scmp_arg_cmp *cmp)
+{
+	size_t i;
+	int err;
+
+	if (action != f->def_action)
+		return seccomp_rule_add_array(f->main, action, nr, ncmp, cmp);
+	if (!ncmp)
+		return 0; /* what the filter does anyway */
+	if (!f->except) {
+		f->except = ctx_new(SCMP_ACT_ALLOW);
+		if (!f->except)
+			return -ENOMEM;
+		for (i = 0; i < f->narches; i++) {
+			err = seccomp_arch_add(f->except, f->arches[i]);
+			if (err)
+				return err;
+		}
+	}
+	return seccomp_rule_add_array(f->except, action, nr, ncmp, cmp);
+}
+
+static int allow_names(struct container_seccomp *f, const char *const *names,
+		       size_t n, struct errbuf *eb)
+{
+	size_t i;
+	int nr, err;
+
+	for (i = 0; i < n; i++) {
+		nr = cs_resolve(f, names[i]);
+		if (nr == CS_SKIP)
+			continue;
+		err = cs_rule(f, SCMP_ACT_ALLOW, nr, 0, NULL);
+		if (err)
+			return errbuf_errno(eb, -err, "seccomp rule for %s",
+					    names[i]);
+	}
+	return 0;
+}
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-const char *const seccomp_denied_always[] = {
-	"init_module", "finit_module", "delete_module", "kexec_load",
-	"kexec_file_load", "bpf", "perf_event_open", "keyctl", "add_key",
-	"request_key", "reboot", NULL,
-};
-const char *const seccomp_denied_without_userns[] = {
-	"mount", "umount2", "pivot_root", "open_tree", "move_mount",
-	"fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr", NULL,
-};
-
-static void emit(struct sock_filter *prog, size_t *n, struct sock_filter i)
+int container_seccomp_default(bool userns, struct container_seccomp **out,
+			      struct errbuf *eb)
 {
-	prog[(*n)++] = i;
+	struct container_seccomp *f;
+	const struct arg_rule *r;
+	size_t i;
+	int nr, err;
+
+	err = cs_new(SCMP_ACT_ERRNO(EPERM), &f, eb);
+	if (err)
+		return err;
+	err = allow_names(f, allow_always, N(allow_always), eb);
+	if (!err && userns)
+		err = allow_names(f, allow_with_userns, N(allow_with_userns),
+				  eb);
+	for (i = 0; !err && i < N(arg_rules); i++) {
+		r = &arg_rules[i];
+		nr = cs_resolve(f, r->name);
+		if (nr == CS_SKIP)
+			continue;
+		err = cs_rule(f, r->action, nr, r->has_cmp ? 1 : 0, &r->cmp);
+		if (err)
+			err = errbuf_errno(eb, -err, "seccomp rule for %s",
+					   r->name);
+	}
+	if (err) {
+		container_seccomp_free(f);
+		return err;
+	}
+	*out = f;
+	return 0;
 }
 
-/*
- * Layout:
- *   0  ld arch
- *   1  jeq NATIVE ? 3 : 2
- *   2  ret KILL_PROCESS
- *   3  ld nr
- *   4  jge X32_SYSCALL_BIT ? 2-ish (kill) : next       (x86-64 only)
- *   .. jeq nr_k ? deny : next   (one per denied syscall)
- *   .  ret ALLOW
- *   .  ret ERRNO(EPERM)
- */
-int seccomp_filter_build(struct sock_filter *prog, size_t max, bool userns)
+int container_seccomp_new(const char *profile, bool userns,
+			  struct container_seccomp **out, struct errbuf *eb)
 {
-	size_t n = 0, i, ndeny = N(deny_always) + (userns ? 0 : N(deny_no_userns));
-	size_t total = 4 + ndeny + 2;
-	size_t deny_at;
-
-#ifdef X32_SYSCALL_BIT
-	total++;
-#endif
-	if (total > max)
-		return -ENOSPC;
-	deny_at = total - 1;
-	emit(prog, &n, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		offsetof(struct seccomp_data, arch)));
-	emit(prog, &n, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-		SECCOMP_ARCH, 1, 0));
-	emit(prog, &n, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
-		SECCOMP_RET_KILL_PROCESS));
-	emit(prog, &n, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		offsetof(struct seccomp_data, nr)));
-#ifdef X32_SYSCALL_BIT
-	/* jt is relative to the next instruction: back to "ret KILL" is not
-	 * possible (jumps go forward only), so x32 lands on the EPERM return. */
-	emit(prog, &n, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K,
-		X32_SYSCALL_BIT, (uint8_t)(deny_at - n - 1), 0));
-#endif
-	for (i = 0; i < ndeny; i++) {
-		const struct denied *d = i < N(deny_always) ?
-			&deny_always[i] : &deny_no_userns[i - N(deny_always)];
-
-		emit(prog, &n, (struct sock_filter)BPF_JUMP(
-			BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)d->nr,
-			(uint8_t)(deny_at - n - 1), 0));
-	}
-	emit(prog, &n, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
-		SECCOMP_RET_ALLOW));
-	emit(prog, &n, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
-		SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA)));
-	return (int)n;
+	if (profile)
+		return container_seccomp_from_file(profile, out, eb);
+	return container_seccomp_default(userns, out, eb);
 }
 
 /* Needs no_new_privs (or CAP_SYS_ADMIN): the caller sets it first. */
-int seccomp_install(bool userns, struct errbuf *eb)
+int container_seccomp_load(const struct container_seccomp *f, struct errbuf *eb)
 {
-	struct sock_filter prog[SECCOMP_FILTER_MAX];
-	struct sock_fprog fprog;
-	int n = seccomp_filter_build(prog, SECCOMP_FILTER_MAX, userns);
+	int err = seccomp_load(f->main);
 
-	if (n < 0)
-		return errbuf_set(eb, -n, "seccomp filter too long");
-	fprog.len = (unsigned short)n;
-	fprog.filter = prog;
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog))
-		return errbuf_errno(eb, errno, "installing the seccomp filter");
+	if (!err && f->except)
+		err = seccomp_load(f->except);
+	if (err)
+		return errbuf_errno(eb, -err, "installing the seccomp filter");
 	return 0;
+}
+
+static int write_all(int fd, const char *s)
+{
+	size_t len = strlen(s);
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, s, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		s += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int export_one(scmp_filter_ctx ctx, int fd, bool pfc,
+		      const char *heading)
+{
+	int err = pfc ? write_all(fd, heading) : 0;
+
+	if (err)
+		return err;
+	return pfc ? seccomp_export_pfc(ctx, fd) : seccomp_export_bpf(ctx, fd);
+}
+
+/*
+ * PFC: libseccomp's text, one block per filter, each with a heading.
+ * Raw BPF: the programs back to back, in load order; each one ends with
+ * its last `ret` (classic BPF jumps only forward).
+ */
+int container_seccomp_export(const struct container_seccomp *f, int fd,
+			     bool pfc, struct errbuf *eb)
+{
+	int err;
+
+	err = export_one(f->main, fd, pfc,
+			 f->except ? "# isolens: filter 1 of 2, the allow-list "
+				     "(loaded first)\n" :
+				     "# isolens: the filter\n");
+	if (!err && f->except)
+		err = export_one(
+			f->except, fd, pfc,
+			"# isolens: filter 2 of 2, exceptions inside "
+			"allowed syscalls\n"
+			"# (the kernel runs both; the strictest verdict "
+			"wins)\n");
+	if (err)
+		return errbuf_errno(eb, -err, "exporting the seccomp filter");
+	return 0;
+}
+
+unsigned int container_seccomp_unknown(const struct container_seccomp *f,
+				       const char **first)
+{
+	if (first)
+		*first = f->unknown ? f->first_unknown : NULL;
+	return f->unknown;
+}
+
+void container_seccomp_free(struct container_seccomp *f)
+{
+	if (!f)
+		return;
+	if (f->main)
+		seccomp_release(f->main);
+	if (f->except)
+		seccomp_release(f->except);
+	free(f);
 }

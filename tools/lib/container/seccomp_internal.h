@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Internal to tools/lib/container: seccomp.c and seccomp_profile.c. */
+#ifndef ISOLENS_CONTAINER_SECCOMP_INTERNAL_H
+#define ISOLENS_CONTAINER_SECCOMP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <seccomp.h>
+
+#include "container.h"
+
+#define CS_SKIP (-1) /* cs_resolve: no number for this name here */
+#define CS_ARCH_MAX 16
+
+struct container_seccomp {
+	scmp_filter_ctx main; /* the profile */
+	scmp_filter_ctx except; /* NULL, or default-action exceptions */
+	uint32_t def_action;
+	uint32_t arches[CS_ARCH_MAX]; /* added besides the native one */
+	size_t narches;
+	unsigned int unknown; /* names libseccomp does not know */
+	char first_unknown[64];
+};
+
+int cs_new(uint32_t def_action, struct container_seccomp **out,
+	   struct errbuf *eb);
+/* 0, or -errno (-ENOSPC past CS_ARCH_MAX) */
+int cs_arch_add(struct container_seccomp *f, uint32_t arch);
+/* The native number, or CS_SKIP (unknown names are counted). */
+int cs_resolve(struct container_seccomp *f, const char *name);
+/* Add a rule to the right filter; 0 or a libseccomp -errno. */
+int cs_rule(struct container_seccomp *f, uint32_t action, int nr,
+	    unsigned int ncmp, const struct scmp_arg_cmp *cmp);
+
+#endif
