@@ -121,6 +121,53 @@ host_ns() { stat -L -c %i "/proc/self/ns/$1"; }
 	assert_line --index 8 4
 }
 
+# cgroup dirs, state files and mounts that a refused run must not leave
+refusal_snapshot() {
+	echo "state $(ls /run/isolens/containers 2>/dev/null | grep -c '^ct-hostile')"
+	echo "cgroups $(find /sys/fs/cgroup -path '*isolens/ct-hostile*' -type d 2>/dev/null | wc -l)"
+	echo "mounts $(grep -c ct-hostile /proc/self/mountinfo)"
+}
+
+@test "a rootfs whose /proc, /dev, /sys, /etc or /tmp is a symlink is refused: 125, one line, nothing left" {
+	before=$(refusal_snapshot)
+	mounts=$(wc -l < /proc/self/mountinfo)
+	for d in proc dev sys etc tmp; do
+		hr="$CT_DIR/ct-hostile-$d"
+		cp -a "$RF" "$hr"
+		rm -rf "${hr:?}/$d"
+		ln -s /etc "$hr/$d"
+		run --separate-stderr "$ISOLENS" container run --rootfs "$hr" --name ct-hostile-$d -- true
+		assert_failure 125
+		assert_equal "${#stderr_lines[@]}" 1
+		assert_equal "$stderr" "isolens container: rootfs $hr: /$d is a symlink (to /etc): refused"
+		# not a directory at all
+		rm "$hr/$d"
+		touch "$hr/$d"
+		run --separate-stderr "$ISOLENS" container run --rootfs "$hr" --name ct-hostile-$d -- true
+		assert_failure 125
+		assert_equal "$stderr" "isolens container: rootfs $hr: /$d is not a directory: refused"
+		rm -rf "$hr"
+	done
+	assert_equal "$(refusal_snapshot)" "$before"
+	assert_equal "$(wc -l < /proc/self/mountinfo)" "$mounts"
+}
+
+@test "nodev: the rootfs, /dev, /dev/shm and /tmp are nodev; the bound nodes still work" {
+	mknod "$RF/nullnode" c 1 3
+	run crun_ -- sh -c 'echo x > /nullnode 2>&1; awk '\''$5 == "/" || $5 == "/dev" || $5 == "/dev/shm" {print $5, $6}'\'' /proc/self/mountinfo; echo x > /dev/null && echo null-ok'
+	rm -f "$RF/nullnode"
+	assert_success
+	# a device node inside the rootfs does not open: EACCES from nodev
+	assert_line --partial "/nullnode: Permission denied"
+	assert_line --regexp '^/ rw,nosuid,nodev'
+	assert_line --regexp '^/dev rw,nosuid,nodev'
+	assert_line --regexp '^/dev/shm rw,nosuid,nodev'
+	assert_line null-ok
+	run "$ISOLENS" container run -- awk '$5 == "/" || $5 == "/tmp" {print $5, $6}' /proc/self/mountinfo
+	assert_line --regexp '^/ ro,nosuid,nodev'
+	assert_line --regexp '^/tmp rw,nosuid,nodev'
+}
+
 @test "the default busybox rootfs is read-only with a writable /tmp" {
 	run "$ISOLENS" container run -- sh -c 'touch /etc/x 2>&1; touch /tmp/y && echo tmp-ok'
 	assert_success

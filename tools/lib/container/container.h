@@ -124,9 +124,15 @@ int rootfs_build(const char *dir, struct errbuf *eb);
 int rootfs_ensure_default(char *buf, size_t len, struct errbuf *eb);
 
 /* mounts.c (runs in the child, inside the new mount namespace) */
+/* In the parent, early: refuse a rootfs whose /proc, /dev, /sys, /etc or
+ * /tmp is a symlink or not a directory (the child checks again). */
+int mounts_check_rootfs(const char *root, struct errbuf *eb);
 int mounts_setup(const char *rootfs, bool rootfs_ro, bool own_netns,
 		 bool cgroup_ns, struct errbuf *eb);
 int mounts_mask_proc(struct errbuf *eb);
+/* What mounts_mask_proc() covers and makes read-only, NULL-terminated. */
+extern const char *const mounts_masked_paths[];
+extern const char *const mounts_readonly_paths[];
 
 /* cgroup.c */
 enum cgroup_mode {

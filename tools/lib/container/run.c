@@ -249,6 +249,9 @@ int container_run(struct container_opts *o, struct container_result *res,
 				return err;
 			c.rootfs_ro = true;
 		}
+		err = mounts_check_rootfs(c.rootfs, eb);
+		if (err)
+			return err;
 	}
 
 	/* Resource limits need cgroup v2 controllers, and root. */
