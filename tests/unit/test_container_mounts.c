@@ -17,10 +17,13 @@
 static void test_masked_paths(void)
 {
 	const char *const *p;
-	int kcore = 0;
+	int isolens = 0, kcore = 0;
 
-	for (p = mounts_masked_paths; *p; p++)
+	for (p = mounts_masked_paths; *p; p++) {
+		isolens += !strcmp(*p, "/proc/isolens");
 		kcore += !strcmp(*p, "/proc/kcore");
+	}
+	CHECK_EQ(isolens, 1);
 	CHECK_EQ(kcore, 1);
 }
 

@@ -99,3 +99,27 @@ crun_() { "$ISOLENS" container run --rootfs "$RF" "$@"; }
 	done
 	assert_equal "$(snap)" "$before"
 }
+
+@test "/proc/isolens is root-only (0400) and masked in every container" {
+	[ -f "$TOP/module/isolens.ko" ] || skip "module/isolens.ko is not built"
+	grep -q '^isolens ' /proc/modules && rmmod isolens
+	insmod "$TOP/module/isolens.ko"
+	run stat -c '%n %a' /proc/isolens/stats /proc/isolens/kvm /proc/isolens/namespaces /proc/isolens/cgroups
+	rc=0
+	for m in '' --userns; do
+		out=$(crun_ $m --cap-add ALL -- sh -c 'ls -A /proc/isolens | wc -l; cat /proc/isolens/stats 2>&1 | head -n 1') || rc=1
+		outs+=("$out")
+	done
+	rmmod isolens
+	assert_success
+	assert_line "/proc/isolens/stats 400"
+	assert_line "/proc/isolens/kvm 400"
+	assert_line "/proc/isolens/namespaces 400"
+	assert_line "/proc/isolens/cgroups 400"
+	assert_equal "$rc" 0
+	for out in "${outs[@]}"; do
+		run echo "$out"
+		assert_line --index 0 0
+		assert_line --index 1 --regexp "/proc/isolens/stats.*No such file or directory"
+	done
+}

@@ -248,7 +248,8 @@ static int bind_ro_in(struct mnt_root *r, const char *path, const char *host)
  * mknod: the same code then works rootless, where mknod is not allowed.
  * The /dev tmpfs itself is nodev: each bind mount keeps the flags of the
  * host's /dev mount it was copied from, so the nodes still open, and
- * nothing else under /dev can be a device.
+ * nothing else under /dev can be a device.  The device policy
+ * (devices.c) decides which of them may be opened.
  */
 static int setup_dev(struct mnt_root *r)
 {
@@ -405,11 +406,15 @@ out:
 	return err ? err : mounts_mask_proc(eb);
 }
 
-/* runc's default maskedPaths (runc spec, 1.1) */
+/*
+ * runc's default maskedPaths (runc spec, 1.1), and /proc/isolens: the
+ * module's views list the host's cgroup paths, VMM pids and namespace
+ * inodes, which a container has no business reading.
+ */
 const char *const mounts_masked_paths[] = {
 	"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
 	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
-	"/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+	"/proc/sched_debug", "/proc/scsi", "/proc/isolens", "/sys/firmware",
 	"/sys/devices/virtual/powercap", NULL,
 };
 
