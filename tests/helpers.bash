@@ -57,6 +57,18 @@ require_fentry() {
 	skip "the function tracer is not permitted here, so no BPF trampolines (fentry/fexit)"
 }
 
+# wait_started NAME: until the container's state file names its pid 1 (it
+# holds pid 0 while the name is only claimed and the cgroup, the device
+# policy and the namespaces are still being set up).
+wait_started() {
+	local f=/run/isolens/containers/$1.json i
+	for i in $(seq 300); do
+		[ "$(jq -r .pid "$f" 2>/dev/null || echo 0)" -gt 0 ] && return 0
+		sleep 0.1
+	done
+	fail "container $1 did not start"
+}
+
 in_lab_vm() {
 	[ "$(hostname)" = isolens-lab ]
 }

@@ -168,6 +168,63 @@ refusal_snapshot() {
 	assert_line --regexp '^/tmp rw,nosuid,nodev'
 }
 
+@test "device policy: cgroup_device program on the leaf and a v1 devices group while running, gone after" {
+	crun_ --name ct-devpol -- sleep 60 3>&- &
+	wait_started ct-devpol
+	cg=$(jq -r .cgroup /run/isolens/containers/ct-devpol.json)
+	pid=$(jq -r .pid /run/isolens/containers/ct-devpol.json)
+	[ -n "$cg" ] || fail "no cgroup2 leaf"
+	run bpftool cgroup show "$cg"
+	assert_line --regexp '^[0-9]+ +cgroup_device +multi +devices_check'
+	prog=$(bpftool cgroup show "$cg" | awk '$2 == "cgroup_device" {print $1}')
+	v1=
+	if [ -e /sys/fs/cgroup/devices/devices.list ]; then
+		v1=/sys/fs/cgroup/devices/isolens/ct-devpol
+		grep -q ":devices:/isolens/ct-devpol\$" /proc/$pid/cgroup ||
+			fail "pid $pid is not in $v1: $(cat /proc/$pid/cgroup)"
+		run cat $v1/devices.list
+		assert_line "c 1:3 rwm"
+		assert_line "c 136:* rwm"
+		refute_line "a *:* rwm"
+		assert_equal "${#lines[@]}" 16
+	fi
+	# an exec'd process is held by the same policy (and v1 group)
+	run "$ISOLENS" container exec ct-devpol -- sh -c 'grep -c ":devices:/isolens/ct-devpol$" /proc/self/cgroup; mknod /tmp/x c 1 1'
+	[ -z "$v1" ] || assert_line --index 0 1
+	assert_line "mknod: /tmp/x: Operation not permitted"
+	"$ISOLENS" container kill ct-devpol
+	wait || true
+	[ ! -d "$cg" ] || fail "$cg left behind"
+	[ -z "$v1" ] || [ ! -d "$v1" ] || fail "$v1 left behind"
+	# freeing the cgroup frees its program (asynchronously)
+	for i in $(seq 50); do bpftool prog show id "$prog" >/dev/null 2>&1 || break; sleep 0.1; done
+	run bpftool prog show id "$prog"
+	assert_failure
+}
+
+@test "device policy: allowed nodes open, anything else and every mknod is EPERM, whatever is lifted" {
+	for opts in "" "--cap-add ALL --seccomp=unconfined"; do
+		run crun_ $opts -- sh -c 'echo x > /dev/null && echo null-ok; head -c 4 /dev/zero | wc -c; head -c 4 /dev/urandom | wc -c; true <> /dev/ptmx && echo ptmx-ok; true < /dev/tty; mknod /tmp/x c 1 1; mknod /tmp/y b 7 0; mknod /tmp/z c 1 3 && echo null-mknod-ok; rm -f /tmp/z' </dev/null
+		assert_line null-ok
+		assert_line --index 1 4
+		assert_line --index 2 4
+		assert_line ptmx-ok
+		# no controlling terminal: the policy let the open through
+		assert_line --partial "/dev/tty: No such device or address"
+		assert_line "mknod: /tmp/x: Operation not permitted"
+		assert_line "mknod: /tmp/y: Operation not permitted"
+		# "c 1:3 rwm", as in runc: the allowed nodes may be created
+		assert_line null-mknod-ok
+	done
+	# CAP_MKNOD (27) is in the default set, as in runc: the policy stops it
+	run crun_ -- awk '/^CapEff/ {print $2}' /proc/self/status
+	(( (0x$output >> 27) & 1 )) || fail "CAP_MKNOD is not in CapEff $output"
+	# with the host's /dev (--share mnt) only the allow-list opens
+	run "$ISOLENS" container run --share mnt -- sh -c 'true < /dev/kmsg; true < /dev/null && echo null-ok'
+	assert_line --partial "/dev/kmsg: Operation not permitted"
+	assert_line null-ok
+}
+
 @test "the default busybox rootfs is read-only with a writable /tmp" {
 	run "$ISOLENS" container run -- sh -c 'touch /etc/x 2>&1; touch /tmp/y && echo tmp-ok'
 	assert_success
@@ -279,7 +336,7 @@ refusal_snapshot() {
 
 @test "lifecycle: ls, exec through setns(pidfd), kill, rm; name taken is 125" {
 	"$ISOLENS" container run --rootfs "$RF" --name ct-life --hostname life -- sleep 60 3>&- &
-	for i in $(seq 300); do [ -e /run/isolens/containers/ct-life.json ] && break; sleep 0.1; done
+	wait_started ct-life
 	run "$ISOLENS" container ls
 	assert_line --regexp '^ct-life +[0-9]+ '
 	pid=$(jq -r .pid /run/isolens/containers/ct-life.json)
@@ -319,7 +376,7 @@ refusal_snapshot() {
 @test "a runtime killed by SIGKILL takes its container along; rm cleans up" {
 	"$ISOLENS" container run --rootfs "$RF" --name ct-crash -- sleep 60 3>&- &
 	rt=$!
-	for i in $(seq 300); do [ -e /run/isolens/containers/ct-crash.json ] && break; sleep 0.1; done
+	wait_started ct-crash
 	pid=$(jq -r .pid /run/isolens/containers/ct-crash.json)
 	kill -9 $rt
 	wait $rt || true

@@ -57,6 +57,7 @@ int container_exec(const char *name, char *const *argv, bool seccomp,
 		   uint64_t cap_add, int *status, int *fail_code,
 		   struct errbuf *eb)
 {
+	struct devices_policy dp = { .v1_tasks_fd = -1 };
 	struct container_state st;
 	int pidfd, cgfd = -1, errp[2] = { -1, -1 }, err, code = 125;
 	struct clone_args args = { .exit_signal = SIGCHLD };
@@ -73,6 +74,10 @@ int container_exec(const char *name, char *const *argv, bool seccomp,
 			args.cgroup = (uint64_t)cgfd;
 		}
 	}
+	/* the v1 devices group, opened before setns (host mount ns) */
+	err = devices_v1_open(name, &dp, eb);
+	if (err)
+		goto out;
 	if (pipe2(errp, O_CLOEXEC)) {
 		err = errbuf_errno(eb, errno, "pipe");
 		goto out;
@@ -101,6 +106,8 @@ int container_exec(const char *name, char *const *argv, bool seccomp,
 		struct errbuf ceb = { 0 };
 
 		close(errp[0]);
+		if (devices_v1_join(&dp, &ceb))
+			payload_fail(errp[1], 125, &ceb);
 		/* rootless maps deny setgroups: a failure there is fine */
 		if (st.userns && (setresgid(0, 0, 0) ||
 				  (setgroups(0, NULL), setresuid(0, 0, 0)))) {
@@ -123,6 +130,8 @@ out:
 		close(errp[1]);
 	if (cgfd >= 0)
 		close(cgfd);
+	if (dp.v1_tasks_fd >= 0)
+		close(dp.v1_tasks_fd);
 	close(pidfd);
 	return err;
 }
@@ -146,6 +155,7 @@ int container_cleanup(const struct container_state *st)
 		netlink_link_del(st->veth_host, NULL);
 	if (st->cgroup[0])
 		cgroup_remove(st->cgroup);
+	devices_v1_remove(st->name);
 	return state_remove(st->name);
 }
 
