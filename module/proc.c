@@ -2,6 +2,10 @@
 /*
  * /proc/isolens/: read-only seq_file views of the module's state.
  *
+ * Root only (0400, like /dev/isolens): they list every namespace inode,
+ * cgroup path and VMM pid on the host.  Containers see the directory
+ * masked (tools/lib/container/mounts.c).
+ *
  * procfs, unlike a character device, revokes open files itself: when
  * proc_remove() runs at unload it waits for reads in progress and makes
  * later ones fail, so these files need no lifetime care of their own.
@@ -50,15 +54,15 @@ int isolens_proc_init(void)
 	isolens_proc_dir = proc_mkdir(ISOLENS_NAME, NULL);
 	if (!isolens_proc_dir)
 		return -ENOMEM;
-	if (!proc_create_single("stats", 0444, isolens_proc_dir, stats_show))
+	if (!proc_create_single("stats", 0400, isolens_proc_dir, stats_show))
 		goto err;
-	if (!proc_create_single("kvm", 0444, isolens_proc_dir,
+	if (!proc_create_single("kvm", 0400, isolens_proc_dir,
 				isolens_kvm_show))
 		goto err;
-	if (!proc_create_single("namespaces", 0444, isolens_proc_dir,
+	if (!proc_create_single("namespaces", 0400, isolens_proc_dir,
 				isolens_namespaces_show))
 		goto err;
-	if (!proc_create_single("cgroups", 0444, isolens_proc_dir,
+	if (!proc_create_single("cgroups", 0400, isolens_proc_dir,
 				isolens_cgroups_show))
 		goto err;
 	return 0;

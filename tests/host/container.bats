@@ -219,6 +219,110 @@ host_ns() { stat -L -c %i "/proc/self/ns/$1"; }
 	assert_line --index 8 4
 }
 
+# cgroup dirs, state files and mounts that a refused run must not leave
+refusal_snapshot() {
+	echo "state $(ls /run/isolens/containers 2>/dev/null | grep -c '^ct-hostile')"
+	echo "cgroups $(find /sys/fs/cgroup -path '*isolens/ct-hostile*' -type d 2>/dev/null | wc -l)"
+	echo "mounts $(grep -c ct-hostile /proc/self/mountinfo)"
+}
+
+@test "a rootfs whose /proc, /dev, /sys, /etc or /tmp is a symlink is refused: 125, one line, nothing left" {
+	before=$(refusal_snapshot)
+	mounts=$(wc -l < /proc/self/mountinfo)
+	for d in proc dev sys etc tmp; do
+		hr="$CT_DIR/ct-hostile-$d"
+		cp -a "$RF" "$hr"
+		rm -rf "${hr:?}/$d"
+		ln -s /etc "$hr/$d"
+		run --separate-stderr "$ISOLENS" container run --rootfs "$hr" --name ct-hostile-$d -- true
+		assert_failure 125
+		assert_equal "${#stderr_lines[@]}" 1
+		assert_equal "$stderr" "isolens container: rootfs $hr: /$d is a symlink (to /etc): refused"
+		# not a directory at all
+		rm "$hr/$d"
+		touch "$hr/$d"
+		run --separate-stderr "$ISOLENS" container run --rootfs "$hr" --name ct-hostile-$d -- true
+		assert_failure 125
+		assert_equal "$stderr" "isolens container: rootfs $hr: /$d is not a directory: refused"
+		rm -rf "$hr"
+	done
+	assert_equal "$(refusal_snapshot)" "$before"
+	assert_equal "$(wc -l < /proc/self/mountinfo)" "$mounts"
+}
+
+@test "nodev: the rootfs, /dev, /dev/shm and /tmp are nodev; the bound nodes still work" {
+	mknod "$RF/nullnode" c 1 3
+	run crun_ -- sh -c 'echo x > /nullnode 2>&1; awk '\''$5 == "/" || $5 == "/dev" || $5 == "/dev/shm" {print $5, $6}'\'' /proc/self/mountinfo; echo x > /dev/null && echo null-ok'
+	rm -f "$RF/nullnode"
+	assert_success
+	# a device node inside the rootfs does not open: EACCES from nodev
+	assert_line --partial "/nullnode: Permission denied"
+	assert_line --regexp '^/ rw,nosuid,nodev'
+	assert_line --regexp '^/dev rw,nosuid,nodev'
+	assert_line --regexp '^/dev/shm rw,nosuid,nodev'
+	assert_line null-ok
+	run "$ISOLENS" container run -- awk '$5 == "/" || $5 == "/tmp" {print $5, $6}' /proc/self/mountinfo
+	assert_line --regexp '^/ ro,nosuid,nodev'
+	assert_line --regexp '^/tmp rw,nosuid,nodev'
+}
+
+@test "device policy: cgroup_device program on the leaf and a v1 devices group while running, gone after" {
+	crun_ --name ct-devpol -- sleep 60 3>&- &
+	wait_started ct-devpol
+	cg=$(jq -r .cgroup /run/isolens/containers/ct-devpol.json)
+	pid=$(jq -r .pid /run/isolens/containers/ct-devpol.json)
+	[ -n "$cg" ] || fail "no cgroup2 leaf"
+	run bpftool cgroup show "$cg"
+	assert_line --regexp '^[0-9]+ +cgroup_device +multi +devices_check'
+	prog=$(bpftool cgroup show "$cg" | awk '$2 == "cgroup_device" {print $1}')
+	v1=
+	if [ -e /sys/fs/cgroup/devices/devices.list ]; then
+		v1=/sys/fs/cgroup/devices/isolens/ct-devpol
+		grep -q ":devices:/isolens/ct-devpol\$" /proc/$pid/cgroup ||
+			fail "pid $pid is not in $v1: $(cat /proc/$pid/cgroup)"
+		run cat $v1/devices.list
+		assert_line "c 1:3 rwm"
+		assert_line "c 136:* rwm"
+		refute_line "a *:* rwm"
+		assert_equal "${#lines[@]}" 16
+	fi
+	# an exec'd process is held by the same policy (and v1 group)
+	run "$ISOLENS" container exec ct-devpol -- sh -c 'grep -c ":devices:/isolens/ct-devpol$" /proc/self/cgroup; mknod /tmp/x c 1 1'
+	[ -z "$v1" ] || assert_line --index 0 1
+	assert_line "mknod: /tmp/x: Operation not permitted"
+	"$ISOLENS" container kill ct-devpol
+	wait || true
+	[ ! -d "$cg" ] || fail "$cg left behind"
+	[ -z "$v1" ] || [ ! -d "$v1" ] || fail "$v1 left behind"
+	# freeing the cgroup frees its program (asynchronously)
+	for i in $(seq 50); do bpftool prog show id "$prog" >/dev/null 2>&1 || break; sleep 0.1; done
+	run bpftool prog show id "$prog"
+	assert_failure
+}
+
+@test "device policy: allowed nodes open, anything else and every mknod is EPERM, whatever is lifted" {
+	for opts in "" "--cap-add ALL --seccomp=unconfined"; do
+		run crun_ $opts -- sh -c 'echo x > /dev/null && echo null-ok; head -c 4 /dev/zero | wc -c; head -c 4 /dev/urandom | wc -c; true <> /dev/ptmx && echo ptmx-ok; true < /dev/tty; mknod /tmp/x c 1 1; mknod /tmp/y b 7 0; mknod /tmp/z c 1 3 && echo null-mknod-ok; rm -f /tmp/z' </dev/null
+		assert_line null-ok
+		assert_line --index 1 4
+		assert_line --index 2 4
+		assert_line ptmx-ok
+		# no controlling terminal: the policy let the open through
+		assert_line --partial "/dev/tty: No such device or address"
+		assert_line "mknod: /tmp/x: Operation not permitted"
+		assert_line "mknod: /tmp/y: Operation not permitted"
+		# "c 1:3 rwm", as in runc: the allowed nodes may be created
+		assert_line null-mknod-ok
+	done
+	# CAP_MKNOD (27) is in the default set, as in runc: the policy stops it
+	run crun_ -- awk '/^CapEff/ {print $2}' /proc/self/status
+	(( (0x$output >> 27) & 1 )) || fail "CAP_MKNOD is not in CapEff $output"
+	# with the host's /dev (--share mnt) only the allow-list opens
+	run "$ISOLENS" container run --share mnt -- sh -c 'true < /dev/kmsg; true < /dev/null && echo null-ok'
+	assert_line --partial "/dev/kmsg: Operation not permitted"
+	assert_line null-ok
+}
+
 @test "the default busybox rootfs is read-only with a writable /tmp" {
 	run "$ISOLENS" container run -- sh -c 'touch /etc/x 2>&1; touch /tmp/y && echo tmp-ok'
 	assert_success

@@ -119,3 +119,66 @@ crun_() { "$ISOLENS" container run --rootfs "$RF" "$@"; }
 	done
 	assert_equal "$(snap)" "$before"
 }
+
+@test "device policy: a block device cannot be made or opened, whatever is lifted; /dev/null can" {
+	modprobe brd rd_nr=1 rd_size=1024 || skip "no brd module"
+	[ -b /dev/ram0 ] || fail "brd gave no /dev/ram0"
+	# outside any container, root opens it
+	head -c 1 /dev/ram0 | wc -c | grep -qx 1
+	before=$(find /sys/fs/cgroup/isolens -mindepth 1 -type d 2>/dev/null | wc -l)
+	for opts in "" "--cap-add ALL --seccomp=unconfined"; do
+		run crun_ $opts -- sh -c 'mknod /tmp/ram0 b 1 0; echo x > /dev/null && echo null-ok'
+		assert_success
+		assert_line "mknod: /tmp/ram0: Operation not permitted"
+		assert_line null-ok
+		# a node made on the host side, in the rootfs: nodev refuses it
+		mknod "$RF/ram0" b 1 0
+		run crun_ $opts -- head -c 1 /ram0
+		rm -f "$RF/ram0"
+		assert_failure
+		assert_output --partial "Permission denied"
+		# the host's own /dev/ram0, on a mount without nodev: the
+		# device policy (the cgroup_device program) refuses the open
+		run "$ISOLENS" container run --share mnt $opts -- sh -c 'head -c 1 /dev/ram0; echo x > /dev/null && echo null-ok'
+		assert_line --regexp "/dev/ram0.*Operation not permitted"
+		assert_line null-ok
+	done
+	assert_equal "$(find /sys/fs/cgroup/isolens -mindepth 1 -type d 2>/dev/null | wc -l)" "$before"
+	rmmod brd || true
+}
+
+@test "device policy on pure cgroup v2: the program on the leaf, no v1 group, gone after" {
+	crun_ --name ct-devpol -- sleep 30 3>&- &
+	wait_started ct-devpol
+	cg=$(jq -r .cgroup /run/isolens/containers/ct-devpol.json)
+	run bpftool cgroup show "$cg"
+	assert_line --regexp '^[0-9]+ +cgroup_device +multi +devices_check'
+	[ ! -e /sys/fs/cgroup/devices ] || fail "a v1 devices hierarchy in the lab VM?"
+	"$ISOLENS" container kill ct-devpol
+	wait || true
+	[ ! -d "$cg" ] || fail "$cg left behind"
+}
+
+@test "/proc/isolens is root-only (0400) and masked in every container" {
+	[ -f "$TOP/module/isolens.ko" ] || skip "module/isolens.ko is not built"
+	grep -q '^isolens ' /proc/modules && rmmod isolens
+	insmod "$TOP/module/isolens.ko"
+	run stat -c '%n %a' /proc/isolens/stats /proc/isolens/kvm /proc/isolens/namespaces /proc/isolens/cgroups
+	rc=0
+	for m in '' --userns; do
+		out=$(crun_ $m --cap-add ALL -- sh -c 'ls -A /proc/isolens | wc -l; cat /proc/isolens/stats 2>&1 | head -n 1') || rc=1
+		outs+=("$out")
+	done
+	rmmod isolens
+	assert_success
+	assert_line "/proc/isolens/stats 400"
+	assert_line "/proc/isolens/kvm 400"
+	assert_line "/proc/isolens/namespaces 400"
+	assert_line "/proc/isolens/cgroups 400"
+	assert_equal "$rc" 0
+	for out in "${outs[@]}"; do
+		run echo "$out"
+		assert_line --index 0 0
+		assert_line --index 1 --regexp "/proc/isolens/stats.*No such file or directory"
+	done
+}

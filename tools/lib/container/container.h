@@ -11,8 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <linux/types.h>
 
 #include "base/errbuf.h"
+#include "devices.h" /* ebpf/: struct devices_rule, shared with the program */
 
 #define CONTAINER_NAME_MAX 48
 #define CONTAINER_MAX_ENV 64
@@ -212,9 +214,15 @@ int rootfs_build(const char *dir, struct errbuf *eb);
 int rootfs_ensure_default(char *buf, size_t len, struct errbuf *eb);
 
 /* mounts.c (runs in the child, inside the new mount namespace) */
+/* In the parent, early: refuse a rootfs whose /proc, /dev, /sys, /etc or
+ * /tmp is a symlink or not a directory (the child checks again). */
+int mounts_check_rootfs(const char *root, struct errbuf *eb);
 int mounts_setup(const char *rootfs, bool rootfs_ro, bool own_netns,
 		 bool cgroup_ns, struct errbuf *eb);
 int mounts_mask_proc(struct errbuf *eb);
+/* What mounts_mask_proc() covers and makes read-only, NULL-terminated. */
+extern const char *const mounts_masked_paths[];
+extern const char *const mounts_readonly_paths[];
 
 /* cgroup.c */
 enum cgroup_mode {
@@ -245,6 +253,44 @@ void console_restore(int fd, const struct termios *saved);
 int console_relay(int master, int in, int out, int pidfd);
 /* console_relay on the runtime's stdin/stdout, raw while it runs. */
 int console_attach(int master, pid_t pid);
+/*
+ * devices.c: the device policy (docs/containers.md, step 4).  A
+ * cgroup_device BPF program on the cgroup2 leaf, and, where a v1 devices
+ * controller is mounted, a v1 group isolens/NAME with the same rules.
+ */
+extern const struct devices_rule devices_default_rules[];
+extern const size_t devices_default_count;
+/* Load the program with RULES in its map and attach it to CGROUP_FD
+ * (BPF_F_ALLOW_MULTI); no fd stays open: the cgroup holds the program. */
+int devices_bpf_attach(int cgroup_fd, const struct devices_rule *rules,
+		       size_t n, struct errbuf *eb);
+/* PATH of NAME's v1 devices group; -ENOENT without a v1 devices controller. */
+int devices_v1_path(const char *name, char *path, size_t len);
+/* Create it with "a" denied, then RULES; path "" when there is no v1
+ * devices controller (that is no error). */
+int devices_v1_create(const char *name, const struct devices_rule *rules,
+		      size_t n, char *path, size_t len, struct errbuf *eb);
+/* Remove NAME's v1 group if it exists (teardown and leftovers). */
+int devices_v1_remove(const char *name);
+/* The device policy of one container run. */
+struct devices_policy {
+	char v1path[4096]; /* its v1 devices group, "" if none */
+	int v1_tasks_fd; /* that group's `tasks`, for the child; -1 if none */
+};
+/*
+ * The default policy for container NAME, before clone3: the v1 group and
+ * the BPF program on CGROUP_FD (if >= 0).  Fails if neither layer exists.
+ */
+int devices_apply(const char *name, int cgroup_fd, struct devices_policy *dp,
+		  struct errbuf *eb);
+/* For `exec`: the running container NAME's v1 group, if there is one
+ * (dp->v1_tasks_fd -1 otherwise); the caller closes v1_tasks_fd. */
+int devices_v1_open(const char *name, struct devices_policy *dp,
+		    struct errbuf *eb);
+/* In the child, before it is released: join the v1 group (if any). */
+int devices_v1_join(struct devices_policy *dp, struct errbuf *eb);
+/* Teardown: close the fd, remove the v1 group. */
+void devices_release(struct devices_policy *dp);
 
 /* netlink.c */
 int netlink_link_up(const char *ifname, struct errbuf *eb);

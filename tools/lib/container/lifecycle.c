@@ -64,6 +64,7 @@ int container_exec(const char *name, const struct container_exec_opts *x,
 		   int *status, int *fail_code, struct errbuf *eb)
 {
 	struct container_seccomp *filter = NULL;
+	struct devices_policy dp = { .v1_tasks_fd = -1 };
 	struct container_state st;
 	int pidfd, cgfd = -1, errp[2] = { -1, -1 }, ttyp[2] = { -1, -1 };
 	int master = -1, err, code = 125;
@@ -95,6 +96,10 @@ int container_exec(const char *name, const struct container_exec_opts *x,
 		args.flags |= CLONE_INTO_CGROUP;
 		args.cgroup = (uint64_t)cgfd;
 	}
+	/* the v1 devices group, opened before setns (host mount ns) */
+	err = devices_v1_open(name, &dp, eb);
+	if (err)
+		goto out;
 	if (pipe2(errp, O_CLOEXEC) ||
 	    (x->tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
 				  ttyp))) {
@@ -140,6 +145,8 @@ int container_exec(const char *name, const struct container_exec_opts *x,
 			payload_fail(errp[1], 125, &ceb);
 		}
 		close(pidfd);
+		if (devices_v1_join(&dp, &ceb))
+			payload_fail(errp[1], 125, &ceb);
 		if (st.userns && (setresgid(0, 0, 0) || setresuid(0, 0, 0))) {
 			errbuf_errno(&ceb, errno, "becoming root in the user namespace");
 			payload_fail(errp[1], 125, &ceb);
@@ -179,6 +186,8 @@ out:
 		close(master);
 	if (cgfd >= 0)
 		close(cgfd);
+	if (dp.v1_tasks_fd >= 0)
+		close(dp.v1_tasks_fd);
 	close(pidfd);
 	container_seccomp_free(filter);
 	return err;
@@ -203,6 +212,7 @@ int container_cleanup(const struct container_state *st)
 		netlink_link_del(st->veth_host, NULL);
 	if (st->cgroup[0])
 		cgroup_remove(st->cgroup);
+	devices_v1_remove(st->name);
 	return state_remove(st->name);
 }
 

@@ -4,10 +4,11 @@
  *
  *   parent (runtime)                    child (becomes pid 1)
  *   claim the name (state, O_EXCL)
- *   cgroup leaf + limits
+ *   cgroup leaf + limits, device policy
  *   clone3(CLONE_NEW*, INTO_CGROUP) ──▶ waits on the sync pipe
  *   uid/gid maps, veth, state file
- *   release the sync pipe ───────────▶ ids, hostname, network, mounts,
+ *   release the sync pipe ───────────▶ v1 devices group, ids, hostname,
+ *                                       network, mounts,
  *                                       pivot_root, caps, nnp, seccomp
  *   error pipe: EOF = exec happened ◀── execve(CMD)
  *   waitpid, read cgroup events, teardown
@@ -61,6 +62,7 @@ struct run_ctx {
 	bool rootfs_ro;
 	bool rootless;
 	int sync_fd; /* child reads */
+	struct devices_policy devices;
 	int err_fd; /* child writes, close-on-exec */
 	int tty_fd; /* child sends the pty master (--tty), else -1 */
 	int parent_fds[3]; /* the runtime's ends: the child closes them */
@@ -91,6 +93,8 @@ static void child_main(struct run_ctx *c)
 	if (read(c->sync_fd, &slot, sizeof(slot)) != sizeof(slot))
 		_exit(125); /* the parent failed and said so itself */
 	close(c->sync_fd);
+	if (devices_v1_join(&c->devices, &eb))
+		child_fail(c, &eb);
 
 	if (c->flags & CLONE_NEWUSER) {
 		if (setresgid(0, 0, 0) || setresuid(0, 0, 0)) {
@@ -184,7 +188,7 @@ static int claim_name(struct container_opts *o, struct container_state *st,
 int container_run(struct container_opts *o, struct container_result *res,
 		  struct errbuf *eb)
 {
-	struct run_ctx c = { .o = o, .tty_fd = -1 };
+	struct run_ctx c = { .o = o, .tty_fd = -1, .devices.v1_tasks_fd = -1 };
 	struct container_state st = { 0 };
 	bool limits = o->memory_max || o->pids_max || o->cpu_quota_us;
 	int syncp[2] = { -1, -1 }, errp[2] = { -1, -1 }, cgroup_fd = -1;
@@ -267,6 +271,9 @@ int container_run(struct container_opts *o, struct container_result *res,
 				return err;
 			c.rootfs_ro = true;
 		}
+		err = mounts_check_rootfs(c.rootfs, eb);
+		if (err)
+			return err;
 	}
 
 	/* Resource limits need cgroup v2 controllers, and root. */
@@ -314,6 +321,12 @@ int container_run(struct container_opts *o, struct container_result *res,
 			err = errbuf_errno(eb, errno, "opening %s", cgpath);
 			goto fail;
 		}
+	}
+	/* attached before clone3: covers the child from its first instruction */
+	if (!c.rootless) {
+		err = devices_apply(o->name, cgroup_fd, &c.devices, eb);
+		if (err)
+			goto fail;
 	}
 
 	if (pipe2(syncp, O_CLOEXEC) || pipe2(errp, O_CLOEXEC)) {
@@ -475,6 +488,7 @@ teardown:
 		netlink_link_del(st.veth_host, NULL);
 	if (cgpath[0])
 		cgroup_remove(cgpath);
+	devices_release(&c.devices);
 	if (claimed)
 		state_remove(o->name);
 	container_seccomp_free(c.seccomp);
