@@ -14,6 +14,13 @@
 # Each sample is wall time around one full CLI invocation (process start,
 # namespaces, mounts, exec of /bin/true, wait, teardown), taken with bash's
 # $EPOCHREALTIME so the timer itself forks nothing.
+#
+# The floor is the least any runtime can do: util-linux unshare with the
+# namespaces isolens makes (all but cgroup and time) and a fresh /proc,
+# chrooted into the same rootfs: no cgroup, no /dev, no pivot_root, no
+# capability or seccomp work.  The goals are printed with the numbers,
+# never asserted: isolens/runc <= 0.25, isolens/crun <= 0.5, and
+# isolens/floor <= 1.5.
 set -u
 cd "$(dirname "$0")/../.."
 TOP=$PWD
@@ -61,31 +68,50 @@ oci_bundle() {
 }
 
 run_isolens() { "$ISOLENS" container run --rootfs "$WORK/bundle/rootfs" -- /bin/true; }
+run_floor() {
+	unshare --fork --pid --mount --uts --ipc --net --mount-proc \
+		--root "$WORK/bundle/rootfs" /bin/true
+}
 oci_seq=0
 run_oci() { oci_seq=$((oci_seq + 1)); "$1" run --bundle "$WORK/bundle" "isolens-bench-$$-$BASHPID-$oci_seq"; }
 run_runc() { run_oci runc; }
 run_crun() { run_oci crun; }
 
+# compare NAME ISOLENS_MS: NAME's median and isolens/NAME, or why not
+compare() {
+	local t
+	t=$(median_ms run_$1)
+	if [ "$t" = failed ]; then
+		printf '  %-8s cannot run here (%s)\n' $1 \
+			"$(run_$1 2>&1 | tail -n 1 | cut -c1-100)"
+		return
+	fi
+	printf '  %-8s median %9s ms   isolens/%s = %s\n' $1 "$t" $1 \
+		"$(echo "scale=3; $2 / $t" | bc -l)"
+}
+
 bench_here() {
-	local where=$1 iso other t
+	local where=$1 iso other
 	echo "== $where: $(uname -r), $(stat -f -c %T /sys/fs/cgroup) at /sys/fs/cgroup, $N runs each"
 	iso=$(median_ms run_isolens)
 	printf '  %-8s median %9s ms\n' isolens "$iso"
-	oci_bundle || { echo "  (no runc/crun to write an OCI bundle)"; return; }
-	for other in runc crun; do
-		if ! command -v $other >/dev/null; then
-			printf '  %-8s not installed\n' $other
-			continue
-		fi
-		t=$(median_ms run_$other)
-		if [ "$t" = failed ]; then
-			printf '  %-8s cannot run here (%s)\n' $other \
-				"$(run_$other 2>&1 | tail -n 1 | cut -c1-100)"
-			continue
-		fi
-		printf '  %-8s median %9s ms   isolens/%s = %s\n' $other "$t" $other \
-			"$(echo "scale=3; $iso / $t" | bc -l)"
-	done
+	if command -v unshare >/dev/null; then
+		compare floor "$iso"
+	else
+		printf '  %-8s unshare (util-linux) not installed\n' floor
+	fi
+	if oci_bundle; then
+		for other in runc crun; do
+			if command -v $other >/dev/null; then
+				compare $other "$iso"
+			else
+				printf '  %-8s not installed\n' $other
+			fi
+		done
+	else
+		echo "  (no runc/crun to write an OCI bundle)"
+	fi
+	echo "  goals: isolens/runc <= 0.25, isolens/crun <= 0.5, isolens/floor <= 1.5"
 }
 
 bench_here "$( [ "$(hostname)" = isolens-lab ] && echo "lab VM" || echo host)"
