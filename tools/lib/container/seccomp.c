@@ -19,7 +19,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 
 #include "seccomp_internal.h"
@@ -521,19 +524,91 @@ int container_seccomp_default(bool userns, struct container_seccomp **out,
 	return 0;
 }
 
+/* The BPF libseccomp generates for CTX, read back from a memfd. */
+static int compile_one(scmp_filter_ctx ctx, struct sock_fprog *out,
+		       struct errbuf *eb)
+{
+	int fd = memfd_create("isolens-seccomp", MFD_CLOEXEC), err;
+	off_t len;
+
+	if (fd < 0)
+		return errbuf_errno(eb, errno, "memfd_create");
+	err = seccomp_export_bpf(ctx, fd);
+	if (err) {
+		errbuf_errno(eb, -err, "generating the seccomp filter");
+		goto out;
+	}
+	len = lseek(fd, 0, SEEK_END);
+	if (len <= 0 || len % sizeof(struct sock_filter) ||
+	    len / sizeof(struct sock_filter) > BPF_MAXINSNS) {
+		err = errbuf_set(eb, E2BIG, "seccomp filter of %lld bytes",
+				 (long long)len);
+		goto out;
+	}
+	out->filter = malloc((size_t)len);
+	if (!out->filter) {
+		err = errbuf_errno(eb, ENOMEM, "seccomp filter");
+		goto out;
+	}
+	if (pread(fd, out->filter, (size_t)len, 0) != len) {
+		err = errbuf_errno(eb, errno ? errno : EIO, "reading the seccomp filter");
+		free(out->filter);
+		out->filter = NULL;
+		goto out;
+	}
+	out->len = (unsigned short)(len / sizeof(struct sock_filter));
+	err = 0;
+out:
+	close(fd);
+	return err;
+}
+
+/*
+ * The profile, or the default, compiled to classic BPF here in the parent:
+ * the child then only hands the programs to seccomp(2), without
+ * libseccomp's generator (about 0.6 ms) after fork.
+ */
 int container_seccomp_new(const char *profile, bool userns,
 			  struct container_seccomp **out, struct errbuf *eb)
 {
-	if (profile)
-		return container_seccomp_from_file(profile, out, eb);
-	return container_seccomp_default(userns, out, eb);
+	struct container_seccomp *f;
+	int err;
+
+	err = profile ? container_seccomp_from_file(profile, &f, eb) :
+			container_seccomp_default(userns, &f, eb);
+	if (err)
+		return err;
+	err = compile_one(f->main, &f->bpf[0], eb);
+	if (!err)
+		f->nbpf = 1;
+	if (!err && f->except) {
+		err = compile_one(f->except, &f->bpf[1], eb);
+		if (!err)
+			f->nbpf = 2;
+	}
+	if (err) {
+		container_seccomp_free(f);
+		return err;
+	}
+	*out = f;
+	return 0;
 }
 
-/* Needs no_new_privs (or CAP_SYS_ADMIN): the caller sets it first. */
+/*
+ * Needs no_new_privs (or CAP_SYS_ADMIN): the caller sets it first.  Both
+ * programs stay attached; the kernel runs every one and the strictest
+ * verdict wins (seccomp_run_filters).
+ */
 int container_seccomp_load(const struct container_seccomp *f, struct errbuf *eb)
 {
-	int err = seccomp_load(f->main);
+	int i, err = 0;
 
+	for (i = 0; i < f->nbpf; i++)
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &f->bpf[i]))
+			return errbuf_errno(eb, errno, "installing the seccomp filter");
+	if (f->nbpf)
+		return 0;
+	err = seccomp_load(f->main);
 	if (!err && f->except)
 		err = seccomp_load(f->except);
 	if (err)
@@ -610,5 +685,7 @@ void container_seccomp_free(struct container_seccomp *f)
 		seccomp_release(f->main);
 	if (f->except)
 		seccomp_release(f->except);
+	free(f->bpf[0].filter);
+	free(f->bpf[1].filter);
 	free(f);
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <seccomp.h>
+#include <linux/filter.h>
 
 #include "container.h"
 
@@ -21,6 +22,9 @@ struct container_seccomp {
 	size_t narches;
 	unsigned int unknown; /* names libseccomp does not know */
 	char first_unknown[64];
+	/* main and except as classic BPF, generated in the parent */
+	struct sock_fprog bpf[2];
+	int nbpf;
 };
 
 int cs_new(uint32_t def_action, struct container_seccomp **out,
