@@ -33,7 +33,7 @@
 #include "base/shquote.h"
 #include "container/container.h"
 #include "lab/lab.h"
-#include "report/report.h"
+#include "compare/report.h"
 #include "trace/backend.h"
 #include "trace/decode.h"
 #include "trace/exit_reason.h"

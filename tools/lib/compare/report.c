@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/report.h"
+#include "compare/report.h"
 
 uint64_t report_sys_total(const uint64_t *sys)
 {

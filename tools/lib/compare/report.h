@@ -5,14 +5,14 @@
  * Chrome/Perfetto trace JSON).  The schema is documented in docs/compare.md.
  * Renderers write to a stream the caller gives; they never print elsewhere.
  */
-#ifndef ISOLENS_REPORT_H
-#define ISOLENS_REPORT_H
+#ifndef ISOLENS_COMPARE_REPORT_H
+#define ISOLENS_COMPARE_REPORT_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "report/syscalls.h"
+#include "compare/syscalls.h"
 #include "trace/exit_reason.h"
 
 #define REPORT_SIDE_CTR 0
