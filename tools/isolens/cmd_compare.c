@@ -24,9 +24,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <bpf/libbpf.h>
-#include <bpf/bpf.h>
-
 #include "builtin.h"
 #include "base/clock.h"
 #include "base/errbuf.h"
@@ -34,16 +31,14 @@
 #include "container/container.h"
 #include "lab/lab.h"
 #include "compare/report.h"
+#include "compare/syscount.h"
 #include "trace/backend.h"
 #include "trace/decode.h"
 #include "trace/exit_reason.h"
 #include "trace/ksym.h"
 #include "vmm/vmm.h"
-#include "compare.skel.h"
 
 #define CMD "compare"
-#define SIDE_CTR 1 /* values in compare.bpf.c's side map */
-#define SIDE_VM 2
 #define CTR_MEMORY (64ULL << 20)
 #define CTR_PIDS 32
 #define VM_MEM "256M"
@@ -201,7 +196,7 @@ static void flush_bucket(struct run *x, uint64_t ts)
  */
 static bool is_checkpoint(int side, int kind)
 {
-	if (side == SIDE_VM)
+	if (side == REPORT_SIDE_VM + 1)
 		return kind >= ISOLENS_EV_KVM_EXIT &&
 		       kind <= ISOLENS_EV_KVM_HYPERCALL;
 	return (kind >= ISOLENS_EV_CLONE && kind <= ISOLENS_EV_NS_SWITCH) ||
@@ -245,7 +240,7 @@ static int on_record(void *ctx, const struct isolens_event *e, size_t size)
 	side = pidmap_get(x->pids, pid);
 	if (!side)
 		return 0;
-	s = &x->r->side[side == SIDE_VM ? REPORT_SIDE_VM : REPORT_SIDE_CTR];
+	s = &x->r->side[side - 1];
 	s->events++;
 	add_stack(x, s, side, e, size);
 	switch (e->hdr.kind) {
@@ -255,7 +250,7 @@ static int on_record(void *ctx, const struct isolens_event *e, size_t size)
 		break;
 	case ISOLENS_EV_EXEC:
 		s->execs++;
-		if (side == SIDE_CTR && e->hdr.ns.pid != x->host_pidns &&
+		if (side == REPORT_SIDE_CTR + 1 && e->hdr.ns.pid != x->host_pidns &&
 		    !s->ready_ns)
 			s->ready_ns = e->hdr.ts_ns;
 		mark(x, side - 1, e, "exec");
@@ -557,47 +552,6 @@ static void parse_vm_stats(struct report_side *s, const char *err)
 		s->vmm_kernel_exits = n;
 }
 
-static int read_counts(struct compare_bpf *skel, struct report *r)
-{
-	int fd = bpf_map__fd(skel->maps.counts);
-	int ncpu = libbpf_num_possible_cpus();
-	uint32_t key, nr, slot;
-	uint64_t *vals;
-	int i;
-
-	if (ncpu <= 0)
-		return -EINVAL;
-	vals = calloc(ncpu, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
-	for (slot = 0; slot < 4; slot++) {
-		for (nr = 0; nr < SYSCALL_NR_MAX; nr++) {
-			uint64_t sum = 0;
-
-			key = slot * SYSCALL_NR_MAX + nr;
-			if (bpf_map_lookup_elem(fd, &key, vals))
-				continue;
-			for (i = 0; i < ncpu; i++)
-				sum += vals[i];
-			switch (slot) {
-			case 0:
-				r->side[REPORT_SIDE_CTR].sys_setup[nr] = sum;
-				break;
-			case 1:
-				r->side[REPORT_SIDE_CTR].sys[nr] = sum;
-				break;
-			case 2:
-				r->side[REPORT_SIDE_VM].sys[nr] = sum;
-				break;
-			default:
-				r->side[REPORT_SIDE_VM].sys_guest += sum;
-			}
-		}
-	}
-	free(vals);
-	return 0;
-}
-
 static uint32_t self_pidns(void)
 {
 	struct stat st;
@@ -654,7 +608,7 @@ int cmd_compare(int argc, char **argv)
 	const char *html = NULL, *perfetto = NULL, *wname = NULL;
 	struct trace_opts to = { 0 };
 	struct trace_backend *b = NULL;
-	struct compare_bpf *skel = NULL;
+	struct syscount *sc = NULL;
 	struct errbuf eb = { 0 };
 	struct trace_stats tst;
 	struct sigaction sa;
@@ -667,7 +621,6 @@ int cmd_compare(int argc, char **argv)
 	char *ctr_argv[16], *vm_argv[16];
 	bool json = false;
 	int c, i, code = EXIT_RUNTIME;
-	uint32_t v;
 	size_t k;
 
 	memset(&x, 0, sizeof(x));
@@ -826,27 +779,16 @@ int cmd_compare(int argc, char **argv)
 		cli_error(CMD, "fork: %s", strerror(errno));
 		goto out;
 	}
-	pidmap_set(x.pids, x.child[0], SIDE_CTR);
-	pidmap_set(x.pids, x.child[1], SIDE_VM);
+	pidmap_set(x.pids, x.child[0], REPORT_SIDE_CTR + 1);
+	pidmap_set(x.pids, x.child[1], REPORT_SIDE_VM + 1);
 
 	/* the syscall counter first: it must see the sides' first calls */
-	skel = compare_bpf__open_and_load();
-	if (!skel) {
-		cli_error(CMD, "cannot load the syscall counter (ebpf/compare.bpf.c): %s",
-			  strerror(errno));
+	if (syscount_open(&sc, &eb) ||
+	    syscount_follow(sc, x.child[0], REPORT_SIDE_CTR, &eb) ||
+	    syscount_follow(sc, x.child[1], REPORT_SIDE_VM, &eb)) {
+		cli_error(CMD, "%s", eb.msg);
 		goto out;
 	}
-	if (compare_bpf__attach(skel)) {
-		cli_error(CMD, "cannot attach the syscall counter: %s",
-			  strerror(errno));
-		goto out;
-	}
-	v = SIDE_CTR;
-	bpf_map__update_elem(skel->maps.side, &x.child[0], sizeof(uint32_t),
-			     &v, sizeof(v), BPF_ANY);
-	v = SIDE_VM;
-	bpf_map__update_elem(skel->maps.side, &x.child[1], sizeof(uint32_t),
-			     &v, sizeof(v), BPF_ANY);
 
 	to.classes = ISOLENS_CLASS_ALL;
 	to.follow = x.child;
@@ -898,7 +840,7 @@ int cmd_compare(int argc, char **argv)
 		r->drops = tst.drops;
 	trace_backend_close(b);
 	b = NULL;
-	read_counts(skel, r);
+	syscount_read(sc, r);
 
 	parse_output(&r->side[REPORT_SIDE_CTR], x.out[0].buf);
 	parse_output(&r->side[REPORT_SIDE_VM], x.out[1].buf);
@@ -949,7 +891,7 @@ out:
 	if (x.vm_err.fd >= 0)
 		close(x.vm_err.fd);
 	trace_backend_close(b);
-	compare_bpf__destroy(skel);
+	syscount_close(sc);
 	ksyms_close(x.ksyms);
 	if (r) {
 		free(r->marks);
