@@ -36,6 +36,7 @@
 #include "trace/decode.h"
 #include "trace/exit_reason.h"
 #include "trace/ksym.h"
+#include "vmm/stats.h"
 #include "vmm/vmm.h"
 
 #define CMD "compare"
@@ -530,26 +531,19 @@ static void parse_output(struct report_side *s, char *buf)
 	snprintf(s->output, sizeof(s->output), "%s", w);
 }
 
+/* The VMM's own counters, from its --stats=json line on stderr. */
 static void parse_vm_stats(struct report_side *s, const char *err)
 {
-	const char *p;
-	double ms;
-	long long n;
+	struct vmm_result res;
 
 	s->vmm_user_exits = s->vmm_kernel_exits = -1;
 	s->vmm_marker_ms = -1;
-	p = strstr(err, "init marker reached after ");
-	if (p && sscanf(p, "init marker reached after %lf", &ms) == 1)
-		s->vmm_marker_ms = ms;
-	p = strstr(err, "exits handled by the VMM (userspace):");
-	if (p) {
-		p = strstr(p, "(total ");
-		if (p && sscanf(p, "(total %lld)", &n) == 1)
-			s->vmm_user_exits = n;
-	}
-	p = strstr(err, "exits handled inside KVM (kernel): ");
-	if (p && sscanf(p, "exits handled inside KVM (kernel): %lld", &n) == 1)
-		s->vmm_kernel_exits = n;
+	if (vmm_stats_parse_json(err, &res))
+		return;
+	s->vmm_user_exits = vmm_result_user_exits(&res);
+	s->vmm_kernel_exits = res.kernel_exits;
+	if (res.marker_ns)
+		s->vmm_marker_ms = res.marker_ns / 1e6;
 }
 
 static uint32_t self_pidns(void)
@@ -756,7 +750,7 @@ int cmd_compare(int argc, char **argv)
 	vm_argv[i++] = "isolens";
 	vm_argv[i++] = "vm";
 	vm_argv[i++] = "run";
-	vm_argv[i++] = "--stats";
+	vm_argv[i++] = "--stats=json";
 	vm_argv[i++] = "--mem";
 	vm_argv[i++] = VM_MEM;
 	vm_argv[i++] = "--timeout";
