@@ -16,31 +16,20 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 
-#define COMPARE_NR_MAX 512
-/* slots in counts: side * COMPARE_NR_MAX + nr */
-#define SLOT_CTR_RUNTIME 0
-#define SLOT_CTR_PAYLOAD 1
-#define SLOT_VMM 2
-#define SLOT_VM_OTHER 3 /* a VM-side task that is not the VMM */
-#define NR_SLOTS 4
-
-#define SIDE_CTR 1
-#define SIDE_VM 2
-#define SIDE_VM_CHILD 3
-#define SIDE_CTR_PAYLOAD 4 /* container side, execed in the container */
+#include "isolens_compare.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 8192);
+	__uint(max_entries, COMPARE_SIDE_ENTRIES);
 	__type(key, __u32); /* tgid */
-	__type(value, __u32); /* SIDE_* */
+	__type(value, __u32); /* enum compare_side */
 } side SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, NR_SLOTS * COMPARE_NR_MAX);
+	__uint(max_entries, COMPARE_COUNTS_ENTRIES);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, __u64); /* system calls */
 } counts SEC(".maps");
 
 SEC("tp_btf/sched_process_fork")
@@ -54,7 +43,7 @@ int BPF_PROG(cmp_fork, struct task_struct *parent, struct task_struct *child)
 		return 0;
 	s = bpf_map_lookup_elem(&side, &ptgid);
 	if (s) {
-		__u32 v = *s == SIDE_VM ? SIDE_VM_CHILD : *s;
+		__u32 v = *s == COMPARE_SIDE_VM ? COMPARE_SIDE_VM_CHILD : *s;
 
 		bpf_map_update_elem(&side, &ctgid, &v, BPF_ANY);
 	}
@@ -71,10 +60,10 @@ int cmp_exec(void *ctx)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct task_struct *t;
-	__u32 *s, v = SIDE_CTR_PAYLOAD;
+	__u32 *s, v = COMPARE_SIDE_CTR_PAYLOAD;
 
 	s = bpf_map_lookup_elem(&side, &tgid);
-	if (!s || *s != SIDE_CTR)
+	if (!s || *s != COMPARE_SIDE_CTR)
 		return 0;
 	t = (struct task_struct *)bpf_get_current_task_btf();
 	if (BPF_CORE_READ(t, thread_pid, level) > 0)
@@ -93,17 +82,17 @@ int cmp_sys_enter(struct trace_event_raw_sys_enter *ctx)
 	s = bpf_map_lookup_elem(&side, &tgid);
 	if (!s)
 		return 0;
-	if (*s == SIDE_VM)
-		slot = SLOT_VMM;
-	else if (*s == SIDE_VM_CHILD)
-		slot = SLOT_VM_OTHER;
-	else if (*s == SIDE_CTR_PAYLOAD)
-		slot = SLOT_CTR_PAYLOAD;
+	if (*s == COMPARE_SIDE_VM)
+		slot = COMPARE_SLOT_VMM;
+	else if (*s == COMPARE_SIDE_VM_CHILD)
+		slot = COMPARE_SLOT_VM_OTHER;
+	else if (*s == COMPARE_SIDE_CTR_PAYLOAD)
+		slot = COMPARE_SLOT_CTR_PAYLOAD;
 	else
-		slot = SLOT_CTR_RUNTIME;
+		slot = COMPARE_SLOT_CTR_RUNTIME;
 	if (nr < 0 || nr >= COMPARE_NR_MAX)
 		nr = COMPARE_NR_MAX - 1; /* x32 or unknown: the "other" bin */
-	key = slot * COMPARE_NR_MAX + (__u32)nr;
+	key = COMPARE_COUNTS_KEY(slot, (__u32)nr);
 	n = bpf_map_lookup_elem(&counts, &key);
 	if (n)
 		*n += 1;

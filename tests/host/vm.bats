@@ -43,6 +43,20 @@ load ../helpers
 	assert_line --partial "seccomp filter: installed"
 }
 
+@test "vm run --stats=json: the same counters as one JSON line on stderr" {
+	require_kvm
+	run --separate-stderr "$ISOLENS" vm run --guest hello-long --stats=json
+	assert_success
+	assert_line "Hello from 64-bit long mode!"
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	jq -e '.schema == "isolens-vm-stats/1" and .stop == "halted"
+		and .userspace_exits.total == 30 and .userspace_exits.by_reason == {"IO": 29, "HLT": 1}
+		and (.kernel_exits | type) == "number" and .seccomp == true
+		and .ignored.mmio == 0' <<<"$stderr"
+	run -2 --separate-stderr "$ISOLENS" vm run --guest hello-long --stats=xml
+	[ "$stderr" = "isolens vm: bad --stats=xml: expected text or json" ]
+}
+
 @test "vm run --guest exits shows each kind of exit and who handled it" {
 	require_kvm
 	run "$ISOLENS" vm run --guest exits --explain

@@ -24,6 +24,7 @@
 #include "builtin.h"
 #include "vmm/bzimage.h"
 #include "vmm/initramfs.h"
+#include "vmm/stats.h"
 #include "vmm/vmm.h"
 
 #define DEFAULT_CMDLINE                                                  \
@@ -36,10 +37,10 @@ static void usage(FILE *out)
 	unsigned int i;
 
 	fprintf(out,
-		"usage: isolens vm run --guest NAME [--explain] [--stats]\n"
+		"usage: isolens vm run --guest NAME [--explain] [--stats[=json]]\n"
 		"       isolens vm run [--kernel BZIMAGE] [--initrd FILE] [--cmdline STR]\n"
 		"                      [--append STR] [--mem SIZE] [--cpus N] [--timeout DUR]\n"
-		"                      [--explain] [--stats] [--no-seccomp] [-- CMD...]\n"
+		"                      [--explain] [--stats[=json]] [--no-seccomp] [-- CMD...]\n"
 		"       isolens vm guests\n"
 		"       isolens vm initramfs OUT [-- CMD...]\n\n"
 		"Runs a micro-VM on /dev/kvm: a built-in teaching guest, or a Linux\n"
@@ -47,6 +48,7 @@ static void usage(FILE *out)
 		"that runs CMD (default: a shell) and returns its exit status.\n\n"
 		"  --explain     print every VM exit the VMM handles, and who handled it\n"
 		"  --stats       print exit counters and the time to the init marker\n"
+		"  --stats=json  the same as one JSON line (docs/microvm.md)\n"
 		"  --mem SIZE    guest RAM (default 256M, 16M..3G)\n"
 		"  --cpus N      vCPUs, one thread each (default 1, max %d)\n"
 		"  --timeout DUR stop the VM after DUR (exit 124)\n\n"
@@ -154,7 +156,6 @@ static void explain_exit(void *ctx, const struct vmm_exit *e)
 
 static void print_stats(FILE *out, const struct vmm_result *res)
 {
-	uint64_t total = 0;
 	unsigned int i;
 
 	fprintf(out, "isolens vm: %s after %.1f ms on %u vCPU%s\n",
@@ -164,14 +165,12 @@ static void print_stats(FILE *out, const struct vmm_result *res)
 		fprintf(out, "isolens vm: init marker reached after %.1f ms\n",
 			res->marker_ns / 1e6);
 	fprintf(out, "isolens vm: exits handled by the VMM (userspace):");
-	for (i = 0; i < VMM_NR_REASONS; i++) {
-		if (!res->exits[i])
-			continue;
-		fprintf(out, " %s=%llu", vmm_exit_reason_name(i),
-			(unsigned long long)res->exits[i]);
-		total += res->exits[i];
-	}
-	fprintf(out, " (total %llu)\n", (unsigned long long)total);
+	for (i = 0; i < VMM_NR_REASONS; i++)
+		if (res->exits[i])
+			fprintf(out, " %s=%llu", vmm_exit_reason_name(i),
+				(unsigned long long)res->exits[i]);
+	fprintf(out, " (total %llu)\n",
+		(unsigned long long)vmm_result_user_exits(res));
 	if (res->kernel_exits >= 0)
 		fprintf(out, "isolens vm: exits handled inside KVM (kernel): %lld\n",
 			(long long)res->kernel_exits);
@@ -185,6 +184,14 @@ static void print_stats(FILE *out, const struct vmm_result *res)
 		(unsigned long long)res->invalid);
 	fprintf(out, "isolens vm: seccomp filter: %s\n",
 		res->seccomp ? "installed" : "off");
+}
+
+static void print_stats_json(FILE *out, const struct vmm_result *res)
+{
+	char buf[VMM_STATS_JSON_MAX];
+
+	if (vmm_stats_format_json(res, buf, sizeof(buf)) > 0)
+		fputs(buf, out);
 }
 
 /* --- run ------------------------------------------------------------- */
@@ -253,7 +260,7 @@ static int vm_run_cmd(int argc, char **argv)
 		{ "mem", required_argument, NULL, 'm' },
 		{ "cpus", required_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "stats", optional_argument, NULL, OPT_STATS },
 		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -266,7 +273,8 @@ static int vm_run_cmd(int argc, char **argv)
 	char kernel[4096], initrd[4096], cmdline[4096];
 	const char *append = NULL, *user_cmdline = NULL;
 	void *cmd_cpio = NULL, *base_cpio = NULL;
-	bool stats = false, mem_set = false;
+	enum { STATS_NONE, STATS_TEXT, STATS_JSON } stats = STATS_NONE;
+	bool mem_set = false;
 	struct vmm_result res;
 	struct errbuf eb = { 0 };
 	uint64_t v;
@@ -321,7 +329,15 @@ static int vm_run_cmd(int argc, char **argv)
 			cfg.timeout_ms = v;
 			break;
 		case OPT_STATS:
-			stats = true;
+			if (!optarg || !strcmp(optarg, "text")) {
+				stats = STATS_TEXT;
+			} else if (!strcmp(optarg, "json")) {
+				stats = STATS_JSON;
+			} else {
+				cli_error("vm", "bad --stats=%s: expected text or json",
+					  optarg);
+				return EXIT_USAGE;
+			}
 			break;
 		case OPT_NO_SECCOMP:
 			cfg.seccomp = false;
@@ -453,8 +469,12 @@ static int vm_run_cmd(int argc, char **argv)
 			EXIT_USAGE : EXIT_RUNTIME;
 		goto out;
 	}
-	if (stats || cfg.explain)
-		print_stats(cfg.explain ? stdout : stderr, &res);
+	if (cfg.explain)
+		print_stats(stdout, &res);
+	else if (stats == STATS_TEXT)
+		print_stats(stderr, &res);
+	if (stats == STATS_JSON)
+		print_stats_json(stderr, &res);
 	ret = vm_status(&res);
 out:
 	free(cmd_cpio);

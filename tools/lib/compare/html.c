@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report/report.h"
+#include "compare/report.h"
 
 static void esc(FILE *out, const char *s)
 {

@@ -6,7 +6,7 @@
  */
 #include <stdio.h>
 
-#include "report/report.h"
+#include "compare/report.h"
 
 static double us(const struct report *r, uint64_t ts)
 {

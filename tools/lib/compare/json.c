@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report/report.h"
+#include "compare/report.h"
 
 void report_json_str(FILE *out, const char *s)
 {

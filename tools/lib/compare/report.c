@@ -3,12 +3,37 @@
  * isolens compare: counting helpers, the side-by-side rows, the conclusion
  * computed from the numbers, and the terminal rendering.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/report.h"
+#include "compare/report.h"
+
+int report_init(struct report *r)
+{
+	int i;
+
+	memset(r, 0, sizeof(*r));
+	r->marks = calloc(REPORT_MAX_MARKS, sizeof(*r->marks));
+	if (!r->marks)
+		return -ENOMEM;
+	for (i = 0; i < 2; i++) {
+		r->side[i].cg_mem_peak = -1;
+		r->side[i].vmm_user_exits = r->side[i].vmm_kernel_exits = -1;
+		r->side[i].vmm_marker_ms = -1;
+	}
+	return 0;
+}
+
+void report_free(struct report *r)
+{
+	free(r->marks);
+	r->marks = NULL;
+	report_hot_free(&r->side[REPORT_SIDE_CTR]);
+	report_hot_free(&r->side[REPORT_SIDE_VM]);
+}
 
 uint64_t report_sys_total(const uint64_t *sys)
 {

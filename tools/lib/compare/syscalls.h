@@ -3,10 +3,13 @@
  * x86-64 system call names and categories, for reports of the syscalls
  * that entered the host kernel (isolens compare).
  */
-#ifndef ISOLENS_REPORT_SYSCALLS_H
-#define ISOLENS_REPORT_SYSCALLS_H
+#ifndef ISOLENS_COMPARE_SYSCALLS_H
+#define ISOLENS_COMPARE_SYSCALLS_H
 
-#define SYSCALL_NR_MAX 512 /* numbers at or above are counted as "other" */
+#include "isolens_compare.h"
+
+/* numbers at or above are counted as "other", as the syscall counter does */
+#define SYSCALL_NR_MAX COMPARE_NR_MAX
 
 enum syscall_cat {
 	SYSCALL_CAT_FILE = 0,

@@ -5,14 +5,14 @@
  * Chrome/Perfetto trace JSON).  The schema is documented in docs/compare.md.
  * Renderers write to a stream the caller gives; they never print elsewhere.
  */
-#ifndef ISOLENS_REPORT_H
-#define ISOLENS_REPORT_H
+#ifndef ISOLENS_COMPARE_REPORT_H
+#define ISOLENS_COMPARE_REPORT_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "report/syscalls.h"
+#include "compare/syscalls.h"
 #include "trace/exit_reason.h"
 
 #define REPORT_SIDE_CTR 0
@@ -80,6 +80,7 @@ struct report_side {
 	char uname[80]; /* what `uname -r` printed on that side */
 	bool host_kernel;
 	char output[2048]; /* the workload's output (after the uname line) */
+	char log[256]; /* VM: the head of the VMM's own stderr */
 
 	/* memory */
 	uint64_t rss_peak_kb; /* container: payload VmHWM sum; VM: VMM VmHWM */
@@ -135,6 +136,14 @@ struct report {
 	uint64_t marks_dropped;
 	char conclusion[2048];
 };
+
+/*
+ * An empty report: the marks' table allocated, what is unknown until
+ * measured set so (cg_mem_peak and the VMM's counters -1).
+ */
+int report_init(struct report *r);
+/* Free the marks and the stack tables (report_hot_init()). */
+void report_free(struct report *r);
 
 /* Helpers over one side's counts. */
 uint64_t report_sys_total(const uint64_t *sys);

@@ -3,7 +3,7 @@
  * conclusion and the JSON rendering. */
 #include <stdlib.h>
 
-#include "report/report.h"
+#include "compare/report.h"
 #include "unit.h"
 
 static void test_syscall_table(void)

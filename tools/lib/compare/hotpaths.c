@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/report.h"
+#include "compare/report.h"
 
 static uint64_t stack_hash(int kind, const uint64_t *ip, uint32_t nr)
 {

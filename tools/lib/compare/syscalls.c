@@ -6,7 +6,7 @@
  */
 #include <stddef.h>
 
-#include "report/syscalls.h"
+#include "compare/syscalls.h"
 
 static const struct syscall_desc table[] = {
 	[0] = { "read", SYSCALL_CAT_FILE },
