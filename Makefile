@@ -135,6 +135,25 @@ $(KVM_HOLD): $(KVM_HOLD).c
 		-fno-stack-protector -fno-asynchronous-unwind-tables -Os \
 		-Wall -Wextra -Wl,--build-id=none -Wl,-n -s -o $@ $<
 
+# The default seccomp profile, compiled to BPF at build time by this
+# machine's libseccomp and embedded (tools/lib/container/seccomp_builtin.S).
+SECCOMP_GEN := tools/lib/container/gen/seccomp-gen
+SECCOMP_GEN_OBJS := tools/lib/container/seccomp.o \
+	tools/lib/container/seccomp_profile.o tools/lib/container/caps.o \
+	tools/lib/base/errbuf.o
+SECCOMP_BINS := tools/lib/container/gen/seccomp-default.bin \
+	tools/lib/container/gen/seccomp-userns.bin
+
+$(SECCOMP_GEN): $(SECCOMP_GEN).c $(SECCOMP_GEN_OBJS)
+	$(call quiet,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+tools/lib/container/gen/seccomp-%.bin: $(SECCOMP_GEN)
+	$(call quiet,GEN,$@)
+	$(Q)$(SECCOMP_GEN) $(if $(filter userns,$*),1,0) > $@
+
+tools/lib/container/seccomp_builtin.o: $(SECCOMP_BINS)
+
 $(LIB): $(LIB_OBJS)
 	$(call quiet,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
@@ -202,6 +221,7 @@ ifneq ($(strip $(KDIR)),)
 	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) clean -s 2>/dev/null || true
 endif
 	$(Q)rm -f $(LIB_OBJS) $(CMD_OBJS) $(LIB) $(ISOLENS) $(KVM_HOLD) $(UNIT_BINS) \
+		$(SECCOMP_GEN) $(SECCOMP_BINS) \
 		$(TEST_HELPERS) ebpf/vmlinux.h ebpf/*.bpf.o ebpf/*.skel.h
 	$(Q)find . -name '*.d' -not -path './.git/*' -delete
 	$(Q)rm -rf tests/.results demo-out

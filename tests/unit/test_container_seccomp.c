@@ -23,6 +23,7 @@
 #include <seccomp.h>
 
 #include "container/container.h"
+#include "container/seccomp_internal.h"
 #include "unit.h"
 
 #define PROG_MAX 4096
@@ -582,9 +583,37 @@ static void test_profile_huge_and_missing(void)
 		"seccomp profile /nonexistent-isolens.json: No such file or directory");
 }
 
+/*
+ * run and exec load the default as compiled at build time: it must be
+ * exactly what libseccomp generates from seccomp.c's tables now.
+ */
+static void test_builtin_matches_libseccomp(void)
+{
+	struct container_seccomp *built, *fresh;
+	struct errbuf eb = { 0 };
+	int userns, i;
+
+	for (userns = 0; userns < 2; userns++) {
+		CHECK_EQ(container_seccomp_prepare(NULL, userns, &built, &eb), 0);
+		CHECK_EQ(container_seccomp_new(NULL, userns, &fresh, &eb), 0);
+		CHECK(built->builtin);
+		CHECK(!fresh->builtin);
+		CHECK_EQ(built->nbpf, fresh->nbpf);
+		for (i = 0; i < built->nbpf && i < fresh->nbpf; i++) {
+			CHECK_EQ(built->bpf[i].len, fresh->bpf[i].len);
+			CHECK(built->bpf[i].len == fresh->bpf[i].len &&
+			      !memcmp(built->bpf[i].filter, fresh->bpf[i].filter,
+				      built->bpf[i].len * sizeof(struct sock_filter)));
+		}
+		container_seccomp_free(built);
+		container_seccomp_free(fresh);
+	}
+}
+
 int main(void)
 {
 	RUN(test_default_verdicts);
+	RUN(test_builtin_matches_libseccomp);
 	RUN(test_default_userns_mounts);
 	RUN(test_default_arg_rules);
 	RUN(test_default_foreign_abis);

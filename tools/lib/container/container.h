@@ -143,6 +143,10 @@ int container_seccomp_from_file(const char *path,
 				struct container_seccomp **out,
 				struct errbuf *eb);
 /* PROFILE, or NULL: the default profile for USERNS. */
+/* run and exec: like _new, but the default comes compiled at build time
+ * (seccomp_builtin.S); export needs _new, which keeps libseccomp's ctx. */
+int container_seccomp_prepare(const char *profile, bool userns,
+			      struct container_seccomp **out, struct errbuf *eb);
 int container_seccomp_new(const char *profile, bool userns,
 			  struct container_seccomp **out, struct errbuf *eb);
 /* Child: after no_new_privs, the last step before execve. */

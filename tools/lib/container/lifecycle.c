@@ -81,8 +81,8 @@ int container_exec(const char *name, const struct container_exec_opts *x,
 		goto out;
 	}
 	if (x->seccomp) {
-		err = container_seccomp_new(x->seccomp_profile, st.userns,
-					    &filter, eb);
+		err = container_seccomp_prepare(x->seccomp_profile,
+						st.userns, &filter, eb);
 		if (err)
 			goto out;
 	}

@@ -288,8 +288,9 @@ int container_run(struct container_opts *o, struct container_result *res,
 
 	/* a bad profile fails here, before anything exists */
 	if (o->seccomp) {
-		err = container_seccomp_new(o->seccomp_profile,
-					    c.flags & CLONE_NEWUSER, &c.seccomp, eb);
+		err = container_seccomp_prepare(o->seccomp_profile,
+						c.flags & CLONE_NEWUSER,
+						&c.seccomp, eb);
 		if (err)
 			return err;
 	}

@@ -25,7 +25,25 @@ struct container_seccomp {
 	/* main and except as classic BPF, generated in the parent */
 	struct sock_fprog bpf[2];
 	int nbpf;
+	bool builtin; /* bpf points into seccomp_builtin.S: not ours to free */
 };
+
+/*
+ * The default profile compiled at build time (gen/seccomp-gen writes it,
+ * seccomp_builtin.S embeds it): this header, then the instructions of
+ * nprog programs, len[i] each, in load order.
+ */
+#define CONTAINER_SECCOMP_BLOB_MAGIC 0x69736331 /* "isc1" */
+struct container_seccomp_blob {
+	uint32_t magic;
+	uint32_t nprog;
+	uint32_t len[2];
+};
+
+extern const unsigned char seccomp_builtin_default[];
+extern const unsigned char seccomp_builtin_default_end[];
+extern const unsigned char seccomp_builtin_userns[];
+extern const unsigned char seccomp_builtin_userns_end[];
 
 int cs_new(uint32_t def_action, struct container_seccomp **out,
 	   struct errbuf *eb);
