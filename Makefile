@@ -140,7 +140,7 @@ $(KVM_HOLD): $(KVM_HOLD).c
 SECCOMP_GEN := tools/lib/container/gen/seccomp-gen
 SECCOMP_GEN_OBJS := tools/lib/container/seccomp.o \
 	tools/lib/container/seccomp_profile.o tools/lib/container/caps.o \
-	tools/lib/base/errbuf.o
+	tools/lib/base/errbuf.o tools/lib/base/fileio.o
 SECCOMP_BINS := tools/lib/container/gen/seccomp-default.bin \
 	tools/lib/container/gen/seccomp-userns.bin
 

@@ -40,6 +40,25 @@ static int file_write_flags(const char *dir, const char *name, const char *s,
 	return err;
 }
 
+int fd_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 int file_write_str(const char *dir, const char *name, const char *s)
 {
 	return file_write_flags(dir, name, s, 0);

@@ -14,6 +14,8 @@
 
 /* Write @s to an existing file in one write() (kernel files want that). */
 int file_write_str(const char *dir, const char *name, const char *s);
+/* Write all @len bytes to @fd, across short writes and EINTR. */
+int fd_write_all(int fd, const void *buf, size_t len);
 /* Create or truncate the file, then write @s. */
 int file_create_str(const char *dir, const char *name, const char *s);
 /* Read at most @len - 1 bytes and NUL-terminate them. */

@@ -26,18 +26,35 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "base/fileio.h"
 #include "container.h"
+
+/* One byte of data and room for one SCM_RIGHTS fd: the pty's message. */
+struct fd_msg {
+	char data;
+	char control[CMSG_SPACE(sizeof(int))];
+	struct iovec iov;
+	struct msghdr msg;
+};
+
+static struct msghdr *fd_msg_init(struct fd_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->data = 't';
+	m->iov = (struct iovec){ .iov_base = &m->data, .iov_len = 1 };
+	m->msg = (struct msghdr){
+		.msg_iov = &m->iov,
+		.msg_iovlen = 1,
+		.msg_control = m->control,
+		.msg_controllen = sizeof(m->control),
+	};
+	return &m->msg;
+}
 
 int console_setup_child(int sock, struct errbuf *eb)
 {
-	char buf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = "t", .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = buf,
-		.msg_controllen = sizeof(buf),
-	};
+	struct fd_msg m;
+	struct msghdr *msg = fd_msg_init(&m);
 	struct cmsghdr *cm;
 	int master, slave, i, unlock = 0, ptn;
 
@@ -55,12 +72,12 @@ int console_setup_child(int sock, struct errbuf *eb)
 		errbuf_errno(eb, errno, "--tty: opening /dev/pts/%d", ptn);
 		goto err_master;
 	}
-	cm = CMSG_FIRSTHDR(&msg);
+	cm = CMSG_FIRSTHDR(msg);
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cm), &master, sizeof(int));
-	if (sendmsg(sock, &msg, MSG_NOSIGNAL) != 1) {
+	if (sendmsg(sock, msg, MSG_NOSIGNAL) != 1) {
 		errbuf_errno(eb, errno,
 			     "--tty: handing the pty to the runtime");
 		goto err_slave;
@@ -90,25 +107,19 @@ err_master:
 
 int console_recv(int sock, int *master, struct errbuf *eb)
 {
-	char buf[CMSG_SPACE(sizeof(int))] = { 0 }, c;
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = buf,
-		.msg_controllen = sizeof(buf),
-	};
+	struct fd_msg m;
+	struct msghdr *msg = fd_msg_init(&m);
 	struct cmsghdr *cm;
 	ssize_t n;
 
 	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+		n = recvmsg(sock, msg, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return errbuf_errno(eb, errno, "--tty: receiving the pty");
 	if (n == 0)
 		return -ENODATA; /* the child failed before; it says why */
-	cm = CMSG_FIRSTHDR(&msg);
+	cm = CMSG_FIRSTHDR(msg);
 	if (!cm || cm->cmsg_level != SOL_SOCKET ||
 	    cm->cmsg_type != SCM_RIGHTS ||
 	    cm->cmsg_len != CMSG_LEN(sizeof(int)))
@@ -154,22 +165,6 @@ static void copy_winsize(int from, int to)
 		ioctl(to, TIOCSWINSZ, &ws);
 }
 
-/* Write all of buf; a reader that went away ends the relay quietly. */
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /*
  * Relay until the payload (pidfd) has exited and its output is drained.
  * EOF on stdin is passed on as the terminal's EOF character, so `echo x |
@@ -204,7 +199,7 @@ int console_relay(int master, int in, int out, int pidfd)
 		}
 		if (p[0].revents & POLLIN) {
 			n = read(master, buf, sizeof(buf));
-			if (n > 0 && write_all(out, buf, (size_t)n))
+			if (n > 0 && fd_write_all(out, buf, (size_t)n))
 				out = -1;
 			if (n <= 0 && errno != EINTR && errno != EAGAIN)
 				break; /* EIO: every slave is closed */
@@ -214,21 +209,20 @@ int console_relay(int master, int in, int out, int pidfd)
 		if (p[2].revents & (POLLIN | POLLHUP)) {
 			n = read(in, buf, sizeof(buf));
 			if (n > 0) {
-				write_all(master, buf, (size_t)n);
+				fd_write_all(master, buf, (size_t)n);
 			} else if (n == 0 || errno != EINTR) {
 				struct termios t;
 
 				in_open = false;
 				if (!tcgetattr(master, &t))
-					write_all(master, (char *)&t.c_cc[VEOF],
-						  1);
+					fd_write_all(master, &t.c_cc[VEOF], 1);
 			}
 		}
 		if (p[1].revents & POLLIN) {
 			/* the payload is gone: drain what it wrote */
 			fcntl(master, F_SETFL, O_NONBLOCK);
 			while ((n = read(master, buf, sizeof(buf))) > 0)
-				if (write_all(out, buf, (size_t)n))
+				if (fd_write_all(out, buf, (size_t)n))
 					break;
 			done = true;
 		}

@@ -25,6 +25,7 @@
 #include <linux/seccomp.h>
 #include <seccomp.h>
 
+#include "base/fileio.h"
 #include "seccomp_internal.h"
 
 #ifndef AF_VSOCK
@@ -564,33 +565,32 @@ out:
 }
 
 /*
- * The profile, or the default, compiled to classic BPF here in the parent:
- * the child then only hands the programs to seccomp(2), without
- * libseccomp's generator (about 0.6 ms) after fork.
+ * The profile, or the default, as libseccomp rules (for --export, and the
+ * build-time generator); container_seccomp_prepare() adds the BPF.
  */
 int container_seccomp_new(const char *profile, bool userns,
 			  struct container_seccomp **out, struct errbuf *eb)
 {
-	struct container_seccomp *f;
+	if (profile)
+		return container_seccomp_from_file(profile, out, eb);
+	return container_seccomp_default(userns, out, eb);
+}
+
+/* Both programs as classic BPF, generated here in the parent. */
+int container_seccomp_compile(struct container_seccomp *f, struct errbuf *eb)
+{
 	int err;
 
-	err = profile ? container_seccomp_from_file(profile, &f, eb) :
-			container_seccomp_default(userns, &f, eb);
+	err = compile_one(f->main, &f->bpf[0], eb);
 	if (err)
 		return err;
-	err = compile_one(f->main, &f->bpf[0], eb);
-	if (!err)
-		f->nbpf = 1;
-	if (!err && f->except) {
+	f->nbpf = 1;
+	if (f->except) {
 		err = compile_one(f->except, &f->bpf[1], eb);
-		if (!err)
-			f->nbpf = 2;
+		if (err)
+			return err;
+		f->nbpf = 2;
 	}
-	if (err) {
-		container_seccomp_free(f);
-		return err;
-	}
-	*out = f;
 	return 0;
 }
 
@@ -650,7 +650,15 @@ int container_seccomp_prepare(const char *profile, bool userns,
 		if (err != -ENOENT)
 			return err ? errbuf_errno(eb, -err, "seccomp filter") : 0;
 	}
-	return container_seccomp_new(profile, userns, out, eb);
+	err = container_seccomp_new(profile, userns, out, eb);
+	if (err)
+		return err;
+	err = container_seccomp_compile(*out, eb);
+	if (err) {
+		container_seccomp_free(*out);
+		*out = NULL;
+	}
+	return err;
 }
 
 /*
@@ -675,27 +683,10 @@ int container_seccomp_load(const struct container_seccomp *f, struct errbuf *eb)
 	return 0;
 }
 
-static int write_all(int fd, const char *s)
-{
-	size_t len = strlen(s);
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, s, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		s += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static int export_one(scmp_filter_ctx ctx, int fd, bool pfc,
 		      const char *heading)
 {
-	int err = pfc ? write_all(fd, heading) : 0;
+	int err = pfc ? fd_write_all(fd, heading, strlen(heading)) : 0;
 
 	if (err)
 		return err;

@@ -40,6 +40,9 @@ struct container_seccomp_blob {
 	uint32_t len[2];
 };
 
+/* Generate bpf[] from main and except (prepare, and gen/seccomp-gen). */
+int container_seccomp_compile(struct container_seccomp *f, struct errbuf *eb);
+
 extern const unsigned char seccomp_builtin_default[];
 extern const unsigned char seccomp_builtin_default_end[];
 extern const unsigned char seccomp_builtin_userns[];

@@ -33,7 +33,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: seccomp-gen 0|1 > FILE\n");
 		return 2;
 	}
-	if (container_seccomp_new(NULL, argv[1][0] == '1', &f, &eb)) {
+	if (container_seccomp_new(NULL, argv[1][0] == '1', &f, &eb) ||
+	    container_seccomp_compile(f, &eb)) {
 		fprintf(stderr, "seccomp-gen: %s\n", eb.msg);
 		return 1;
 	}
