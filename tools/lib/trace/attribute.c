@@ -16,6 +16,7 @@
 #include "base/clock.h"
 #include "container/container.h"
 #include "trace/attribute.h"
+#include "trace/decode.h"
 
 #define PID_CACHE 4096 /* power of two */
 #define NS_CACHE 256
@@ -674,9 +675,8 @@ static bool attrib_vm_event(struct attrib *a, const struct isolens_event *e,
 	}
 	if (!vm && !kvm)
 		return false;
-	if (kvm && e->kvm.vcpu_id != (uint32_t)-1 &&
-	    e->hdr.kind != ISOLENS_EV_KVM_CREATE_VCPU)
-		learn_vcpu(a, e->hdr.tid, e->kvm.vcpu_id);
+	if (event_thread_vcpu(e) >= 0)
+		learn_vcpu(a, e->hdr.tid, event_thread_vcpu(e));
 	out->type = TRACE_CTX_VM;
 	out->vcpu = vcpu_of_tid(a, vm, e->hdr.tid);
 	if (vm) {

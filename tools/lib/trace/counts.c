@@ -19,7 +19,10 @@ struct count_cache {
 	size_t cap, used; /* cap: a power of two */
 };
 
-/* What attribution depends on: the thread matters for vCPUs only. */
+/*
+ * What attribution depends on: the thread matters for vCPUs only, and the
+ * vCPU index only where it is the thread's (not KVM_CREATE_VCPU's).
+ */
 static void slot_key(const struct isolens_event *e, struct count_slot *k)
 {
 	bool kvm = event_kind_class(e->hdr.kind) == ISOLENS_CLASS_KVM;
@@ -27,7 +30,7 @@ static void slot_key(const struct isolens_event *e, struct count_slot *k)
 	memset(k, 0, sizeof(*k));
 	k->pid = e->hdr.pid;
 	k->tid = kvm ? e->hdr.tid : 0;
-	k->vcpu = kvm ? e->kvm.vcpu_id : 0;
+	k->vcpu = (uint32_t)event_thread_vcpu(e);
 	k->cgroup_id = e->hdr.cgroup_id;
 }
 
@@ -88,7 +91,8 @@ struct trace_context *count_cache_get(struct count_cache *c,
 	if (2 * (c->used + 1) > c->cap && cache_grow(c))
 		return NULL;
 	s = slot_find(c->slots, c->cap, &k);
-	*fresh = !s->used;
+	/* a vCPU thread not yet known may be learnt from its later records */
+	*fresh = !s->used || (s->ctx.type == TRACE_CTX_VM && s->ctx.vcpu < 0);
 	if (!s->used) {
 		*s = k;
 		s->used = true;

@@ -155,6 +155,15 @@ unsigned int event_kind_class(unsigned int kind)
 	return 0;
 }
 
+int event_thread_vcpu(const struct isolens_event *e)
+{
+	if (event_kind_class(e->hdr.kind) != ISOLENS_CLASS_KVM ||
+	    e->hdr.kind == ISOLENS_EV_KVM_CREATE_VCPU ||
+	    e->kvm.vcpu_id == (uint32_t)-1)
+		return -1;
+	return (int)e->kvm.vcpu_id;
+}
+
 const char *event_kind_name(unsigned int kind)
 {
 	size_t i;

@@ -16,6 +16,11 @@
 
 /* enum isolens_class bit of a kind, 0 if the kind is unknown */
 unsigned int event_kind_class(unsigned int kind);
+/*
+ * The vCPU index of the thread that made a KVM record, -1 if it does not
+ * say: KVM_CREATE_VCPU names the vCPU it creates, not its caller's.
+ */
+int event_thread_vcpu(const struct isolens_event *e);
 /* "unshare", "kvm_exit", ... or NULL */
 const char *event_kind_name(unsigned int kind);
 /* "ns", "cgroup", ... for one class bit, or NULL */
