@@ -92,8 +92,15 @@ stage2() {
 		modprobe kvm_intel 2>/dev/null || $B modprobe kvm_intel
 	fi
 	# one VM open for good, so VM churn never live-patches the scheduler
-	# (see kvm-hold.c: under TCG that can hang the lab VM)
-	[ -c /dev/kvm ] && /run/isolens/kvm-hold < /dev/null &
+	# (see kvm-hold.c: under TCG that can hang the lab VM); it returns
+	# once its VM exists, and a child of it holds the VM
+	[ -c /dev/kvm ] && /run/isolens/kvm-hold < /dev/null
+	# Under TCG the kernel came up on one CPU (maxcpus=1), so that module
+	# loads and that first flip patched code no other CPU was running:
+	# bring the others up now.
+	for f in /sys/devices/system/cpu/cpu[0-9]*/online; do
+		[ -e "$f" ] && [ "$($B cat "$f")" = 0 ] && echo 1 > "$f"
+	done
 
 	if [ -n "$ISOLENS_WORK" ]; then
 		# under /tmp or /run it exists only after we create it on the tmpfs

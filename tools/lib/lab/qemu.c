@@ -294,8 +294,15 @@ static int build_argv(struct qemu_argv *qa, const char *qemu,
 	if (!kvm && (tsc_khz = host_tsc_khz()))
 		snprintf(clock, sizeof(clock), " tsc_early_khz=%lu tsc=reliable",
 			 tsc_khz);
-	qa_add(qa, "console=ttyS0 %s panic=-1 rdinit=/init%s%s%s",
+	/*
+	 * Under TCG the guest boots on one CPU and its init brings up the
+	 * others after the module loads and the first KVM VM, whose live
+	 * patching multi-threaded TCG can get wrong while another CPU runs
+	 * the patched code (kvm-hold.c, docs/troubleshooting.md).
+	 */
+	qa_add(qa, "console=ttyS0 %s panic=-1 rdinit=/init%s%s%s%s",
 	       cfg->kmsg ? "loglevel=7" : "loglevel=1", clock,
+	       !kvm && cfg->cpus > 1 ? " maxcpus=1" : "",
 	       cfg->append ? " " : "", cfg->append ? cfg->append : "");
 	qa_add(qa, "-fsdev");
 	qa_add(qa, "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap");

@@ -11,6 +11,11 @@
  * a soft lockup.  With one VM always open the key never flips back, so
  * `isolens vm` can create and destroy VMs as often as tests need.
  *
+ * The first flip is made safe the same way: under TCG the lab VM boots
+ * with one CPU online (maxcpus=1), and the init brings the others up only
+ * once this program has returned, that is once its VM exists (the child
+ * keeps it open).
+ *
  * Freestanding (no libc) so that it is a few hundred bytes in the initramfs.
  */
 #include <linux/kvm.h>
@@ -47,6 +52,12 @@ void __attribute__((noreturn, used)) hold_main(void)
 		say("kvm-hold: cannot create a KVM VM; VM churn may hang a TCG lab VM\n");
 		sys3(__NR_exit, 1, 0, 0);
 	}
+	/*
+	 * The VM exists, so the key has flipped: the parent returns to the
+	 * init, which may now bring the other CPUs up; the child holds it.
+	 */
+	if (sys3(__NR_fork, 0, 0, 0) != 0)
+		sys3(__NR_exit, 0, 0, 0);
 	for (;;)
 		sys3(__NR_pause, 0, 0, 0);
 }
