@@ -78,7 +78,7 @@ TEST_HELPERS := $(TEST_HELPER_SRCS:.c=)
 
 MAN := docs/isolens.1
 
-.PHONY: all module ebpf tools tests deps check unit demo screenshot install clean \
+.PHONY: all module ebpf tools tests deps format format-check lint check unit demo screenshot install clean \
 	lab lab-find lab-check FORCE
 .DELETE_ON_ERROR:
 
@@ -178,6 +178,17 @@ unit: $(UNIT_BINS)
 
 deps:
 	$(Q)tools/scripts/deps.sh
+
+# Style: clang-format over the tree (format rewrites, format-check fails on
+# a difference) and the kernel's checkpatch.pl over module/ and ebpf/.
+format:
+	$(Q)tools/scripts/format.sh
+
+format-check:
+	$(Q)tools/scripts/format.sh --check
+
+lint:
+	$(Q)tools/scripts/lint.sh
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all tests

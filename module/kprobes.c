@@ -26,18 +26,28 @@ static const struct {
 	{ isolens_ns_kprobes, &isolens_ns_nr_kprobes },
 };
 
-#define for_each_kprobe(p, i, j)					\
-	for (i = 0; i < ARRAY_SIZE(tables); i++)			\
-		for (j = 0; j < *tables[i].nr &&			\
-			    ((p) = &tables[i].probes[j]); j++)
+/* The n-th entry over all tables, NULL past the last. */
+static struct isolens_kprobe *kprobe_at(size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(tables); i++) {
+		if (n < *tables[i].nr)
+			return &tables[i].probes[n];
+		n -= *tables[i].nr;
+	}
+	return NULL;
+}
+
+#define for_each_kprobe(p, n) for (n = 0; ((p) = kprobe_at(n)); n++)
 
 int isolens_kprobes_attach(void)
 {
 	struct isolens_kprobe *p;
-	size_t i, j;
+	size_t n;
 	int ret;
 
-	for_each_kprobe(p, i, j) {
+	for_each_kprobe(p, n) {
 		if (!(isolens_classes & p->class))
 			continue;
 		ret = register_kretprobe(&p->krp);
@@ -62,12 +72,12 @@ void isolens_kprobes_detach(void)
 {
 	struct kretprobe *batch[16];
 	struct isolens_kprobe *p;
-	size_t i, j, n = 0;
+	size_t k, n = 0;
 
 	/* One call for all: the grace period is waited for once, not per
 	 * probe (each is milliseconds, much more under emulation).
 	 */
-	for_each_kprobe(p, i, j) {
+	for_each_kprobe(p, k) {
 		if (!p->attached)
 			continue;
 		if (n == ARRAY_SIZE(batch)) {
@@ -84,9 +94,9 @@ void isolens_kprobes_detach(void)
 void isolens_kprobes_show(struct seq_file *m)
 {
 	struct isolens_kprobe *p;
-	size_t i, j;
+	size_t n;
 
-	for_each_kprobe(p, i, j)
+	for_each_kprobe(p, n)
 		seq_printf(m, "kprobe %s %s hits %lld missed %d\n",
 			   p->krp.kp.symbol_name,
 			   p->attached ? "attached" : "off",

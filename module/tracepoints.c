@@ -31,17 +31,27 @@ static const struct {
 	{ isolens_cgroup_hooks, &isolens_cgroup_nr_hooks },
 };
 
-#define for_each_hook(hook, i, j)					\
-	for (i = 0; i < ARRAY_SIZE(tables); i++)			\
-		for (j = 0; j < *tables[i].nr &&			\
-			    ((hook) = &tables[i].hooks[j]); j++)
+/* The n-th entry over all tables, NULL past the last. */
+static struct isolens_hook *hook_at(size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(tables); i++) {
+		if (n < *tables[i].nr)
+			return &tables[i].hooks[n];
+		n -= *tables[i].nr;
+	}
+	return NULL;
+}
+
+#define for_each_hook(hook, n) for (n = 0; ((hook) = hook_at(n)); n++)
 
 static void match_tracepoint(struct tracepoint *tp, void *priv)
 {
 	struct isolens_hook *hook;
-	size_t i, j;
+	size_t n;
 
-	for_each_hook(hook, i, j)
+	for_each_hook(hook, n)
 		if (!hook->tp && !strcmp(tp->name, hook->name))
 			hook->tp = tp;
 }
@@ -49,12 +59,12 @@ static void match_tracepoint(struct tracepoint *tp, void *priv)
 int isolens_hooks_attach(void)
 {
 	struct isolens_hook *hook;
-	size_t i, j;
+	size_t n;
 	int ret;
 
 	for_each_kernel_tracepoint(match_tracepoint, NULL);
 
-	for_each_hook(hook, i, j) {
+	for_each_hook(hook, n) {
 		if (!(isolens_classes & hook->class))
 			continue;
 		if (!hook->tp) {
@@ -77,9 +87,9 @@ int isolens_hooks_attach(void)
 void isolens_hooks_detach(void)
 {
 	struct isolens_hook *hook;
-	size_t i, j;
+	size_t n;
 
-	for_each_hook(hook, i, j) {
+	for_each_hook(hook, n) {
 		if (!hook->attached)
 			continue;
 		WARN_ON(tracepoint_probe_unregister(hook->tp, hook->probe,
@@ -92,9 +102,9 @@ void isolens_hooks_detach(void)
 void isolens_hooks_show(struct seq_file *m)
 {
 	struct isolens_hook *hook;
-	size_t i, j;
+	size_t n;
 
-	for_each_hook(hook, i, j)
+	for_each_hook(hook, n)
 		seq_printf(m, "hook %s %s hits %lld\n", hook->name,
 			   hook->attached ? "attached" :
 			   hook->tp ? "off" : "missing",

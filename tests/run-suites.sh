@@ -4,8 +4,9 @@
 # Run test suites and total them: unit (C, host), host (bats, host kernel),
 # fuzz (short libFuzzer runs), vm (bats inside the lab VM, where modules,
 # fentry and KVM exist).
-# Prints each suite's summary, then one "total: N passed, N failed, N skipped"
-# line, and exits non-zero if anything failed.
+# Prints each suite's summary and duration, the ten slowest tests (bats
+# --timing), then one "total: N passed, N failed, N skipped" line, and exits
+# non-zero if anything failed.
 set -u
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -59,7 +60,7 @@ run_host() {
 	local out=$results/host.tap
 	: > "$out"
 	echo "== host suite (bats, host kernel $(uname -r))"
-	bats --tap tests/host | tee "$out"
+	bats --tap --timing tests/host | tee "$out"
 	count "$out" host
 }
 
@@ -79,7 +80,7 @@ run_vm() {
 	local out=$results/vm.tap rc
 	: > "$out"
 	echo "== lab-VM suite (bats inside the lab VM)"
-	"$ISOLENS" lab run -v --timeout "$LAB_TIMEOUT" -- bats --tap tests/vm | tee "$out"
+	"$ISOLENS" lab run -v --timeout "$LAB_TIMEOUT" -- bats --tap --timing tests/vm | tee "$out"
 	rc=${PIPESTATUS[0]}
 	# bats exits 1 when a test failed; anything else is the lab VM's own failure
 	if [ "$rc" -gt 1 ]; then
@@ -94,7 +95,7 @@ run_vm() {
 	out=$results/vm1.tap
 	echo "== lab-VM suite, one vCPU"
 	"$ISOLENS" lab run -v --cpus 1 --timeout "$LAB_TIMEOUT" -- \
-		env ISOLENS_ONE_VCPU_RUN=1 bats --tap -f 'load/unload rounds' \
+		env ISOLENS_ONE_VCPU_RUN=1 bats --tap --timing -f 'load/unload rounds' \
 		tests/vm/module.bats | tee "$out"
 	rc=${PIPESTATUS[0]}
 	if [ "$rc" -gt 1 ]; then
@@ -103,7 +104,19 @@ run_vm() {
 	count "$out" vm1
 }
 
+# slowest N: the N slowest bats tests of this run, from --timing's "in Nms"
+slowest() {
+	local f
+	for f in "$results"/host.tap "$results"/vm.tap "$results"/vm1.tap; do
+		[ -s "$f" ] || continue
+		sed -nE "s/^(not )?ok [0-9]+ (.*) in ([0-9]+)ms( # .*)?\$/\3 $(basename "$f" .tap) \2/p" "$f"
+	done | sort -rn | head -n "$1" |
+		awk '{ ms = $1; $1 = ""; printf "%7.1f s%s\n", ms / 1000, $0 }'
+}
+
+durations=()
 for suite in "$@"; do
+	start=$SECONDS
 	case $suite in
 	unit) run_unit ;;
 	host) run_host ;;
@@ -111,10 +124,16 @@ for suite in "$@"; do
 	fuzz) run_fuzz ;;
 	*) echo "unknown suite $suite" >&2; exit 2 ;;
 	esac
+	durations+=("$(printf '%s %d s' "$suite" $((SECONDS - start)))")
 done
 
 echo
 printf '%s\n' "${summaries[@]}"
+echo "time per suite: $(IFS=,; echo "${durations[*]}" | sed 's/,/, /g')"
+if [ -n "$(slowest 1)" ]; then
+	echo "ten slowest tests:"
+	slowest 10
+fi
 if [ -n "${ISOLENS_CI_START:-}" ]; then
 	echo "elapsed since CI start: $(( $(date +%s) - ISOLENS_CI_START )) s"
 fi

@@ -10,6 +10,8 @@ set -eu
 # build: compiler, BPF toolchain, libraries found through pkg-config
 PKGS="make gcc libc6-dev pkg-config clang llvm libbpf-dev libelf-dev libdw-dev
 zlib1g-dev liblzma-dev libseccomp-dev libjson-c-dev"
+# style: make format/format-check (make lint fetches checkpatch.pl itself)
+PKGS="$PKGS clang-format perl"
 # the lab VM: qemu, a static busybox for its initramfs, kmod for modprobe
 PKGS="$PKGS qemu-system-x86 busybox-static kmod"
 # tests; libclang-rt-dev brings libFuzzer and the sanitizers for tests/fuzz
