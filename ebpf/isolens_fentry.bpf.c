@@ -11,7 +11,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 
-#include "isolens_common.h"
+#include "isolens_common.bpf.h"
 
 #define EAGAIN 11
 

@@ -9,7 +9,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 
-#include "isolens_common.h"
+#include "isolens_common.bpf.h"
 
 struct cap_args {
 	struct user_namespace *ns;

@@ -11,7 +11,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 
-#include "isolens_common.h"
+#include "isolens_common.bpf.h"
 
 /* CLONE_NEW* bits: clone/clone3 are reported only when they create one */
 #define NS_CLONE_FLAGS 0xfe020080ULL

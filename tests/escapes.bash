@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # The escape matrix, shared by tests/vm/escapes.bats and
-# tests/host/escapes.bats: load ../escapes (after ../helpers).
+# tests/host/escapes.bats: load ../escapes (after ../common).
 #
 # escape_matrix runs every attempt (tests/helpers/escape) in one container
 # per configuration: every defense on, --cap-add ALL, --seccomp unconfined,

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The CLI's contract: usage errors are one line and exit 2.
 
-load ../helpers
+load ../common
 
 @test "no arguments prints usage and exits 2" {
 	run "$ISOLENS"

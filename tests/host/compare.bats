@@ -5,7 +5,7 @@
 # tests/vm/compare.bats.
 
 bats_require_minimum_version 1.5.0
-load ../helpers
+load ../common
 
 @test "compare: an unknown workload is one line naming it, exit 2" {
 	run -2 --separate-stderr "$ISOLENS" compare --workload no-such-thing

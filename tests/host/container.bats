@@ -4,7 +4,7 @@
 # lifecycle, networking, bad input and leaks.  cgroup-v2 limits are in
 # tests/vm/container.bats (this host's cgroups are hybrid).
 
-load ../helpers
+load ../common
 bats_require_minimum_version 1.5.0
 
 NSKINDS="mnt uts ipc net pid cgroup time"

@@ -7,7 +7,7 @@
 # VM: tests/vm/escapes.bats.  The expected layers are those of the
 # hardened runtime (docs/containers.md, "The escape suite").
 
-load ../helpers
+load ../common
 load ../escapes
 
 setup_file() {

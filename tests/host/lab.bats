@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The lab VM runner, driven from the host: boots, statuses, bad input.
 
-load ../helpers
+load ../common
 bats_require_minimum_version 1.5.0
 
 @test "lab run: the command's exit status becomes ours" {

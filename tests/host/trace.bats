@@ -3,7 +3,7 @@
 # isolens trace on the host: tracepoint programs only (no kprobes, no
 # fentry here), records checked against what /proc says.
 
-load ../helpers
+load ../common
 
 bats_require_minimum_version 1.5.0
 

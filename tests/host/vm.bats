@@ -5,7 +5,7 @@
 # boots are in tests/vm/vm.bats.
 
 bats_require_minimum_version 1.5.0
-load ../helpers
+load ../common
 
 @test "vm guests lists the teaching guests" {
 	run "$ISOLENS" vm guests

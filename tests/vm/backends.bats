@@ -3,7 +3,7 @@
 # The two trace backends, BPF and the module, deliver the same records for
 # the same scenario: one decoder, one attribution, one summary serve both.
 
-load ../helpers
+load ../common
 bats_require_minimum_version 1.5.0
 
 setup_file() {

@@ -6,7 +6,7 @@
 # Each comparison boots a Linux VM under nested KVM on TCG: 20-60 s.
 
 bats_require_minimum_version 1.5.0
-load ../helpers
+load ../common
 
 setup_file() {
 	export CMP_DIR="$BATS_FILE_TMPDIR"

@@ -4,7 +4,7 @@
 # and --cpus really apply.  Namespace and privilege tests are in
 # tests/host/container.bats.
 
-load ../helpers
+load ../common
 bats_require_minimum_version 1.5.0
 
 setup_file() {

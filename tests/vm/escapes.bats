@@ -8,7 +8,7 @@
 # (docs/containers.md, "The escape suite").  The host-safe attempts also
 # run on the host: tests/host/escapes.bats.
 
-load ../helpers
+load ../common
 load ../escapes
 bats_require_minimum_version 1.5.0
 

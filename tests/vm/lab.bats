@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Inside the lab VM: the environment the other suites rely on.
 
-load ../helpers
+load ../common
 
 @test "we are inside the lab VM, as root" {
 	in_lab_vm

@@ -4,7 +4,7 @@
 # check.bats passes on solution/ (with nothing skipped) and fails on the
 # untouched skeleton.  Runs inside the lab VM (make check).
 
-load ../helpers
+load ../common
 
 setup() {
 	require_root

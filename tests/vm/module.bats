@@ -8,8 +8,8 @@
 
 load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
-if [ -f "$BATS_TEST_DIRNAME/../helpers.bash" ]; then
-	load ../helpers
+if [ -f "$BATS_TEST_DIRNAME/../common.bash" ]; then
+	load ../common
 fi
 
 KO=${ISOLENS_KO:-module/isolens.ko}

@@ -3,7 +3,7 @@
 # isolens trace inside the lab VM: fentry and kprobes are allowed, kvm is
 # loaded on (nested) SVM, cgroup v2 is pure.  The same binary as on the host.
 
-load ../helpers
+load ../common
 
 bats_require_minimum_version 1.5.0
 

@@ -5,7 +5,7 @@
 # so that a hang fails the test instead of the suite.
 
 bats_require_minimum_version 1.5.0
-load ../helpers
+load ../common
 
 VMRUN_TIMEOUT=300
 

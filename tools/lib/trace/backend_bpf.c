@@ -65,48 +65,6 @@ static int libbpf_quiet(enum libbpf_print_level level, const char *fmt,
 	return 0;
 }
 
-/*
- * Which class each program serves; "follow" ones also run for --pid (they
- * keep the followed set) and for --count (proc_exit records who exited).
- */
-static const struct {
-	const char *prog;
-	unsigned int class;
-	bool follow;
-} prog_class[] = {
-	{ "clone_exit", ISOLENS_CLASS_NS },
-	{ "clone3_exit", ISOLENS_CLASS_NS },
-	{ "unshare_exit", ISOLENS_CLASS_NS },
-	{ "setns_exit", ISOLENS_CLASS_NS },
-	{ "proc_fork", ISOLENS_CLASS_PROC, true },
-	{ "proc_exec", ISOLENS_CLASS_PROC },
-	{ "proc_exit", ISOLENS_CLASS_PROC, true },
-	{ "cgroup_mkdir", ISOLENS_CLASS_CGROUP },
-	{ "cgroup_rmdir", ISOLENS_CLASS_CGROUP },
-	{ "cgroup_attach", ISOLENS_CLASS_CGROUP },
-	{ "cgroup_transfer", ISOLENS_CLASS_CGROUP },
-	{ "oom_victim", ISOLENS_CLASS_CGROUP },
-	{ "cap_capable_tp", ISOLENS_CLASS_CAP },
-	{ "kvm_entry", ISOLENS_CLASS_KVM },
-	{ "kvm_exit", ISOLENS_CLASS_KVM },
-	{ "kvm_userspace_exit", ISOLENS_CLASS_KVM },
-	{ "kvm_pio", ISOLENS_CLASS_KVM },
-	{ "kvm_mmio", ISOLENS_CLASS_KVM },
-	{ "kvm_msr", ISOLENS_CLASS_KVM },
-	{ "kvm_hypercall", ISOLENS_CLASS_KVM },
-	{ "kvm_ioctl_exit", ISOLENS_CLASS_KVM },
-};
-
-static int prog_lookup(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(prog_class) / sizeof(prog_class[0]); i++)
-		if (!strcmp(prog_class[i].prog, name))
-			return i;
-	return -1;
-}
-
 /* Does the kernel have the tracepoint behind a "tp/cat/event" section? */
 static bool attach_point_exists(const char *sec)
 {
@@ -119,37 +77,70 @@ static bool attach_point_exists(const char *sec)
 	return tracefs_event_exists(cat, ev);
 }
 
+/* A program of the trace object, the class it serves, and whether it follows */
+struct prog_role {
+	struct bpf_program *prog;
+	unsigned int class;
+	bool follow;
+};
+
 /*
- * Decide which programs load.  kvm_off forces the KVM programs off (after
- * a failed load: kvm tracepoints without the kvm module's BTF).
+ * Decide which programs load.  "follow" ones also run for --pid (they
+ * keep the followed set) and for --count (proc_exit records who exited).
+ * kvm_off forces the KVM programs off (after a failed load: kvm
+ * tracepoints without the kvm module's BTF).  The skeleton's typed fields
+ * name the programs, so a program renamed in the object fails to compile.
  */
 static unsigned int select_programs(struct trace_backend *b,
-				    struct bpf_object *obj,
+				    struct isolens_trace_bpf *skel,
 				    const struct trace_opts *o, bool kvm_off,
 				    bool quiet)
 {
+	const struct prog_role roles[] = {
+		{ skel->progs.clone_exit, ISOLENS_CLASS_NS },
+		{ skel->progs.clone3_exit, ISOLENS_CLASS_NS },
+		{ skel->progs.unshare_exit, ISOLENS_CLASS_NS },
+		{ skel->progs.setns_exit, ISOLENS_CLASS_NS },
+		{ skel->progs.proc_fork, ISOLENS_CLASS_PROC, true },
+		{ skel->progs.proc_exec, ISOLENS_CLASS_PROC },
+		{ skel->progs.proc_exit, ISOLENS_CLASS_PROC, true },
+		{ skel->progs.cgroup_mkdir, ISOLENS_CLASS_CGROUP },
+		{ skel->progs.cgroup_rmdir, ISOLENS_CLASS_CGROUP },
+		{ skel->progs.cgroup_attach, ISOLENS_CLASS_CGROUP },
+		{ skel->progs.cgroup_transfer, ISOLENS_CLASS_CGROUP },
+		{ skel->progs.oom_victim, ISOLENS_CLASS_CGROUP },
+		{ skel->progs.cap_capable_tp, ISOLENS_CLASS_CAP },
+		{ skel->progs.kvm_entry, ISOLENS_CLASS_KVM },
+		{ skel->progs.kvm_exit, ISOLENS_CLASS_KVM },
+		{ skel->progs.kvm_userspace_exit, ISOLENS_CLASS_KVM },
+		{ skel->progs.kvm_pio, ISOLENS_CLASS_KVM },
+		{ skel->progs.kvm_mmio, ISOLENS_CLASS_KVM },
+		{ skel->progs.kvm_msr, ISOLENS_CLASS_KVM },
+		{ skel->progs.kvm_hypercall, ISOLENS_CLASS_KVM },
+		{ skel->progs.kvm_ioctl_exit, ISOLENS_CLASS_KVM },
+	};
 	unsigned int missing = 0, active = 0;
 	struct bpf_program *p;
+	size_t i;
 
-	bpf_object__for_each_program(p, obj) {
-		int i = prog_lookup(bpf_program__name(p));
-		bool want;
+	/* a program without a role here does not load */
+	bpf_object__for_each_program(p, skel->obj)
+		bpf_program__set_autoload(p, false);
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+		const struct prog_role *r = &roles[i];
+		bool want = (o->classes & r->class) ||
+			    (r->follow && (o->nfollow || o->count_only));
 
-		if (i < 0) {
-			bpf_program__set_autoload(p, false);
-			continue;
-		}
-		want = (o->classes & prog_class[i].class) ||
-		       (prog_class[i].follow && (o->nfollow || o->count_only));
-		if (prog_class[i].class == ISOLENS_CLASS_KVM && kvm_off)
+		if (r->class == ISOLENS_CLASS_KVM && kvm_off)
 			want = false;
-		if (want && !attach_point_exists(bpf_program__section_name(p))) {
-			missing |= prog_class[i].class;
+		if (want &&
+		    !attach_point_exists(bpf_program__section_name(r->prog))) {
+			missing |= r->class;
 			want = false;
 		}
 		if (want)
-			active |= prog_class[i].class;
-		bpf_program__set_autoload(p, want);
+			active |= r->class;
+		bpf_program__set_autoload(r->prog, want);
 	}
 	if (quiet)
 		return active;
@@ -265,22 +256,47 @@ static bool kernel_has_func(struct btf *vmlinux, const char *name)
 	       btf__find_by_name_kind(vmlinux, name, BTF_KIND_FUNC) >= 0;
 }
 
+/* An optional object's program and whether it is wanted */
+struct extra_role {
+	struct bpf_program *prog;
+	bool on;
+};
+
 /* Set autoload on an optional object's programs; true if any loads. */
-static bool extra_select(struct bpf_object *obj, const struct extra_want *w)
+static bool extra_select(const struct extra_role *roles, size_t n)
 {
-	struct bpf_program *p;
 	bool any = false;
+	size_t i;
 
-	bpf_object__for_each_program(p, obj) {
-		const char *n = bpf_program__name(p);
-		bool on = (w->ns_switch && !strncmp(n, "ns_switch", 9)) ||
-			  (w->cap && !strncmp(n, "cap_", 4)) ||
-			  (w->pids && !strncmp(n, "pids_", 5));
-
-		bpf_program__set_autoload(p, on);
-		any |= on;
+	for (i = 0; i < n; i++) {
+		bpf_program__set_autoload(roles[i].prog, roles[i].on);
+		any |= roles[i].on;
 	}
 	return any;
+}
+
+static bool fentry_select(struct isolens_fentry_bpf *s,
+			  const struct extra_want *w)
+{
+	const struct extra_role roles[] = {
+		{ s->progs.ns_switch_fentry, w->ns_switch },
+		{ s->progs.cap_fexit, w->cap },
+		{ s->progs.pids_fexit, w->pids },
+	};
+
+	return extra_select(roles, sizeof(roles) / sizeof(roles[0]));
+}
+
+static bool kprobe_select(struct isolens_kprobe_bpf *s,
+			  const struct extra_want *w)
+{
+	const struct extra_role roles[] = {
+		{ s->progs.ns_switch_kprobe, w->ns_switch },
+		{ s->progs.cap_kprobe, w->cap },
+		{ s->progs.cap_kretprobe, w->cap },
+	};
+
+	return extra_select(roles, sizeof(roles) / sizeof(roles[0]));
 }
 
 static int fentry_try(struct bpf_priv *pv, const struct extra_want *w,
@@ -295,7 +311,7 @@ static int fentry_try(struct bpf_priv *pv, const struct extra_want *w,
 	if (!pv->fentry)
 		return -errno;
 	err = share_maps(pv->skel->obj, pv->fentry->obj);
-	if (!err && !extra_select(pv->fentry->obj, w))
+	if (!err && !fentry_select(pv->fentry, w))
 		err = -ENOENT;
 	if (!err)
 		err = isolens_fentry_bpf__load(pv->fentry);
@@ -324,7 +340,7 @@ static int kprobe_try(struct bpf_priv *pv, struct extra_want w,
 	if (!pv->kprobe)
 		return -errno;
 	err = share_maps(pv->skel->obj, pv->kprobe->obj);
-	if (!err && !extra_select(pv->kprobe->obj, &w))
+	if (!err && !kprobe_select(pv->kprobe, &w))
 		err = -ENOENT;
 	if (!err)
 		err = isolens_kprobe_bpf__load(pv->kprobe);
@@ -433,7 +449,7 @@ static int bpf_open(struct trace_backend *b, const struct trace_opts *o,
 	err = open_skel(pv, o, btf_path, eb);
 	if (err)
 		goto fail;
-	b->classes = select_programs(b, pv->skel->obj, o, false, false);
+	b->classes = select_programs(b, pv->skel, o, false, false);
 	libbpf_last[0] = '\0';
 	err = isolens_trace_bpf__load(pv->skel);
 	if (err && (b->classes & ISOLENS_CLASS_KVM)) {
@@ -443,7 +459,7 @@ static int bpf_open(struct trace_backend *b, const struct trace_opts *o,
 		err = open_skel(pv, o, btf_path, eb);
 		if (err)
 			goto fail;
-		b->classes = select_programs(b, pv->skel->obj, o, true, true);
+		b->classes = select_programs(b, pv->skel, o, true, true);
 		err = isolens_trace_bpf__load(pv->skel);
 		if (!err)
 			trace_backend_note(b, "kvm programs failed to load (%s): KVM events are not traced",

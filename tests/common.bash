@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# Shared by every bats suite: load ../helpers (from tests/host or tests/vm).
+# Shared by every bats suite: load ../common (from tests/host or tests/vm).
+# (tests/helpers/ holds the C programs the tests run.)
 #
 # A require_* helper skips, saying why, only when the capability is truly
 # absent here.  make check runs tests/vm inside the lab VM, where modules,

@@ -5,8 +5,8 @@
  * hands the fds to the other objects with bpf_map__reuse_fd(), so that all
  * programs write into one ring buffer and read one configuration.
  */
-#ifndef ISOLENS_COMMON_H
-#define ISOLENS_COMMON_H
+#ifndef ISOLENS_COMMON_BPF_H
+#define ISOLENS_COMMON_BPF_H
 
 /* unread bytes in the ring buffer that make a record wake the reader */
 #define ISOLENS_WAKEUP_BYTES (64 * 1024)
