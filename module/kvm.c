@@ -433,7 +433,8 @@ int isolens_kvm_show(struct seq_file *m, void *v)
 			continue;
 		seq_printf(m, "vm pid %d vcpus %u isa %s entries %llu exits %llu userspace_exits %llu\n",
 			   vm->pid, vm->vcpus,
-			   vm->isa == 1 ? "vmx" : vm->isa == 2 ? "svm" : "-",
+			   vm->isa == ISOLENS_KVM_ISA_VMX ? "vmx" :
+			   vm->isa == ISOLENS_KVM_ISA_SVM ? "svm" : "-",
 			   vm->entries, vm->exits, vm->userspace_exits);
 		for (j = 0; j < vm->nr_reasons; j++)
 			seq_printf(m, "  exit reason 0x%llx count %llu\n",

@@ -206,7 +206,7 @@ static void test_exits(void)
 
 	r = rec(ISOLENS_EV_KVM_EXIT, VMM, 1000 * MS);
 	r.e.kvm.vm_pid = VMM;
-	r.e.kvm.isa = EXIT_ISA_SVM;
+	r.e.kvm.isa = ISOLENS_KVM_ISA_SVM;
 	r.e.kvm.exit_reason = SVM_EXIT_NPF;
 	for (i = 0; i < 3; i++) { /* bucket 1000..1100 ms */
 		r.e.hdr.ts_ns = (1000 + 10 * i) * MS;

@@ -30,7 +30,7 @@ static void fill(struct container_state *st)
 	st->gid_base = 1879113728;
 	st->id_count = 65536;
 	st->ns_new = 0x7e020080;
-	for (i = 0; i < container_ns_count; i++)
+	for (i = 0; i < CONTAINER_NS_COUNT; i++)
 		st->ns_ino[i] = 4026531837ULL + i;
 }
 
@@ -59,7 +59,7 @@ static void test_round_trip(void)
 	CHECK(b.gid_base == a.gid_base);
 	CHECK(b.id_count == a.id_count);
 	CHECK_EQ(b.ns_new, a.ns_new);
-	for (i = 0; i < container_ns_count; i++)
+	for (i = 0; i < CONTAINER_NS_COUNT; i++)
 		CHECK(b.ns_ino[i] == a.ns_ino[i]);
 }
 

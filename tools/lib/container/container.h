@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <linux/isolens.h>
 #include <linux/types.h>
 
 #include "base/errbuf.h"
@@ -26,14 +27,38 @@ enum container_net {
 	CONTAINER_NET_VETH, /* lo + a veth pair on a private /30 */
 };
 
-/* One namespace kind: its clone flag and its /proc/PID/ns name. */
+/* The namespace kinds, in the order of container_ns_kinds and ns_ino[] */
+enum container_ns_index {
+	CONTAINER_NS_USER,
+	CONTAINER_NS_MNT,
+	CONTAINER_NS_UTS,
+	CONTAINER_NS_IPC,
+	CONTAINER_NS_NET,
+	CONTAINER_NS_PID,
+	CONTAINER_NS_CGROUP,
+	CONTAINER_NS_TIME,
+	CONTAINER_NS_COUNT
+};
+
+/*
+ * One namespace kind: its clone flag, its /proc/PID/ns name, and where a
+ * record's struct isolens_ns_set holds its inode.
+ */
 struct container_ns {
 	unsigned long flag;
 	const char *name;
+	size_t set_off;
 };
 
-extern const struct container_ns container_ns_kinds[];
-extern const size_t container_ns_count;
+extern const struct container_ns container_ns_kinds[CONTAINER_NS_COUNT];
+
+/* The inode of namespace kind k in a record's namespace set */
+static inline uint32_t container_ns_in_set(const struct isolens_ns_set *set,
+					   enum container_ns_index k)
+{
+	return *(const uint32_t *)((const char *)set +
+				   container_ns_kinds[k].set_off);
+}
 
 struct container_opts {
 	char name[CONTAINER_NAME_MAX];
@@ -103,7 +128,7 @@ struct container_state {
 	uint32_t gid_base;
 	uint32_t id_count;
 	unsigned long ns_new; /* CLONE_NEW* flags that are the container's own */
-	uint64_t ns_ino[8]; /* indexed like container_ns_kinds */
+	uint64_t ns_ino[CONTAINER_NS_COUNT]; /* enum container_ns_index */
 };
 
 /* options.c: strict parsers for the CLI, pure logic. */

@@ -16,14 +16,20 @@
 #endif
 
 /* Order matters: state files and ns_ino[] are indexed by it. */
-const struct container_ns container_ns_kinds[] = {
-	{ CLONE_NEWUSER, "user" }, { CLONE_NEWNS, "mnt" },
-	{ CLONE_NEWUTS, "uts" },   { CLONE_NEWIPC, "ipc" },
-	{ CLONE_NEWNET, "net" },   { CLONE_NEWPID, "pid" },
-	{ CLONE_NEWCGROUP, "cgroup" }, { CLONE_NEWTIME, "time" },
+#define NS_KIND(idx, clone_flag, field)                                        \
+	[CONTAINER_NS_##idx] = { clone_flag, #field,                           \
+				 offsetof(struct isolens_ns_set, field) }
+
+const struct container_ns container_ns_kinds[CONTAINER_NS_COUNT] = {
+	NS_KIND(USER, CLONE_NEWUSER, user),
+	NS_KIND(MNT, CLONE_NEWNS, mnt),
+	NS_KIND(UTS, CLONE_NEWUTS, uts),
+	NS_KIND(IPC, CLONE_NEWIPC, ipc),
+	NS_KIND(NET, CLONE_NEWNET, net),
+	NS_KIND(PID, CLONE_NEWPID, pid),
+	NS_KIND(CGROUP, CLONE_NEWCGROUP, cgroup),
+	NS_KIND(TIME, CLONE_NEWTIME, time),
 };
-const size_t container_ns_count =
-	sizeof(container_ns_kinds) / sizeof(container_ns_kinds[0]);
 
 /* "net,uts": namespaces kept shared with the host ("user" is --userns). */
 int container_parse_share(const char *list, unsigned long *flags)
@@ -37,10 +43,12 @@ int container_parse_share(const char *list, unsigned long *flags)
 	strcpy(buf, list);
 	for (tok = strtok_r(buf, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		for (i = 1; i < container_ns_count; i++)
-			if (!strcmp(tok, container_ns_kinds[i].name))
+		/* the user namespace is not shared this way */
+		for (i = 0; i < CONTAINER_NS_COUNT; i++)
+			if (i != CONTAINER_NS_USER &&
+			    !strcmp(tok, container_ns_kinds[i].name))
 				break;
-		if (i == container_ns_count)
+		if (i == CONTAINER_NS_COUNT)
 			return -EINVAL;
 		f |= container_ns_kinds[i].flag;
 	}

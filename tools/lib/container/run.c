@@ -413,7 +413,7 @@ int container_run(struct container_opts *o, struct container_result *res,
 		 (c.flags & CLONE_NEWNET) ? container_net_name(o->net) : "host");
 	st.userns = c.flags & CLONE_NEWUSER;
 	st.ns_new = c.flags;
-	for (i = 0; i < container_ns_count; i++)
+	for (i = 0; i < CONTAINER_NS_COUNT; i++)
 		ns_inode(pid, container_ns_kinds[i].name, &st.ns_ino[i]);
 	err = state_write(&st, false, eb);
 	if (err)

@@ -162,10 +162,10 @@ int state_format(const struct container_state *st, char *buf, size_t len)
 	APPEND("  \"gid_base\": %u,\n", (unsigned int)st->gid_base);
 	APPEND("  \"id_count\": %u,\n", (unsigned int)st->id_count);
 	APPEND("  \"ns_new\": %lu,\n", st->ns_new);
-	for (i = 0; i < container_ns_count; i++)
+	for (i = 0; i < CONTAINER_NS_COUNT; i++)
 		APPEND("  \"ns_%s\": %llu%s\n", container_ns_kinds[i].name,
 		       (unsigned long long)st->ns_ino[i],
-		       i + 1 < container_ns_count ? "," : "");
+		       i + 1 < CONTAINER_NS_COUNT ? "," : "");
 	APPEND("}\n");
 #undef STR
 #undef APPEND
@@ -329,7 +329,7 @@ static int find_field(const char *key, struct field *f)
 			*f = state_fields[i];
 			return 1;
 		}
-	for (i = 0; i < container_ns_count; i++)
+	for (i = 0; i < CONTAINER_NS_COUNT; i++)
 		if (!strncmp(key, "ns_", 3) &&
 		    !strcmp(key + 3, container_ns_kinds[i].name)) {
 			*f = (struct field){ key, FIELD_NUM,

@@ -10,8 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/kvm.h>
 
 #include "base/clock.h"
 #include "container/container.h"
@@ -320,7 +323,7 @@ static int vcpu_index_from_syscall(pid_t pid, pid_t tid)
 		 (int)tid);
 	if (read_small(path, buf, sizeof(buf)) <= 0 ||
 	    sscanf(buf, "%lu 0x%lx 0x%lx", &nr, &fd, &cmd) != 3 ||
-	    nr != 16 || cmd != 0xae80)
+	    nr != SYS_ioctl || cmd != KVM_RUN)
 		return -1;
 	snprintf(path, sizeof(path), "/proc/%d/fd/%lu", (int)pid, fd);
 	n = readlink(path, link, sizeof(link) - 1);
@@ -523,10 +526,8 @@ const struct attrib_vm *attrib_find_vm(struct attrib *a, const char *name)
 static const struct container_state *ctr_by_ns(struct attrib *a,
 					       const struct isolens_ns_set *ns)
 {
-	/* container_ns_kinds order: user mnt uts ipc net pid cgroup time */
-	const uint32_t rec[8] = { ns->user, ns->mnt, ns->uts, ns->ipc,
-				  ns->net, ns->pid, ns->cgroup, ns->time };
-	size_t i, k;
+	size_t i;
+	int k;
 
 	for (i = 0; i < a->nctrs; i++) {
 		const struct container_state *c = &a->ctrs[i];
@@ -534,12 +535,12 @@ static const struct container_state *ctr_by_ns(struct attrib *a,
 
 		if (c->pid <= 0)
 			continue;
-		for (k = 0; k < container_ns_count && k < 8; k++) {
+		for (k = 0; k < CONTAINER_NS_COUNT; k++) {
 			if (!(c->ns_new & container_ns_kinds[k].flag) ||
 			    !c->ns_ino[k])
 				continue;
 			checked++;
-			if (c->ns_ino[k] != rec[k])
+			if (c->ns_ino[k] != container_ns_in_set(ns, k))
 				ok = 0;
 		}
 		if (checked && ok)
@@ -820,9 +821,8 @@ int attrib_find_container(struct attrib *a, const char *name, pid_t *pid,
 			return errbuf_set(eb, ESRCH,
 					  "container '%s' is not running", name);
 		*pid = c->pid;
-		/* container_ns_kinds index 5 is the pid namespace */
 		if (c->ns_new & CLONE_NEWPID)
-			*pidns = c->ns_ino[5];
+			*pidns = c->ns_ino[CONTAINER_NS_PID];
 		snprintf(cgroup, cglen, "%s", c->cgroup);
 		return 0;
 	}

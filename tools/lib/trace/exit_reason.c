@@ -215,11 +215,11 @@ const char *exit_reason_name(unsigned int isa, uint64_t reason)
 	if (reason == ~0ULL)
 		return NULL;
 	switch (isa) {
-	case EXIT_ISA_VMX:
+	case ISOLENS_KVM_ISA_VMX:
 		/* bits 16..31 are flags (entry failure, enclave mode) */
 		return table_lookup(vmx_reasons, ARRAY_SIZE(vmx_reasons),
 				    reason & 0xffff);
-	case EXIT_ISA_SVM:
+	case ISOLENS_KVM_ISA_SVM:
 		/* the tracepoint's exit_reason is 32 bits: SVM_EXIT_ERR (-1) */
 		return table_lookup(svm_reasons, ARRAY_SIZE(svm_reasons),
 				    reason);
@@ -233,7 +233,7 @@ int exit_reason_format(unsigned int isa, uint64_t reason, char *buf,
 	const char *name = exit_reason_name(isa, reason);
 	const char *fail = "";
 
-	if (isa == EXIT_ISA_VMX && (reason & VMX_FAILED_VMENTRY))
+	if (isa == ISOLENS_KVM_ISA_VMX && (reason & VMX_FAILED_VMENTRY))
 		fail = " FAILED_VMENTRY";
 	if (name)
 		return snprintf(buf, len, "%s%s", name, fail);
@@ -243,7 +243,7 @@ int exit_reason_format(unsigned int isa, uint64_t reason, char *buf,
 
 enum exit_group exit_reason_group(unsigned int isa, uint64_t reason)
 {
-	if (isa == EXIT_ISA_VMX) {
+	if (isa == ISOLENS_KVM_ISA_VMX) {
 		switch (reason & 0xffff) {
 		case 0: return EXIT_GROUP_EXCEPTION; /* EXCEPTION_NMI */
 		case 1: case 7: case 8: return EXIT_GROUP_INTR;
@@ -257,7 +257,7 @@ enum exit_group exit_reason_group(unsigned int isa, uint64_t reason)
 		}
 		return EXIT_GROUP_OTHER;
 	}
-	if (isa == EXIT_ISA_SVM) {
+	if (isa == ISOLENS_KVM_ISA_SVM) {
 		if (reason >= 0x040 && reason < 0x060)
 			return EXIT_GROUP_EXCEPTION;
 		switch (reason) {
@@ -290,7 +290,7 @@ const char *exit_group_name(enum exit_group g)
 
 const char *exit_isa_name(unsigned int isa)
 {
-	return isa == EXIT_ISA_VMX ? "VMX" : isa == EXIT_ISA_SVM ? "SVM" :
+	return isa == ISOLENS_KVM_ISA_VMX ? "VMX" : isa == ISOLENS_KVM_ISA_SVM ? "SVM" :
 								   "isa?";
 }
 

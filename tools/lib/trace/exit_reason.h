@@ -2,8 +2,9 @@
 /*
  * Hardware VM-exit reasons, the one place isolens decodes them: trace, the
  * VMM's --explain and compare all use these tables.  The isa numbers are
- * the kvm_exit tracepoint's (KVM_ISA_VMX, KVM_ISA_SVM); names are the
- * kernel's own, as the tracepoint prints them.
+ * the kvm_exit tracepoint's (ISOLENS_KVM_ISA_VMX, ISOLENS_KVM_ISA_SVM in
+ * the uapi header); names are the kernel's own, as the tracepoint prints
+ * them.
  */
 #ifndef ISOLENS_EXIT_REASON_H
 #define ISOLENS_EXIT_REASON_H
@@ -11,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define EXIT_ISA_VMX 1
-#define EXIT_ISA_SVM 2
+#include <linux/isolens.h>
+
 
 /* Coarse groups, the same for VMX and SVM, for histograms and compare. */
 enum exit_group {

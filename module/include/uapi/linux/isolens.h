@@ -135,10 +135,18 @@ struct isolens_cgroup {
 };
 
 /* kvm: vm_pid is the VMM process, vcpu_id the vCPU index. */
+/*
+ * kvm.isa: the instruction set of a hardware exit, as kvm_exit reports it
+ * (KVM_ISA_VMX and KVM_ISA_SVM of the kernel's arch/x86/kvm/trace.h, which
+ * is private to KVM).
+ */
+#define ISOLENS_KVM_ISA_VMX 1
+#define ISOLENS_KVM_ISA_SVM 2
+
 struct isolens_kvm {
 	__u32 vm_pid;
 	__u32 vcpu_id;
-	__u32 isa; /* 1 = VMX, 2 = SVM, as the kvm_exit tracepoint says */
+	__u32 isa; /* ISOLENS_KVM_ISA_*, as the kvm_exit tracepoint says */
 	__u32 dir; /* pio/mmio/msr: 0 read/in, 1 write/out */
 	__u64 exit_reason; /* kvm_exit / kvm_userspace_exit reason */
 	__u64 info1; /* port, gpa, msr index or hypercall nr */
