@@ -17,6 +17,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "isolens_compare.h"
+#include "isolens_tp.bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -64,11 +65,11 @@ int cmp_exec(void *ctx)
 
 	s = bpf_map_lookup_elem(&side, &tgid);
 	if (!s || *s != COMPARE_SIDE_CTR)
-		return 0;
+		return TP_PASS;
 	t = (struct task_struct *)bpf_get_current_task_btf();
 	if (BPF_CORE_READ(t, thread_pid, level) > 0)
 		bpf_map_update_elem(&side, &tgid, &v, BPF_ANY);
-	return 0;
+	return TP_PASS;
 }
 
 SEC("tp/raw_syscalls/sys_enter")
@@ -81,7 +82,7 @@ int cmp_sys_enter(struct trace_event_raw_sys_enter *ctx)
 
 	s = bpf_map_lookup_elem(&side, &tgid);
 	if (!s)
-		return 0;
+		return TP_PASS;
 	if (*s == COMPARE_SIDE_VM)
 		slot = COMPARE_SLOT_VMM;
 	else if (*s == COMPARE_SIDE_VM_CHILD)
@@ -96,7 +97,7 @@ int cmp_sys_enter(struct trace_event_raw_sys_enter *ctx)
 	n = bpf_map_lookup_elem(&counts, &key);
 	if (n)
 		*n += 1;
-	return 0;
+	return TP_PASS;
 }
 
 char LICENSE[] SEC("license") = "GPL";

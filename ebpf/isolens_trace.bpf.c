@@ -12,6 +12,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "isolens_common.bpf.h"
+#include "isolens_tp.bpf.h"
 
 /* CLONE_NEW* bits: clone/clone3 are reported only when they create one */
 #define NS_CLONE_FLAGS 0xfe020080ULL
@@ -88,7 +89,8 @@ static __always_inline int clone_call(void *ctx, __u64 flags, long ret)
 SEC("tp/syscalls/sys_exit_clone")
 int clone_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return clone_call(ctx, syscall_arg(0), ctx->ret);
+	clone_call(ctx, syscall_arg(0), ctx->ret);
+	return TP_PASS;
 }
 
 SEC("tp/syscalls/sys_exit_clone3")
@@ -97,23 +99,26 @@ int clone3_exit(struct trace_event_raw_sys_exit *ctx)
 	__u64 flags = 0;
 
 	if (ctx->ret == 0)
-		return 0;
+		return TP_PASS;
 	/* struct clone_args starts with the flags */
 	bpf_probe_read_user(&flags, sizeof(flags), (void *)syscall_arg(0));
-	return clone_call(ctx, flags, ctx->ret);
+	clone_call(ctx, flags, ctx->ret);
+	return TP_PASS;
 }
 
 SEC("tp/syscalls/sys_exit_unshare")
 int unshare_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return ns_call(ctx, ISOLENS_EV_UNSHARE, syscall_arg(0), -1, ctx->ret);
+	ns_call(ctx, ISOLENS_EV_UNSHARE, syscall_arg(0), -1, ctx->ret);
+	return TP_PASS;
 }
 
 SEC("tp/syscalls/sys_exit_setns")
 int setns_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return ns_call(ctx, ISOLENS_EV_SETNS, syscall_arg(1),
-		       (__s32)syscall_arg(0), ctx->ret);
+	ns_call(ctx, ISOLENS_EV_SETNS, syscall_arg(1), (__s32)syscall_arg(0),
+		ctx->ret);
+	return TP_PASS;
 }
 
 /* ---- proc: fork, exec, exit ------------------------------------------- */
@@ -151,15 +156,15 @@ int proc_exec(struct trace_event_raw_sched_process_exec *ctx)
 	unsigned int off;
 
 	if (!selected(c, ISOLENS_CLASS_PROC))
-		return 0;
+		return TP_PASS;
 	e = event_begin(c, ISOLENS_EV_EXEC);
 	if (!e)
-		return 0;
+		return TP_PASS;
 	off = ctx->__data_loc_filename & 0xffff;
 	bpf_probe_read_kernel_str(e->proc.filename, sizeof(e->proc.filename),
 				  (void *)ctx + off);
 	event_emit(ctx, c, e);
-	return 0;
+	return TP_PASS;
 }
 
 SEC("tp_btf/sched_process_exit")
@@ -187,11 +192,10 @@ int BPF_PROG(proc_exit, struct task_struct *p)
 			/* the last thread may be a worker: name the process */
 			BPF_CORE_READ_STR_INTO(&e->hdr.comm, p, group_leader,
 					       comm);
-			e->proc.exit_code = BPF_CORE_READ(p, signal,
-							  group_exit_code);
+			e->proc.exit_code =
+				BPF_CORE_READ(p, signal, group_exit_code);
 			if (!e->proc.exit_code)
-				e->proc.exit_code = BPF_CORE_READ(p,
-								  exit_code);
+				e->proc.exit_code = BPF_CORE_READ(p, exit_code);
 			event_emit(ctx, c, e);
 		}
 	}
@@ -229,31 +233,35 @@ static __always_inline int cgroup_event(void *ctx, __u16 kind, int root,
 SEC("tp/cgroup/cgroup_mkdir")
 int cgroup_mkdir(struct trace_event_raw_cgroup *ctx)
 {
-	return cgroup_event(ctx, ISOLENS_EV_CGROUP_MKDIR, ctx->root,
-			    ctx->level, ctx->id, 0, ctx->__data_loc_path);
+	cgroup_event(ctx, ISOLENS_EV_CGROUP_MKDIR, ctx->root, ctx->level,
+		     ctx->id, 0, ctx->__data_loc_path);
+	return TP_PASS;
 }
 
 SEC("tp/cgroup/cgroup_rmdir")
 int cgroup_rmdir(struct trace_event_raw_cgroup *ctx)
 {
-	return cgroup_event(ctx, ISOLENS_EV_CGROUP_RMDIR, ctx->root,
-			    ctx->level, ctx->id, 0, ctx->__data_loc_path);
+	cgroup_event(ctx, ISOLENS_EV_CGROUP_RMDIR, ctx->root, ctx->level,
+		     ctx->id, 0, ctx->__data_loc_path);
+	return TP_PASS;
 }
 
 SEC("tp/cgroup/cgroup_attach_task")
 int cgroup_attach(struct trace_event_raw_cgroup_migrate *ctx)
 {
-	return cgroup_event(ctx, ISOLENS_EV_CGROUP_ATTACH, ctx->dst_root,
-			    ctx->dst_level, ctx->dst_id, ctx->pid,
-			    ctx->__data_loc_dst_path);
+	cgroup_event(ctx, ISOLENS_EV_CGROUP_ATTACH, ctx->dst_root,
+		     ctx->dst_level, ctx->dst_id, ctx->pid,
+		     ctx->__data_loc_dst_path);
+	return TP_PASS;
 }
 
 SEC("tp/cgroup/cgroup_transfer_tasks")
 int cgroup_transfer(struct trace_event_raw_cgroup_migrate *ctx)
 {
-	return cgroup_event(ctx, ISOLENS_EV_CGROUP_TRANSFER, ctx->dst_root,
-			    ctx->dst_level, ctx->dst_id, ctx->pid,
-			    ctx->__data_loc_dst_path);
+	cgroup_event(ctx, ISOLENS_EV_CGROUP_TRANSFER, ctx->dst_root,
+		     ctx->dst_level, ctx->dst_id, ctx->pid,
+		     ctx->__data_loc_dst_path);
+	return TP_PASS;
 }
 
 SEC("tp/oom/mark_victim")
@@ -267,16 +275,16 @@ int oom_victim(struct trace_event_raw_mark_victim *ctx)
 	if (!selected(c, ISOLENS_CLASS_CGROUP) &&
 	    !(c && (c->classes & ISOLENS_CLASS_CGROUP) &&
 	      tgid_followed(victim)))
-		return 0;
+		return TP_PASS;
 	e = event_begin(c, ISOLENS_EV_OOM_KILL);
 	if (!e)
-		return 0;
+		return TP_PASS;
 	e->cgroup.target_pid = victim;
 	/* total_vm and the rss fields came after pid (not in older kernels) */
 	if (bpf_core_field_exists(ctx->total_vm))
 		e->cgroup.value = BPF_CORE_READ(ctx, total_vm);
 	event_emit(ctx, c, e);
-	return 0;
+	return TP_PASS;
 }
 
 /* ---- cap: capability:cap_capable (kernels >= 6.14) -------------------- */
@@ -284,13 +292,14 @@ int oom_victim(struct trace_event_raw_mark_victim *ctx)
 SEC("tp/capability/cap_capable")
 int cap_capable_tp(struct trace_event_raw_cap_capable *ctx)
 {
-	return cap_event(ctx, (void *)ctx->target_ns, ctx->cap, ctx->ret, 0);
+	cap_event(ctx, (void *)ctx->target_ns, ctx->cap, ctx->ret, 0);
+	return TP_PASS;
 }
 
 /* ---- kvm -------------------------------------------------------------- */
 
 static __always_inline struct isolens_event *kvm_begin(struct trace_bpf_cfg *c,
-							__u16 kind)
+						       __u16 kind)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct isolens_event *e;
@@ -325,10 +334,10 @@ int kvm_entry(struct trace_event_raw_kvm_entry *ctx)
 	vcpu_learn(ctx->vcpu_id);
 	e = kvm_begin(c, ISOLENS_EV_KVM_ENTRY);
 	if (!e)
-		return 0;
+		return TP_PASS;
 	e->kvm.info1 = ctx->rip;
 	event_emit(ctx, c, e);
-	return 0;
+	return TP_PASS;
 }
 
 SEC("tp/kvm/kvm_exit")
@@ -342,13 +351,13 @@ int kvm_exit(struct trace_event_raw_kvm_exit *ctx)
 		vcpu_learn(BPF_CORE_READ(ctx, vcpu_id));
 	e = kvm_begin(c, ISOLENS_EV_KVM_EXIT);
 	if (!e)
-		return 0;
+		return TP_PASS;
 	e->kvm.isa = ctx->isa;
 	e->kvm.exit_reason = ctx->exit_reason;
 	e->kvm.info1 = ctx->info1;
 	e->kvm.info2 = ctx->info2;
 	event_emit(ctx, c, e);
-	return 0;
+	return TP_PASS;
 }
 
 SEC("tp/kvm/kvm_userspace_exit")
@@ -358,11 +367,11 @@ int kvm_userspace_exit(struct trace_event_raw_kvm_userspace_exit *ctx)
 	struct isolens_event *e = kvm_begin(c, ISOLENS_EV_KVM_USERSPACE_EXIT);
 
 	if (!e)
-		return 0;
+		return TP_PASS;
 	e->kvm.exit_reason = ctx->reason;
 	e->kvm.info2 = (__u64)(__s64)ctx->errno;
 	event_emit(ctx, c, e);
-	return 0;
+	return TP_PASS;
 }
 
 SEC("tp/kvm/kvm_pio")
@@ -372,14 +381,14 @@ int kvm_pio(struct trace_event_raw_kvm_pio *ctx)
 	struct isolens_event *e = kvm_begin(c, ISOLENS_EV_KVM_PIO);
 
 	if (!e)
-		return 0;
+		return TP_PASS;
 	e->kvm.dir = ctx->rw;
 	e->kvm.info1 = ctx->port;
 	e->kvm.info2 = ctx->val;
 	e->kvm.len = ctx->size;
 	e->kvm.count = ctx->count;
 	event_emit(ctx, c, e);
-	return 0;
+	return TP_PASS;
 }
 
 SEC("tp/kvm/kvm_mmio")
@@ -389,7 +398,7 @@ int kvm_mmio(struct trace_event_raw_kvm_mmio *ctx)
 	struct isolens_event *e = kvm_begin(c, ISOLENS_EV_KVM_MMIO);
 
 	if (!e)
-		return 0;
+		return TP_PASS;
 	/* type: 0 read unsatisfied, 1 read, 2 write (KVM_TRACE_MMIO_*) */
 	e->kvm.exit_reason = ctx->type;
 	e->kvm.dir = ctx->type == 2;
@@ -397,7 +406,7 @@ int kvm_mmio(struct trace_event_raw_kvm_mmio *ctx)
 	e->kvm.info2 = ctx->val;
 	e->kvm.len = ctx->len;
 	event_emit(ctx, c, e);
-	return 0;
+	return TP_PASS;
 }
 
 SEC("tp/kvm/kvm_msr")
@@ -407,13 +416,13 @@ int kvm_msr(struct trace_event_raw_kvm_msr *ctx)
 	struct isolens_event *e = kvm_begin(c, ISOLENS_EV_KVM_MSR);
 
 	if (!e)
-		return 0;
+		return TP_PASS;
 	e->kvm.dir = ctx->write;
 	e->kvm.exit_reason = ctx->exception;
 	e->kvm.info1 = ctx->ecx;
 	e->kvm.info2 = ctx->data;
 	event_emit(ctx, c, e);
-	return 0;
+	return TP_PASS;
 }
 
 SEC("tp/kvm/kvm_hypercall")
@@ -423,11 +432,11 @@ int kvm_hypercall(struct trace_event_raw_kvm_hypercall *ctx)
 	struct isolens_event *e = kvm_begin(c, ISOLENS_EV_KVM_HYPERCALL);
 
 	if (!e)
-		return 0;
+		return TP_PASS;
 	e->kvm.info1 = ctx->nr;
 	e->kvm.info2 = ctx->a0;
 	event_emit(ctx, c, e);
-	return 0;
+	return TP_PASS;
 }
 
 /* KVM_CREATE_VM and KVM_CREATE_VCPU: every ioctl (KVM_RUN too) exits here */
@@ -446,10 +455,10 @@ int kvm_ioctl_exit(struct trace_event_raw_sys_exit *ctx)
 	else if (cmd == KVM_CREATE_VCPU_CMD)
 		kind = ISOLENS_EV_KVM_CREATE_VCPU;
 	else
-		return 0;
+		return TP_PASS;
 	c = cfg_get();
 	if (!selected(c, ISOLENS_CLASS_KVM))
-		return 0;
+		return TP_PASS;
 	arg = syscall_arg(2);
 	/*
 	 * Without kvm_entry (e.g. PVM) the creating thread is the best guess
@@ -459,12 +468,12 @@ int kvm_ioctl_exit(struct trace_event_raw_sys_exit *ctx)
 		bpf_map_update_elem(&vcpu_of, &tid, &arg, BPF_NOEXIST);
 	e = event_begin(c, kind);
 	if (!e)
-		return 0;
+		return TP_PASS;
 	e->kvm.vm_pid = e->hdr.pid;
 	e->kvm.vcpu_id = kind == ISOLENS_EV_KVM_CREATE_VCPU ? arg : (__u32)-1;
 	e->kvm.info1 = arg; /* vm type or vcpu index */
 	e->kvm.info2 = (__u64)ctx->ret; /* new fd or -errno */
 	e->kvm.count = (__u32)syscall_arg(0); /* fd the ioctl was made on */
 	event_emit(ctx, c, e);
-	return 0;
+	return TP_PASS;
 }

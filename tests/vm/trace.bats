@@ -131,6 +131,31 @@ IO"
 	assert_output "true 0"
 }
 
+# perf_count FILE EVENT: what `perf stat -x, -o FILE` counted for EVENT
+perf_count() {
+	awk -F, -v ev="$2" '$3 == ev { print $1 }' "$1"
+}
+
+@test "perf beside isolens: its tracepoint counts are what isolens and perf alone count" {
+	require_kvm
+	command -v perf >/dev/null || skip "perf (linux-perf) is missing"
+	events="-e kvm:kvm_exit -e sched:sched_process_exec"
+	work="$TOP/tests/helpers/kvm_hlt >/dev/null; /bin/true; /bin/true"
+	# shellcheck disable=SC2086
+	perf stat -x, -o "$BATS_TEST_TMPDIR/alone" $events -- sh -c "$work"
+	alone=$(perf_count "$BATS_TEST_TMPDIR/alone" sched:sched_process_exec)
+	[ "$alone" -ge 3 ]
+	# the same under isolens, counting kvm and proc events in the kernel
+	# shellcheck disable=SC2086
+	trace_json --count --events kvm,proc -- \
+		perf stat -x, -o "$BATS_TEST_TMPDIR/beside" $events -- sh -c "$work"
+	# a tp program returning 0 hid the tracepoint from perf: it counted 0
+	assert_equal "$(perf_count "$BATS_TEST_TMPDIR/beside" sched:sched_process_exec)" "$alone"
+	run jq -r '.summary.exits | to_entries[] | select(.key | startswith("[vm kvm_hlt-")) | [.value[]] | add' "$OUT"
+	assert_output "$(perf_count "$BATS_TEST_TMPDIR/beside" kvm:kvm_exit)"
+	[ "$output" -ge 3 ]
+}
+
 @test "qemu -accel kvm: attributed as a VM with its vCPU threads" {
 	require_kvm
 	command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"

@@ -22,10 +22,11 @@ PKGS="$PKGS runc crun bpftrace"
 . /etc/os-release 2>/dev/null || ID=unknown
 case "$ID ${ID_LIKE:-}" in
 *ubuntu*)
-	# Ubuntu ships bpftool with its kernel tools
+	# Ubuntu ships bpftool and perf with its kernel tools
 	PKGS="$PKGS linux-tools-common linux-tools-generic" ;;
 *)
-	PKGS="$PKGS bpftool" ;;
+	# perf: the tests check that isolens never hides a tracepoint from it
+	PKGS="$PKGS bpftool linux-perf" ;;
 esac
 
 # A kernel for the lab VM, with modules and headers to build isolens.ko.
