@@ -12,6 +12,7 @@
 #include "base/fileio.h"
 #include "base/parse.h"
 #include "base/shquote.h"
+#include "base/util.h"
 #include "unit.h"
 
 static void test_size(void)
@@ -132,7 +133,7 @@ static void test_shell_quote(void)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		char *buf = NULL;
 		size_t len = 0;
 		FILE *f = open_memstream(&buf, &len);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "base/fileio.h"
+#include "base/util.h"
 #include "container.h"
 
 /*
@@ -324,7 +325,7 @@ static int find_field(const char *key, struct field *f)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(state_fields) / sizeof(state_fields[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(state_fields); i++)
 		if (!strcmp(key, state_fields[i].key)) {
 			*f = state_fields[i];
 			return 1;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "base/util.h"
 #include "container/container.h"
 #include "trace/attribute.h"
 #include "trace/decode.h"
@@ -198,7 +199,7 @@ int cgroup_path_container(const char *path, char *runtime, size_t rlen,
 		nc++;
 	}
 	for (i = nc; i-- > 0;) {
-		for (k = 0; k < sizeof(wrapped) / sizeof(wrapped[0]); k++) {
+		for (k = 0; k < ARRAY_SIZE(wrapped); k++) {
 			if (!match_wrapped(comp[i], clen[i], wrapped[k].prefix,
 					   wrapped[k].suffix, wrapped[k].hex,
 					   id, idlen))
@@ -655,7 +656,7 @@ static void learn_vcpu(struct attrib *a, pid_t tid, int vcpu)
 			return;
 		}
 	}
-	if (a->ntv < sizeof(a->tv) / sizeof(a->tv[0])) {
+	if (a->ntv < ARRAY_SIZE(a->tv)) {
 		a->tv[a->ntv].tid = tid;
 		a->tv[a->ntv].vcpu = vcpu;
 		a->ntv++;

@@ -19,6 +19,7 @@
 
 #include <linux/isolens.h>
 
+#include "base/util.h"
 #include "isolens_fentry.skel.h"
 #include "isolens_kprobe.skel.h"
 #include "isolens_trace.h"
@@ -101,7 +102,7 @@ static int prog_lookup(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(prog_class) / sizeof(prog_class[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(prog_class); i++)
 		if (!strcmp(prog_class[i].prog, name))
 			return i;
 	return -1;
@@ -240,7 +241,7 @@ static int share_maps(struct bpf_object *main, struct bpf_object *obj)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(shared_maps) / sizeof(shared_maps[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(shared_maps); i++) {
 		struct bpf_map *from, *to;
 		int err;
 

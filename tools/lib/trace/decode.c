@@ -5,10 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "trace/decode.h"
 #include "trace/exit_reason.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A bounded appender: output is truncated, never overrun. */
 struct sbuf {

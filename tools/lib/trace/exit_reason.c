@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 
+#include "base/util.h"
 #include "trace/exit_reason.h"
 
 struct exit_reason_name {
@@ -195,7 +196,6 @@ static const struct exit_reason_name svm_reasons[] = {
 	{ 0xffffffff, "invalid_guest_state" },
 };
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define VMX_FAILED_VMENTRY 0x80000000U
 
 static const char *table_lookup(const struct exit_reason_name *t, size_t n,

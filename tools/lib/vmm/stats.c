@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "base/util.h"
 #include "vmm/stats.h"
 
 void kvm_stat_open(struct kvm_stat *st, int kvm_obj_fd, const char *name)
@@ -88,7 +89,7 @@ static const char *const stop_words[] = {
 	[VMM_STOP_TIMEOUT] = "timeout",
 };
 
-#define NSTOP_WORDS (sizeof(stop_words) / sizeof(stop_words[0]))
+#define NSTOP_WORDS ARRAY_SIZE(stop_words)
 
 struct out {
 	char *buf;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "base/util.h"
 #include "vmm/boot.h"
 #include "vmm/bzimage.h"
 #include "vmm/cpuid.h"
@@ -48,8 +49,7 @@ static const char *const exit_names[] = {
 
 const char *vmm_exit_reason_name(uint32_t reason)
 {
-	if (reason < sizeof(exit_names) / sizeof(exit_names[0]) &&
-	    exit_names[reason])
+	if (reason < ARRAY_SIZE(exit_names) && exit_names[reason])
 		return exit_names[reason];
 	return "?";
 }
