@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "base/fileio.h"
+#include "base/json.h"
 #include "base/util.h"
 #include "container.h"
 
@@ -99,41 +101,9 @@ int state_path(const char *name, char *buf, size_t len, struct errbuf *eb)
 	return 0;
 }
 
-/* JSON string escaping, enough for paths and names. */
-static size_t put_str(char *out, size_t len, const char *s)
-{
-	size_t n = 0;
-
-#define PUT(c) do { if (n + 1 < len) out[n] = (c); n++; } while (0)
-	PUT('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\') {
-			PUT('\\');
-			PUT(c);
-		} else if (c < 0x20) {
-			char u[8];
-			int i;
-
-			snprintf(u, sizeof(u), "\\u%04x", c);
-			for (i = 0; u[i]; i++)
-				PUT(u[i]);
-		} else {
-			PUT(c);
-		}
-	}
-	PUT('"');
-#undef PUT
-	if (len)
-		out[n < len ? n : len - 1] = '\0';
-	return n;
-}
-
 int state_format(const struct container_state *st, char *buf, size_t len)
 {
 	size_t n = 0, i;
-	char tmp[PATH_MAX * 2];
 
 #define APPEND(...)                                                        \
 	do {                                                               \
@@ -141,10 +111,12 @@ int state_format(const struct container_state *st, char *buf, size_t len)
 				  n < len ? len - n : 0, __VA_ARGS__);    \
 		n += _w > 0 ? (size_t)_w : 0;                              \
 	} while (0)
-#define STR(key, val)                                                      \
-	do {                                                               \
-		put_str(tmp, sizeof(tmp), (val));                          \
-		APPEND("  \"%s\": %s,\n", key, tmp);                       \
+#define STR(key, val)                                                         \
+	do {                                                                  \
+		APPEND("  \"%s\": \"", key);                                  \
+		n += json_escape_buf(buf + (n < len ? n : len),               \
+				     n < len ? len - n : 0, (val), SIZE_MAX); \
+		APPEND("\",\n");                                              \
 	} while (0)
 	APPEND("{\n");
 	STR("name", st->name);

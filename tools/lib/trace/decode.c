@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "base/util.h"
 #include "trace/decode.h"
 #include "trace/exit_reason.h"
@@ -80,27 +81,17 @@ static void sb_field_u64(struct sbuf *sb, const char *key, uint64_t v)
 	sb_u64(sb, v);
 }
 
-/* JSON string body: escapes quotes, backslashes and control bytes. */
+/* A JSON string of at most @max bytes of @s (base/json.h escapes it). */
 static void sb_json_str(struct sbuf *sb, const char *s, size_t max)
 {
-	size_t i, run = 0;
+	size_t room, n;
 
 	sb_putc(sb, '"');
-	for (i = 0; i < max && s[i]; i++) {
-		unsigned char ch = s[i];
-
-		if (ch != '"' && ch != '\\' && ch >= 0x20 && ch < 0x7f)
-			continue;
-		sb_put(sb, s + run, i - run);
-		run = i + 1;
-		if (ch == '"' || ch == '\\') {
-			sb_putc(sb, '\\');
-			sb_putc(sb, ch);
-		} else {
-			sb_printf(sb, "\\u%04x", ch);
-		}
+	if (sb->len) {
+		room = sb->len - sb->pos; /* sb_put leaves room for the NUL */
+		n = json_escape_buf(sb->buf + sb->pos, room, s, max);
+		sb->pos += n < room ? n : room - 1;
 	}
-	sb_put(sb, s + run, i - run);
 	sb_putc(sb, '"');
 }
 
