@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tools/lib/base: value parsers (whole strings or errors, never a guess),
- * error buffers, cpio archives, shell quoting, JSON strings, small file I/O.
+ * error buffers, cpio archives, shell quoting, JSON strings, small file I/O,
+ * /proc readers.
  */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <json.h>
 
 #include "base/errbuf.h"
@@ -14,6 +17,7 @@
 #include "base/fileio.h"
 #include "base/json.h"
 #include "base/parse.h"
+#include "base/procfs.h"
 #include "base/shquote.h"
 #include "base/util.h"
 #include "unit.h"
@@ -239,6 +243,39 @@ static void test_json_escape_buf(void)
 	CHECK_EQ(json_escape_buf(NULL, 0, "abc", SIZE_MAX), 3);
 }
 
+/* This process's own /proc entries, read through each reader. */
+static void test_procfs(void)
+{
+	struct procfs_stat ps;
+	uint64_t ino, self;
+	struct stat st;
+	char comm[16];
+
+	CHECK_EQ(stat("/proc/self/ns/pid", &st), 0);
+	CHECK_EQ(procfs_ns_inode(0, "pid", &self), 0);
+	CHECK_EQ(self, st.st_ino);
+	CHECK_EQ(procfs_ns_inode(getpid(), "pid", &ino), 0);
+	CHECK_EQ(ino, self);
+	CHECK(procfs_ns_inode(-5, "pid", &ino) < 0);
+	CHECK(procfs_ns_inode(0, "nonesuch", &ino) < 0);
+
+	/* a comm with spaces and parentheses, as /proc/PID/stat quotes it */
+	CHECK_EQ(prctl(PR_SET_NAME, "a (b) c"), 0);
+	CHECK_EQ(procfs_comm(getpid(), getpid(), comm, sizeof(comm)), 0);
+	CHECK_STR(comm, "a (b) c");
+	CHECK_EQ(procfs_comm(getpid(), getpid(), comm, 3), 0);
+	CHECK_STR(comm, "a ");
+	CHECK(procfs_comm(getpid(), -5, comm, sizeof(comm)) < 0);
+	CHECK_STR(comm, "");
+	CHECK_EQ(procfs_stat(0, &ps), 0);
+	CHECK_STR(ps.comm, "a (b) c");
+	CHECK_EQ(ps.ppid, getppid());
+	CHECK(!(ps.flags & 0x00200000)); /* not a kernel thread */
+	CHECK(ps.start_time > 0);
+	CHECK_EQ(procfs_start_time(getpid()), ps.start_time);
+	CHECK_EQ(procfs_start_time(-5), 0);
+}
+
 static void test_fileio(void)
 {
 	char dir[] = "/tmp/isolens-unit.XXXXXX", buf[16], path[64];
@@ -270,6 +307,7 @@ int main(void)
 	RUN(test_json_quote_round_trip);
 	RUN(test_json_escape_buf);
 	RUN(test_fileio);
+	RUN(test_procfs);
 	RUN(test_size);
 	RUN(test_uint);
 	RUN(test_duration);

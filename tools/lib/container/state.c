@@ -21,6 +21,7 @@
 
 #include "base/fileio.h"
 #include "base/json.h"
+#include "base/procfs.h"
 #include "base/util.h"
 #include "container.h"
 
@@ -480,35 +481,6 @@ int state_remove(const char *name)
 	return 0;
 }
 
-/* Field 22 of /proc/PID/stat, after the parenthesised comm. */
-uint64_t proc_start_time(pid_t pid)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long start = 0;
-	ssize_t n;
-	int fd, field;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	if (!p)
-		return 0;
-	/* after ") " comes field 3 (state) */
-	for (field = 3, p += 2; *p && field < 22; p++)
-		if (*p == ' ')
-			field++;
-	if (field == 22)
-		start = strtoull(p, NULL, 10);
-	return start;
-}
-
 int state_alive(const struct container_state *st)
 {
 	uint64_t start;
@@ -517,7 +489,7 @@ int state_alive(const struct container_state *st)
 		return 0;
 	if (kill(st->pid, 0) && errno == ESRCH)
 		return 0;
-	start = proc_start_time(st->pid);
+	start = procfs_start_time(st->pid);
 	return start && start == st->pid_start;
 }
 

@@ -5,7 +5,6 @@
  * was not asked for, and reads records from its ring buffer.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 
 #include <linux/isolens.h>
 
+#include "base/procfs.h"
 #include "base/util.h"
 #include "isolens_fentry.skel.h"
 #include "isolens_kprobe.skel.h"
@@ -538,9 +538,7 @@ static void bpf_identify(struct trace_backend *b, struct isolens_event *e)
 	struct bpf_priv *pv = b->priv;
 	struct trace_ident who;
 	__u32 pid = e->hdr.pid;
-	char path[64];
-	ssize_t n;
-	int fd;
+	char comm[sizeof(e->hdr.comm)];
 
 	if (!bpf_map__lookup_elem(pv->skel->maps.ident, &pid, sizeof(pid), &who,
 				  sizeof(who), 0)) {
@@ -550,14 +548,8 @@ static void bpf_identify(struct trace_backend *b, struct isolens_event *e)
 	}
 	if (ns_set_read(pid, &e->hdr.ns))
 		return;
-	snprintf(path, sizeof(path), "/proc/%u/task/%u/comm", pid, e->hdr.tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	n = read(fd, e->hdr.comm, sizeof(e->hdr.comm) - 1);
-	if (n > 0 && e->hdr.comm[n - 1] == '\n')
-		e->hdr.comm[n - 1] = '\0';
-	close(fd);
+	if (!procfs_comm(pid, e->hdr.tid, comm, sizeof(comm)))
+		memcpy(e->hdr.comm, comm, sizeof(comm));
 }
 
 /* Sum each key's per-CPU counts and hand it over as a bare record. */
