@@ -2,7 +2,7 @@
 /*
  * tools/lib/base: value parsers (whole strings or errors, never a guess),
  * error buffers, cpio archives, shell quoting, JSON strings, small file I/O,
- * /proc readers.
+ * /proc readers, KVM_EXIT_* names.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -11,11 +11,13 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <json.h>
+#include <linux/kvm.h>
 
 #include "base/errbuf.h"
 #include "base/cpio.h"
 #include "base/fileio.h"
 #include "base/json.h"
+#include "base/kvm_exit.h"
 #include "base/parse.h"
 #include "base/procfs.h"
 #include "base/shquote.h"
@@ -276,6 +278,18 @@ static void test_procfs(void)
 	CHECK_EQ(procfs_start_time(-5), 0);
 }
 
+static void test_kvm_exit_name(void)
+{
+	CHECK_STR(kvm_run_exit_name(2), "IO");
+	CHECK_STR(kvm_run_exit_name(5), "HLT");
+	CHECK_STR(kvm_run_exit_name(6), "MMIO");
+	CHECK(kvm_run_exit_name(1000) == NULL);
+	CHECK_STR(kvm_run_exit_name(KVM_EXIT_UNKNOWN), "UNKNOWN");
+	CHECK_STR(kvm_run_exit_name(KVM_EXIT_SHUTDOWN), "SHUTDOWN");
+	CHECK_STR(kvm_run_exit_name(KVM_EXIT_X86_WRMSR), "X86_WRMSR");
+	CHECK_STR(kvm_run_exit_name(KVM_EXIT_NOTIFY), "NOTIFY");
+}
+
 static void test_fileio(void)
 {
 	char dir[] = "/tmp/isolens-unit.XXXXXX", buf[16], path[64];
@@ -308,6 +322,7 @@ int main(void)
 	RUN(test_json_escape_buf);
 	RUN(test_fileio);
 	RUN(test_procfs);
+	RUN(test_kvm_exit_name);
 	RUN(test_size);
 	RUN(test_uint);
 	RUN(test_duration);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/kvm_exit.h"
 #include "compare/report.h"
 
 static void kstr(FILE *out, const char *key, const char *val, bool comma)

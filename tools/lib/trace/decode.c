@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/kvm_exit.h"
 #include "base/util.h"
 #include "trace/decode.h"
 #include "trace/exit_reason.h"

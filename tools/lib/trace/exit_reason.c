@@ -293,19 +293,3 @@ const char *exit_isa_name(unsigned int isa)
 	return isa == EXIT_ISA_VMX ? "VMX" : isa == EXIT_ISA_SVM ? "SVM" :
 								   "isa?";
 }
-
-const char *kvm_run_exit_name(uint32_t reason)
-{
-	static const char *const names[] = {
-		"UNKNOWN", "EXCEPTION", "IO", "HYPERCALL", "DEBUG", "HLT",
-		"MMIO", "IRQ_WINDOW_OPEN", "SHUTDOWN", "FAIL_ENTRY", "INTR",
-		"SET_TPR", "TPR_ACCESS", "S390_SIEIC", "S390_RESET", "DCR",
-		"NMI", "INTERNAL_ERROR", "OSI", "PAPR_HCALL", "S390_UCONTROL",
-		"WATCHDOG", "S390_TSCH", "EPR", "SYSTEM_EVENT", "S390_STSI",
-		"IOAPIC_EOI", "HYPERV", "ARM_NISV", "X86_RDMSR", "X86_WRMSR",
-		"DIRTY_RING_FULL", "AP_RESET_HOLD", "X86_BUS_LOCK", "XEN",
-		"RISCV_SBI", "RISCV_CSR", "NOTIFY",
-	};
-
-	return reason < ARRAY_SIZE(names) ? names[reason] : NULL;
-}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/kvm_exit.h"
 #include "trace/decode.h"
 #include "trace/exit_reason.h"
 #include "trace/summary.h"
