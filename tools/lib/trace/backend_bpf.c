@@ -27,6 +27,7 @@
 #include "trace/attribute.h"
 #include "trace/backend.h"
 #include "trace/decode.h"
+#include "trace/percpu.h"
 #include "trace/ringbuf.h"
 
 #define BTF_VMLINUX "/sys/kernel/btf/vmlinux"
@@ -494,38 +495,27 @@ static int bpf_follow(struct trace_backend *b, pid_t pid)
 	return 0;
 }
 
-/* Room for one value of a per-CPU map: one __u64 per possible CPU. */
-static __u64 *percpu_values(int *ncpu)
-{
-	*ncpu = libbpf_num_possible_cpus();
-	return *ncpu > 0 ? calloc(*ncpu, sizeof(__u64)) : NULL;
-}
-
 static int bpf_stats(struct trace_backend *b, struct trace_stats *st)
 {
 	struct bpf_priv *pv = b->priv;
-	__u64 *vals;
+	int fd = bpf_map__fd(pv->skel->maps.counters);
+	struct percpu_sum ps;
+	uint64_t sum;
 	__u32 slot;
-	int i, ncpu;
+	int err;
 
-	vals = percpu_values(&ncpu);
-	if (!vals)
-		return -ENOMEM;
+	err = percpu_sum_init(&ps);
+	if (err)
+		return err;
 	for (slot = 0; slot < TRACE_CNT_MAX; slot++) {
-		__u64 sum = 0;
-
-		if (bpf_map__lookup_elem(pv->skel->maps.counters, &slot,
-					 sizeof(slot), vals,
-					 ncpu * sizeof(*vals), 0))
+		if (percpu_sum_lookup(&ps, fd, &slot, &sum))
 			continue;
-		for (i = 0; i < ncpu; i++)
-			sum += vals[i];
 		if (slot == TRACE_CNT_DROPS)
 			st->drops = sum;
 		else if (slot == TRACE_CNT_EVENTS)
 			st->events = sum;
 	}
-	free(vals);
+	percpu_sum_free(&ps);
 	return 0;
 }
 
@@ -560,20 +550,19 @@ static int bpf_counts(struct trace_backend *b, bool totals, trace_count_fn fn,
 	int fd = bpf_map__fd(pv->skel->maps.counts);
 	struct trace_count_key k, next, *prev = NULL;
 	struct isolens_event e;
-	__u64 *vals, n;
-	int i, ncpu;
+	struct percpu_sum ps;
+	uint64_t n;
+	int err;
 
-	vals = percpu_values(&ncpu);
-	if (!vals)
-		return -ENOMEM;
+	err = percpu_sum_init(&ps);
+	if (err)
+		return err;
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		k = next;
 		prev = &k;
 		n = 0;
-		if (totals && bpf_map_lookup_elem(fd, &k, vals))
+		if (totals && percpu_sum_lookup(&ps, fd, &k, &n))
 			continue; /* deleted meanwhile: cannot happen here */
-		for (i = 0; totals && i < ncpu; i++)
-			n += vals[i];
 		memset(&e, 0, sizeof(e));
 		e.hdr.size = sizeof(e);
 		e.hdr.kind = k.kind;
@@ -588,7 +577,7 @@ static int bpf_counts(struct trace_backend *b, bool totals, trace_count_fn fn,
 		}
 		fn(ctx, &e, n);
 	}
-	free(vals);
+	percpu_sum_free(&ps);
 	return 0;
 }
 
