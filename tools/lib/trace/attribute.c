@@ -639,8 +639,7 @@ static void learn_vcpu(struct attrib *a, pid_t tid, int vcpu)
 static bool attrib_vm_event(struct attrib *a, const struct isolens_event *e,
 			    struct trace_context *out)
 {
-	bool kvm = (e->hdr.kind >= ISOLENS_EV_KVM_CREATE_VM &&
-		    e->hdr.kind <= ISOLENS_EV_KVM_HYPERCALL);
+	bool kvm = isolens_kind_class(e->hdr.kind) == ISOLENS_CLASS_KVM;
 	struct attrib_vm *vm = vm_by_pid(a, e->hdr.pid);
 
 	if (!vm && kvm && now_ms() - a->last_vm_scan_ms > 200) {

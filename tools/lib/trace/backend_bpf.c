@@ -569,7 +569,7 @@ static int bpf_counts(struct trace_backend *b, bool totals, trace_count_fn fn,
 		e.hdr.pid = k.pid;
 		e.hdr.tid = k.tid;
 		e.hdr.cgroup_id = k.cgroup_id;
-		if (event_kind_class(k.kind) == ISOLENS_CLASS_KVM) {
+		if (isolens_kind_class(k.kind) == ISOLENS_CLASS_KVM) {
 			e.kvm.vm_pid = k.pid;
 			e.kvm.vcpu_id = k.vcpu;
 			e.kvm.isa = k.isa;

@@ -60,7 +60,7 @@ static struct summary_vcpu *vcpu_get(struct trace_summary *s,
 void summary_add_n(struct trace_summary *s, const struct isolens_event *e,
 		   const struct trace_context *ctx, uint64_t n)
 {
-	unsigned int cls = event_kind_class(e->hdr.kind);
+	unsigned int cls = isolens_kind_class(e->hdr.kind);
 	struct trace_context vmctx = *ctx;
 	struct summary_count *c;
 	struct summary_vcpu *v;
