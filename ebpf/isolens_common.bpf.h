@@ -216,7 +216,7 @@ static __always_inline int event_count(struct isolens_event *e)
 	k.pid = e->hdr.pid;
 	k.tid = e->hdr.pid;
 	k.cgroup_id = e->hdr.cgroup_id;
-	if (k.kind >= ISOLENS_EV_KVM_CREATE_VM) {
+	if (isolens_kind_class(k.kind) == ISOLENS_CLASS_KVM) {
 		k.tid = e->hdr.tid;
 		k.vcpu = e->kvm.vcpu_id;
 		k.isa = e->kvm.isa;

@@ -27,21 +27,6 @@
 /* Event classes hooked at load time (module parameter, see main.c). */
 unsigned int isolens_classes = ISOLENS_CLASS_ALL;
 
-u32 isolens_kind_class(u16 kind)
-{
-	if (kind >= ISOLENS_EV_FORK && kind <= ISOLENS_EV_EXIT)
-		return ISOLENS_CLASS_PROC;
-	if (kind >= ISOLENS_EV_CLONE && kind <= ISOLENS_EV_NS_SWITCH)
-		return ISOLENS_CLASS_NS;
-	if (kind == ISOLENS_EV_CAP_CHECK)
-		return ISOLENS_CLASS_CAP;
-	if (kind >= ISOLENS_EV_CGROUP_MKDIR && kind <= ISOLENS_EV_OOM_KILL)
-		return ISOLENS_CLASS_CGROUP;
-	if (kind >= ISOLENS_EV_KVM_CREATE_VM && kind < ISOLENS_EV_MAX)
-		return ISOLENS_CLASS_KVM;
-	return 0;
-}
-
 /*
  * The cheap test every hook makes first: is anybody listening?  Building a
  * record costs far more than this, so an idle module costs one load.

@@ -72,7 +72,6 @@ void isolens_readers_shutdown(void);
 
 /* event.c */
 extern unsigned int isolens_classes;
-u32 isolens_kind_class(u16 kind);
 bool isolens_wanted(u32 class);
 void isolens_event_init(struct isolens_event *ev, u16 kind);
 void isolens_fill_ns(struct isolens_ns_set *ns);

@@ -1,17 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tools/lib/base: value parsers (whole strings or errors, never a guess),
- * error buffers, cpio archives, shell quoting, small file I/O.
+ * error buffers, cpio archives, shell quoting, JSON strings, small file I/O,
+ * /proc readers, KVM_EXIT_* names.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <json.h>
+#include <linux/kvm.h>
 
 #include "base/errbuf.h"
 #include "base/cpio.h"
 #include "base/fileio.h"
+#include "base/json.h"
+#include "base/kvm_exit.h"
 #include "base/parse.h"
+#include "base/procfs.h"
 #include "base/shquote.h"
+#include "base/util.h"
 #include "unit.h"
 
 static void test_size(void)
@@ -132,7 +142,7 @@ static void test_shell_quote(void)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		char *buf = NULL;
 		size_t len = 0;
 		FILE *f = open_memstream(&buf, &len);
@@ -142,6 +152,142 @@ static void test_shell_quote(void)
 		CHECK_STR(buf, cases[i][1]);
 		free(buf);
 	}
+}
+
+/* json_escape()'s output for @in, as a string to free. */
+static char *escaped(const char *in)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	json_escape(f, in);
+	fclose(f);
+	return buf;
+}
+
+static void test_json_escape(void)
+{
+	static const char *const cases[][2] = {
+		{ "plain /path", "plain /path" },
+		{ "", "" },
+		{ "a\"b\\c", "a\\\"b\\\\c" },
+		{ "\n\t\r\x01\x1f\x7f",
+		  "\\u000a\\u0009\\u000d\\u0001\\u001f\\u007f" },
+		/* UTF-8 passes through: é, €, an emoji */
+		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+		  "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80" },
+		/* bytes that are not UTF-8 are escaped, one by one */
+		{ "\xff", "\\u00ff" },
+		{ "x\xc3", "x\\u00c3" }, /* cut mid-character */
+		{ "\xc3(", "\\u00c3(" },
+		{ "\xc0\xaf", "\\u00c0\\u00af" }, /* overlong '/' */
+		{ "\xed\xa0\x80", "\\u00ed\\u00a0\\u0080" }, /* a surrogate */
+		{ "\xf4\x90\x80\x80", "\\u00f4\\u0090\\u0080\\u0080" },
+	};
+	unsigned int i;
+	char *out;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		out = escaped(cases[i][0]);
+		CHECK_STR(out, cases[i][1]);
+		free(out);
+	}
+}
+
+/* What json_quote() writes, json-c reads back as the same string. */
+static void test_json_quote_round_trip(void)
+{
+	static const char *const cases[] = {
+		"a\"b\\c\nd\te\x01",
+		"caf\xc3\xa9 \xf0\x9f\x98\x80",
+		"\x7f/",
+	};
+	struct json_object *o;
+	unsigned int i;
+	char *buf;
+	size_t len;
+	FILE *f;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		buf = NULL;
+		f = open_memstream(&buf, &len);
+		json_quote(f, cases[i]);
+		fclose(f);
+		CHECK(buf[0] == '"' && buf[len - 1] == '"');
+		o = json_tokener_parse(buf);
+		CHECK(o && json_object_is_type(o, json_type_string));
+		if (o)
+			CHECK_STR(json_object_get_string(o), cases[i]);
+		json_object_put(o);
+		free(buf);
+	}
+}
+
+static void test_json_escape_buf(void)
+{
+	char buf[16];
+
+	CHECK_EQ(json_escape_buf(buf, sizeof(buf), "a\"\n", SIZE_MAX), 9);
+	CHECK_STR(buf, "a\\\"\\u000a");
+	/* @max bounds a field without a NUL; a cut character is escaped */
+	CHECK_EQ(json_escape_buf(buf, sizeof(buf), "abc", 2), 2);
+	CHECK_STR(buf, "ab");
+	CHECK_EQ(json_escape_buf(buf, sizeof(buf), "\xc3\xa9", 1), 6);
+	CHECK_STR(buf, "\\u00c3");
+	/* truncated, never overrun, the whole length returned */
+	memset(buf, 'X', sizeof(buf));
+	CHECK_EQ(json_escape_buf(buf, 5, "\x01\x02", SIZE_MAX), 12);
+	CHECK_STR(buf, "\\u00");
+	CHECK(buf[5] == 'X');
+	CHECK_EQ(json_escape_buf(buf, 0, "abc", SIZE_MAX), 3);
+	CHECK(buf[0] == '\\');
+	CHECK_EQ(json_escape_buf(NULL, 0, "abc", SIZE_MAX), 3);
+}
+
+/* This process's own /proc entries, read through each reader. */
+static void test_procfs(void)
+{
+	struct procfs_stat ps;
+	uint64_t ino, self;
+	struct stat st;
+	char comm[16];
+
+	CHECK_EQ(stat("/proc/self/ns/pid", &st), 0);
+	CHECK_EQ(procfs_ns_inode(0, "pid", &self), 0);
+	CHECK_EQ(self, st.st_ino);
+	CHECK_EQ(procfs_ns_inode(getpid(), "pid", &ino), 0);
+	CHECK_EQ(ino, self);
+	CHECK(procfs_ns_inode(-5, "pid", &ino) < 0);
+	CHECK(procfs_ns_inode(0, "nonesuch", &ino) < 0);
+
+	/* a comm with spaces and parentheses, as /proc/PID/stat quotes it */
+	CHECK_EQ(prctl(PR_SET_NAME, "a (b) c"), 0);
+	CHECK_EQ(procfs_comm(getpid(), getpid(), comm, sizeof(comm)), 0);
+	CHECK_STR(comm, "a (b) c");
+	CHECK_EQ(procfs_comm(getpid(), getpid(), comm, 3), 0);
+	CHECK_STR(comm, "a ");
+	CHECK(procfs_comm(getpid(), -5, comm, sizeof(comm)) < 0);
+	CHECK_STR(comm, "");
+	CHECK_EQ(procfs_stat(0, &ps), 0);
+	CHECK_STR(ps.comm, "a (b) c");
+	CHECK_EQ(ps.ppid, getppid());
+	CHECK(!(ps.flags & 0x00200000)); /* not a kernel thread */
+	CHECK(ps.start_time > 0);
+	CHECK_EQ(procfs_start_time(getpid()), ps.start_time);
+	CHECK_EQ(procfs_start_time(-5), 0);
+}
+
+static void test_kvm_exit_name(void)
+{
+	CHECK_STR(kvm_run_exit_name(2), "IO");
+	CHECK_STR(kvm_run_exit_name(5), "HLT");
+	CHECK_STR(kvm_run_exit_name(6), "MMIO");
+	CHECK(kvm_run_exit_name(1000) == NULL);
+	CHECK_STR(kvm_run_exit_name(KVM_EXIT_UNKNOWN), "UNKNOWN");
+	CHECK_STR(kvm_run_exit_name(KVM_EXIT_SHUTDOWN), "SHUTDOWN");
+	CHECK_STR(kvm_run_exit_name(KVM_EXIT_X86_WRMSR), "X86_WRMSR");
+	CHECK_STR(kvm_run_exit_name(KVM_EXIT_NOTIFY), "NOTIFY");
 }
 
 static void test_fileio(void)
@@ -171,7 +317,12 @@ int main(void)
 	RUN(test_cpio_layout);
 	RUN(test_cpio_file_data_aligned);
 	RUN(test_shell_quote);
+	RUN(test_json_escape);
+	RUN(test_json_quote_round_trip);
+	RUN(test_json_escape_buf);
 	RUN(test_fileio);
+	RUN(test_procfs);
+	RUN(test_kvm_exit_name);
 	RUN(test_size);
 	RUN(test_uint);
 	RUN(test_duration);

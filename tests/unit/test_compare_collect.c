@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "compare/collect.h"
 #include "trace/exit_reason.h"
 #include "unit.h"
@@ -131,7 +132,7 @@ static void test_container_counts(void)
 	struct rec r;
 	size_t i;
 
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
 		r = rec(kinds[i], RUNTIME, (10 + i) * MS);
 		feed(&f->c, &r);
 	}

@@ -114,18 +114,6 @@ static void test_reasons_sorted(void)
 	free(s);
 }
 
-static void test_json_escaping(void)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	report_json_str(f, "a\"b\\c\nd\te\x01");
-	fclose(f);
-	CHECK_STR(buf, "a\\\"b\\\\c\\nd\\te\\u0001");
-	free(buf);
-}
-
 static void test_json_shape(void)
 {
 	struct report *r = sample_report();
@@ -209,7 +197,6 @@ int main(void)
 	RUN(test_counts);
 	RUN(test_conclusion_from_numbers);
 	RUN(test_reasons_sorted);
-	RUN(test_json_escaping);
 	RUN(test_json_shape);
 	RUN(test_hot_paths);
 	RUN(test_hot_paths_table_full);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "base/fileio.h"
+#include "base/procfs.h"
 #include "compare/side.h"
 #include "unit.h"
 
@@ -35,10 +36,10 @@ static void empty_side(struct report_side *s)
 static void test_proc_hwm(void)
 {
 	fake_status(100, "VmHWM:\t  1200 kB");
-	CHECK_EQ(side_proc_hwm_kb(proc, 100), 1200);
-	CHECK_EQ(side_proc_hwm_kb(proc, 999), 0); /* gone */
+	CHECK_EQ(procfs_vm_hwm_kb(proc, 100), 1200);
+	CHECK_EQ(procfs_vm_hwm_kb(proc, 999), 0); /* gone */
 	fake_status(101, "");
-	CHECK_EQ(side_proc_hwm_kb(proc, 101), 0); /* a kernel thread */
+	CHECK_EQ(procfs_vm_hwm_kb(proc, 101), 0); /* a kernel thread */
 }
 
 /* The container: its cgroup's memory.peak and its processes' VmHWM. */

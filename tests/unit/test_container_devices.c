@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 
+#include "base/util.h"
 #include "container/container.h"
 #include "unit.h"
 
@@ -34,7 +35,7 @@ static void test_default_rules(void)
 
 	/* room for the end marker in the program's map */
 	CHECK(devices_default_count < DEVICES_RULES_MAX);
-	for (i = 0; i < sizeof(chars) / sizeof(chars[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(chars); i++) {
 		r = find_rule(DEVICES_DEV_CHAR, chars[i][0], chars[i][1]);
 		CHECK(r && r->allow && r->access == DEVICES_ACC_ALL);
 	}

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "container/container.h"
 #include "unit.h"
 
@@ -83,7 +84,7 @@ static void test_parse_hostile(void)
 	struct container_idrange r[4];
 	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		size_t n = parse(bad[i], -1, r, 4);
 
 		if (n)

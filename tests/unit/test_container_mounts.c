@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/util.h"
 #include "container/container.h"
 #include "unit.h"
 
@@ -62,7 +63,7 @@ static void test_hostile_rootfs(void)
 					     "tmp" };
 	size_t i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		hostile(names[i], false, ELOOP);
 		hostile(names[i], true, ENOTDIR);
 	}

@@ -22,6 +22,7 @@
 #include <linux/seccomp.h>
 #include <seccomp.h>
 
+#include "base/util.h"
 #include "container/container.h"
 #include "container/seccomp_internal.h"
 #include "unit.h"
@@ -237,8 +238,6 @@ static const char *const allowed[] = {
 	"sethostname", "chroot", "capset", "wait4",	 "seccomp",
 };
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-
 static bool build_default(bool userns, struct progs *p)
 {
 	struct container_seccomp *f = NULL;
@@ -262,7 +261,7 @@ static void test_default_verdicts(void)
 	int nr;
 
 	CHECK(build_default(false, &P));
-	for (i = 0; i < N(denied); i++) {
+	for (i = 0; i < ARRAY_SIZE(denied); i++) {
 		nr = seccomp_syscall_resolve_name(denied[i]);
 		if (nr < 0)
 			continue; /* not on this architecture */
@@ -271,9 +270,9 @@ static void test_default_verdicts(void)
 			CHECK(0);
 		}
 	}
-	for (i = 0; i < N(mounts); i++)
+	for (i = 0; i < ARRAY_SIZE(mounts); i++)
 		CHECK_EQ(call(&P, mounts[i], 0, 0), EPERM_RET);
-	for (i = 0; i < N(allowed); i++)
+	for (i = 0; i < ARRAY_SIZE(allowed); i++)
 		CHECK_EQ(call(&P, allowed[i], 0, 0), ALLOW);
 	/* nr 1000 is no syscall: the default action */
 	CHECK_EQ(verdict(&P, NATIVE, 1000, 0, 0), EPERM_RET);
@@ -284,7 +283,7 @@ static void test_default_userns_mounts(void)
 	size_t i;
 
 	CHECK(build_default(true, &P));
-	for (i = 0; i < N(mounts); i++)
+	for (i = 0; i < ARRAY_SIZE(mounts); i++)
 		CHECK_EQ(call(&P, mounts[i], 0, 0), ALLOW);
 	CHECK_EQ(call(&P, "bpf", 0, 0), EPERM_RET);
 	CHECK_EQ(call(&P, "reboot", 0, 0), EPERM_RET);
@@ -537,7 +536,7 @@ static void test_profile_hostile(void)
 	char want[600];
 	size_t i;
 
-	for (i = 0; i < N(hostile); i++) {
+	for (i = 0; i < ARRAY_SIZE(hostile); i++) {
 		memset(&eb, 0, sizeof(eb));
 		CHECK_EQ(profile(hostile[i].json, &f, &eb), -EINVAL);
 		CHECK(f == NULL);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "container/container.h"
 #include "unit.h"
 
@@ -167,7 +168,7 @@ static void test_hostile(void)
 	char *big;
 	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		int ret = parse_copy(bad[i], &st);
 
 		if (ret != -EINVAL)

@@ -173,13 +173,14 @@ static void test_kind_tables(void)
 
 	/* every kind the uapi defines has a name and a class */
 	for (k = 1; k < ISOLENS_EV_MAX; k++) {
-		if (!event_kind_class(k))
+		if (!isolens_kind_class(k))
 			continue;
 		CHECK(event_kind_name(k) != NULL);
 	}
-	CHECK_EQ(event_kind_class(ISOLENS_EV_OOM_KILL), ISOLENS_CLASS_CGROUP);
-	CHECK_EQ(event_kind_class(ISOLENS_EV_KVM_HYPERCALL), ISOLENS_CLASS_KVM);
-	CHECK_EQ(event_kind_class(ISOLENS_EV_NS_SWITCH), ISOLENS_CLASS_NS);
+	CHECK_EQ(isolens_kind_class(ISOLENS_EV_OOM_KILL), ISOLENS_CLASS_CGROUP);
+	CHECK_EQ(isolens_kind_class(ISOLENS_EV_KVM_HYPERCALL),
+		 ISOLENS_CLASS_KVM);
+	CHECK_EQ(isolens_kind_class(ISOLENS_EV_NS_SWITCH), ISOLENS_CLASS_NS);
 	CHECK_STR(event_kind_name(ISOLENS_EV_CGROUP_ATTACH), "cgroup_attach");
 	CHECK_STR(cap_name(21), "CAP_SYS_ADMIN");
 	CHECK_STR(cap_name(400), "CAP_?");

@@ -53,10 +53,6 @@ static void test_misc(void)
 	CHECK_STR(exit_isa_name(1), "VMX");
 	CHECK_STR(exit_isa_name(2), "SVM");
 	CHECK_STR(exit_group_name(EXIT_GROUP_IO), "io");
-	CHECK_STR(kvm_run_exit_name(2), "IO");
-	CHECK_STR(kvm_run_exit_name(5), "HLT");
-	CHECK_STR(kvm_run_exit_name(6), "MMIO");
-	CHECK(kvm_run_exit_name(1000) == NULL);
 }
 
 int main(void)

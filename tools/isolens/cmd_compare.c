@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "builtin.h"
 #include "base/errbuf.h"
 #include "base/shquote.h"
@@ -47,7 +48,7 @@ static const struct workload workloads[] = {
 	  "file: I/O through the host's VFS / the guest's own tmpfs" },
 };
 
-#define NWORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
+#define NWORKLOADS ARRAY_SIZE(workloads)
 
 static void usage(FILE *out)
 {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/parse.h"
+#include "base/util.h"
 #include "container/container.h"
 #include "builtin.h"
 
@@ -598,7 +599,7 @@ int cmd_container(int argc, char **argv)
 		usage(stdout);
 		return EXIT_OK;
 	}
-	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(subs); i++)
 		if (!strcmp(argv[1], subs[i].name))
 			return subs[i].fn(argc - 1, argv + 1);
 	cli_error(CMD, "unknown subcommand '%s' (run, exec, kill, rm, ls, rootfs, seccomp)",

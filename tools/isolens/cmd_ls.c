@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/json.h"
 #include "builtin.h"
 #include "trace/attribute.h"
 #include "trace/contexts.h"
@@ -28,20 +29,6 @@ static void ls_usage(FILE *out)
 		"NAMESPACES names the kinds that differ from the host's.\n"
 		"\n"
 		"exit status: 0 listed; 1 /proc could not be read; 2 bad option.\n");
-}
-
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", (unsigned char)*s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
 }
 
 static void print_text(struct attrib *a, const struct ctx_group *g, size_t n)
@@ -95,23 +82,23 @@ static void print_json(struct attrib *a, const struct ctx_group *g, size_t n)
 		trace_context_label(&g[i].ctx, label, sizeof(label));
 		ns_set_diff(&g[i].ns, attrib_host_ns(a), diff, sizeof(diff));
 		printf("%s{\"label\":", i ? "," : "");
-		json_str(label);
+		json_quote(stdout, label);
 		printf(",\"type\":\"%s\",\"name\":",
 		       trace_ctx_type_name(g[i].ctx.type));
-		json_str(g[i].ctx.name);
+		json_quote(stdout, g[i].ctx.name);
 		printf(",\"runtime\":");
-		json_str(g[i].ctx.runtime);
+		json_quote(stdout, g[i].ctx.runtime);
 		printf(",\"own\":%s,\"ns\":{\"mnt\":%u,\"pid\":%u,\"net\":%u,"
 		       "\"uts\":%u,\"ipc\":%u,\"user\":%u,\"cgroup\":%u,"
 		       "\"time\":%u},\"differs\":",
 		       g[i].ctx.own ? "true" : "false", ns->mnt, ns->pid,
 		       ns->net, ns->uts, ns->ipc, ns->user, ns->cgroup,
 		       ns->time);
-		json_str(diff);
+		json_quote(stdout, diff);
 		printf(",\"cgroup\":");
-		json_str(g[i].cgroup);
+		json_quote(stdout, g[i].cgroup);
 		printf(",\"comm\":");
-		json_str(g[i].comm);
+		json_quote(stdout, g[i].comm);
 		printf(",\"pids\":[");
 		for (k = 0; k < g[i].npids; k++)
 			printf("%s%d", k ? "," : "", (int)g[i].pids[k]);
@@ -122,11 +109,11 @@ static void print_json(struct attrib *a, const struct ctx_group *g, size_t n)
 		const struct attrib_vm *v = &vms[i];
 
 		printf("%s{\"name\":", i ? "," : "");
-		json_str(v->name);
+		json_quote(stdout, v->name);
 		printf(",\"pid\":%d,\"runtime\":", (int)v->pid);
-		json_str(v->runtime);
+		json_quote(stdout, v->runtime);
 		printf(",\"comm\":");
-		json_str(v->comm);
+		json_quote(stdout, v->comm);
 		printf(",\"own\":%s,\"vcpu_fds\":%d,\"vcpus\":[",
 		       v->own ? "true" : "false", v->nvcpu_fds);
 		for (k = 0; k < (size_t)v->nvcpu; k++)

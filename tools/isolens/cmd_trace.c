@@ -20,6 +20,7 @@
 #include <linux/magic.h>
 
 #include "base/clock.h"
+#include "base/json.h"
 #include "base/parse.h"
 #include "builtin.h"
 #include "trace/attribute.h"
@@ -113,19 +114,16 @@ static void print_json_stack(struct trace_run *r,
 
 	printf(",\"stack\":[");
 	for (i = stack_first(r, st); i < st->nr; i++) {
-		char *q;
-
 		if (r->ksyms)
 			ksyms_format(r->ksyms, st->ip[i], sym, sizeof(sym));
 		else
 			snprintf(sym, sizeof(sym), "0x%llx",
 				 (unsigned long long)st->ip[i]);
-		for (q = sym; *q; q++)
-			if (*q == '"' || *q == '\\')
-				*q = '?';
-		printf("%s{\"ip\":%llu,\"sym\":\"%s\"}",
+		printf("%s{\"ip\":%llu,\"sym\":",
 		       i > stack_first(r, st) ? "," : "",
-		       (unsigned long long)st->ip[i], sym);
+		       (unsigned long long)st->ip[i]);
+		json_quote(stdout, sym);
+		putchar('}');
 	}
 	printf("]");
 }

@@ -20,6 +20,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "base/kvm_exit.h"
 #include "base/parse.h"
 #include "builtin.h"
 #include "vmm/bzimage.h"
@@ -147,7 +148,7 @@ static void explain_exit(void *ctx, const struct vmm_exit *e)
 	}
 	fprintf(x->out, "  #%-4llu vcpu%u %-9s %-52s -> %s\n",
 		(unsigned long long)e->seq, e->vcpu,
-		vmm_exit_reason_name(e->reason), what,
+		kvm_run_exit_name(e->reason) ?: "?", what,
 		e->handler ? e->handler : "VMM");
 	if (e->note)
 		fprintf(x->out, "       %s\n", e->note);
@@ -167,7 +168,7 @@ static void print_stats(FILE *out, const struct vmm_result *res)
 	fprintf(out, "isolens vm: exits handled by the VMM (userspace):");
 	for (i = 0; i < VMM_NR_REASONS; i++)
 		if (res->exits[i])
-			fprintf(out, " %s=%llu", vmm_exit_reason_name(i),
+			fprintf(out, " %s=%llu", kvm_run_exit_name(i) ?: "?",
 				(unsigned long long)res->exits[i]);
 	fprintf(out, " (total %llu)\n",
 		(unsigned long long)vmm_result_user_exits(res));

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "builtin.h"
 
 #ifndef ISOLENS_VERSION
@@ -54,7 +55,7 @@ static void usage(FILE *out)
 	size_t i;
 
 	fprintf(out, "usage: isolens <command> [options]\n\ncommands:\n");
-	for (i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(builtins); i++)
 		fprintf(out, "  %-10s %s\n", builtins[i].name,
 			builtins[i].summary);
 	fprintf(out, "\nisolens <command> --help describes each; see isolens(1).\n");
@@ -76,7 +77,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "--version"))
 		return cmd_version(argc - 1, argv + 1);
 
-	for (i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(builtins); i++)
 		if (!strcmp(argv[1], builtins[i].name))
 			return builtins[i].run(argc - 1, argv + 1);
 

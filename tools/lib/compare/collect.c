@@ -125,9 +125,8 @@ static bool is_checkpoint(int side, int kind)
 	if (side == REPORT_SIDE_VM)
 		return kind >= ISOLENS_EV_KVM_EXIT &&
 		       kind <= ISOLENS_EV_KVM_HYPERCALL;
-	return (kind >= ISOLENS_EV_CLONE && kind <= ISOLENS_EV_NS_SWITCH) ||
-	       kind == ISOLENS_EV_CAP_CHECK ||
-	       (kind >= ISOLENS_EV_CGROUP_MKDIR && kind <= ISOLENS_EV_OOM_KILL);
+	return isolens_kind_class(kind) &
+	       (ISOLENS_CLASS_NS | ISOLENS_CLASS_CAP | ISOLENS_CLASS_CGROUP);
 }
 
 static void add_stack(struct collector *c, struct report_side *s, int side,
@@ -156,8 +155,8 @@ int collector_record(void *ctx, const struct isolens_event *e, size_t size)
 	if (event_validate(e, size))
 		return 0;
 	/* KVM records belong to the VM whose VMM they name */
-	if (e->hdr.kind >= ISOLENS_EV_KVM_CREATE_VM &&
-	    e->hdr.kind <= ISOLENS_EV_KVM_HYPERCALL && e->kvm.vm_pid)
+	if (isolens_kind_class(e->hdr.kind) == ISOLENS_CLASS_KVM &&
+	    e->kvm.vm_pid)
 		pid = e->kvm.vm_pid;
 	side = pidmap_get(c->pids, pid);
 	if (side < 0)

@@ -3,30 +3,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/json.h"
+#include "base/kvm_exit.h"
 #include "compare/report.h"
-
-void report_json_str(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(out, "\\%c", ch);
-		else if (ch == '\n')
-			fputs("\\n", out);
-		else if (ch == '\t')
-			fputs("\\t", out);
-		else if (ch < 0x20 || ch == 0x7f)
-			fprintf(out, "\\u%04x", ch);
-		else
-			fputc(ch, out);
-	}
-}
 
 static void kstr(FILE *out, const char *key, const char *val, bool comma)
 {
 	fprintf(out, "\"%s\":\"", key);
-	report_json_str(out, val);
+	json_escape(out, val);
 	fprintf(out, "\"%s", comma ? "," : "");
 }
 
@@ -79,7 +63,7 @@ static void hot_paths(FILE *out, const struct report_side *s)
 		(unsigned long long)s->stacks_lost);
 	for (i = 0; i < s->nhot_funcs; i++) {
 		fprintf(out, "%s{\"name\":\"", i ? "," : "");
-		report_json_str(out, s->hot_funcs[i].func);
+		json_escape(out, s->hot_funcs[i].func);
 		fprintf(out, "\",\"count\":%llu}",
 			(unsigned long long)s->hot_funcs[i].n);
 	}
@@ -88,12 +72,12 @@ static void hot_paths(FILE *out, const struct report_side *s)
 		const struct report_hot_stack *hs = &s->hot_stacks[i];
 
 		fprintf(out, "%s{\"checkpoint\":\"", i ? "," : "");
-		report_json_str(out, hs->checkpoint);
+		json_escape(out, hs->checkpoint);
 		fprintf(out, "\",\"count\":%llu,\"frames\":[",
 			(unsigned long long)hs->n);
 		for (f = 0; f < hs->nr; f++) {
 			fprintf(out, "%s\"", f ? "," : "");
-			report_json_str(out, hs->frames[f]);
+			json_escape(out, hs->frames[f]);
 			fputc('"', out);
 		}
 		fputs("]}", out);
@@ -167,7 +151,7 @@ void report_write_json(const struct report *r, FILE *out)
 		(unsigned long long)v->user_exits_total);
 	for (i = 0; i < v->nreasons; i++) {
 		fprintf(out, "%s\"", i ? "," : "");
-		report_json_str(out, v->reasons[i].name);
+		json_escape(out, v->reasons[i].name);
 		fprintf(out, "\":%llu", (unsigned long long)v->reasons[i].n);
 	}
 	fputs("},\"by_group\":{", out);

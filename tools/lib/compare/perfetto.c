@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 
+#include "base/json.h"
 #include "compare/report.h"
 
 static double us(const struct report *r, uint64_t ts)
@@ -52,10 +53,10 @@ void report_write_perfetto(const struct report *r, FILE *out)
 		}
 		fprintf(out, ",\n{\"ph\":\"i\",\"s\":\"t\",\"pid\":%d,\"tid\":2,\"name\":\"",
 			m->side + 1);
-		report_json_str(out, m->name);
+		json_escape(out, m->name);
 		fprintf(out, "\",\"ts\":%.3f,\"args\":{\"detail\":\"",
 			us(r, m->ts_ns));
-		report_json_str(out, m->detail);
+		json_escape(out, m->detail);
 		fputs("\"}}", out);
 	}
 	fputs("\n]}\n", out);

@@ -184,7 +184,4 @@ void report_write_json(const struct report *r, FILE *out);
 void report_write_html(const struct report *r, FILE *out);
 void report_write_perfetto(const struct report *r, FILE *out);
 
-/* JSON string body escaping (no quotes added). */
-void report_json_str(FILE *out, const char *s);
-
 #endif

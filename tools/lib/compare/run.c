@@ -14,11 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "base/procfs.h"
 #include "compare/collect.h"
 #include "compare/compare.h"
 #include "compare/side.h"
@@ -95,11 +95,9 @@ static int check_host(struct errbuf *eb)
 
 static uint32_t self_pidns(void)
 {
-	struct stat st;
+	uint64_t ino;
 
-	if (stat("/proc/self/ns/pid", &st))
-		return 0;
-	return (uint32_t)st.st_ino;
+	return procfs_ns_inode(0, "pid", &ino) ? 0 : (uint32_t)ino;
 }
 
 /* What the comparison is, before anything runs. */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/fileio.h"
+#include "base/procfs.h"
 #include "compare/side.h"
 #include "container/container.h"
 
@@ -176,23 +177,6 @@ void side_close(struct side *sd)
 
 /* ---- memory samples ------------------------------------------------------ */
 
-uint64_t side_proc_hwm_kb(const char *proc, pid_t pid)
-{
-	char path[4200], line[256];
-	unsigned long long kb = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%d/status", proc, pid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmHWM: %llu", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
-
 static int64_t read_i64(const char *dir, const char *file)
 {
 	char buf[32], *end;
@@ -223,12 +207,12 @@ void side_sample(struct report_side *s, const char *proc, const char *cgroup,
 		f = fopen(path, "re");
 		if (f) {
 			while (fscanf(f, "%d", &p) == 1)
-				kb += side_proc_hwm_kb(proc, p);
+				kb += procfs_vm_hwm_kb(proc, p);
 			fclose(f);
 		}
 	}
 	if (!kb && pid > 0)
-		kb = side_proc_hwm_kb(proc, pid);
+		kb = procfs_vm_hwm_kb(proc, pid);
 	if (kb > s->rss_peak_kb)
 		s->rss_peak_kb = kb;
 }

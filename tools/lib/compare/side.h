@@ -49,8 +49,6 @@ int side_reap(struct side *sd, int *status);
 /* Close everything; a child still held reads EOF and exits, is waited for. */
 void side_close(struct side *sd);
 
-/* VmHWM of @pid under @proc ("/proc"), in KiB; 0 if unknown. */
-uint64_t side_proc_hwm_kb(const char *proc, pid_t pid);
 /*
  * One memory sample into the side's peaks: the cgroup's memory.peak (or
  * memory.current) and the sum of VmHWM of the processes in its

@@ -6,6 +6,7 @@
  */
 #include <stddef.h>
 
+#include "base/util.h"
 #include "compare/syscalls.h"
 
 static const struct syscall_desc table[] = {
@@ -380,7 +381,7 @@ static const char *const cat_names[SYSCALL_CAT_MAX] = {
 
 const char *syscall_name(unsigned int nr)
 {
-	if (nr >= sizeof(table) / sizeof(table[0]))
+	if (nr >= ARRAY_SIZE(table))
 		return NULL;
 	return table[nr].name;
 }

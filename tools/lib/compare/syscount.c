@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 
 #include "compare/syscount.h"
+#include "trace/percpu.h"
 #include "isolens_compare.h"
 #include "compare.skel.h"
 
@@ -77,30 +78,23 @@ static uint64_t *slot_dest(struct report *r, int slot, unsigned int nr)
 int syscount_read(struct syscount *sc, struct report *r)
 {
 	int fd = bpf_map__fd(sc->skel->maps.counts);
-	int ncpu = libbpf_num_possible_cpus();
+	struct percpu_sum ps;
 	unsigned int nr;
-	uint64_t *vals;
+	uint64_t sum;
 	__u32 key;
-	int slot, i;
+	int slot, err;
 
-	if (ncpu <= 0)
-		return -EINVAL;
-	vals = calloc(ncpu, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
+	err = percpu_sum_init(&ps);
+	if (err)
+		return err;
 	for (slot = 0; slot < COMPARE_NR_SLOTS; slot++) {
 		for (nr = 0; nr < COMPARE_NR_MAX; nr++) {
-			uint64_t sum = 0;
-
 			key = COMPARE_COUNTS_KEY(slot, nr);
-			if (bpf_map_lookup_elem(fd, &key, vals))
-				continue;
-			for (i = 0; i < ncpu; i++)
-				sum += vals[i];
-			*slot_dest(r, slot, nr) += sum;
+			if (!percpu_sum_lookup(&ps, fd, &key, &sum))
+				*slot_dest(r, slot, nr) += sum;
 		}
 	}
-	free(vals);
+	percpu_sum_free(&ps);
 	return 0;
 }
 

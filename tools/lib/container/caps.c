@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <linux/capability.h>
 
+#include "base/util.h"
 #include "container.h"
 
 static const char *const cap_names[] = {
@@ -28,7 +29,7 @@ static const char *const cap_names[] = {
 	"mac_admin", "syslog", "wake_alarm", "block_suspend", "audit_read",
 	"perfmon", "bpf", "checkpoint_restore",
 };
-#define NCAPS (sizeof(cap_names) / sizeof(cap_names[0]))
+#define NCAPS ARRAY_SIZE(cap_names)
 
 const char *caps_name(unsigned int cap)
 {

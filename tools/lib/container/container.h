@@ -186,7 +186,6 @@ unsigned int container_seccomp_unknown(const struct container_seccomp *f,
 void container_seccomp_free(struct container_seccomp *f);
 
 /* namespaces.c */
-int ns_inode(pid_t pid, const char *name, uint64_t *ino);
 /* Map container ids 0..count-1 onto host uid.. and gid.. */
 int ns_write_id_maps(pid_t pid, bool rootless, uid_t uid, gid_t gid,
 		     uint32_t count, struct errbuf *eb);
@@ -349,7 +348,6 @@ int state_remove(const char *name);
 int state_alive(const struct container_state *st);
 /* 1 for leftovers of a crashed runtime (a claim still starting is not). */
 int state_stale(const struct container_state *st);
-uint64_t proc_start_time(pid_t pid);
 
 /*
  * run.c: run to completion.  Returns 0 and fills res, or -errno with eb set

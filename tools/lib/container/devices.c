@@ -30,6 +30,7 @@
 #include <bpf/libbpf.h>
 
 #include "base/fileio.h"
+#include "base/util.h"
 #include "container.h"
 #include "devices.skel.h"
 
@@ -72,8 +73,7 @@ const struct devices_rule devices_default_rules[] = {
 	ALLOW_CHAR(142, DEVICES_WILDCARD),
 	ALLOW_CHAR(143, DEVICES_WILDCARD),
 };
-const size_t devices_default_count =
-	sizeof(devices_default_rules) / sizeof(devices_default_rules[0]);
+const size_t devices_default_count = ARRAY_SIZE(devices_default_rules);
 
 /* libbpf would print to stderr; a library does not. */
 static int libbpf_silent(enum libbpf_print_level level, const char *fmt,

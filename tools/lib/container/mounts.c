@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <linux/openat2.h>
 
+#include "base/util.h"
 #include "container.h"
 
 /*
@@ -80,8 +81,7 @@ int mounts_check_rootfs(const char *root, struct errbuf *eb)
 	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return errbuf_errno(eb, errno, "rootfs %s", root);
-	for (i = 0; i < sizeof(rootfs_guarded) / sizeof(rootfs_guarded[0]);
-	     i++) {
+	for (i = 0; i < ARRAY_SIZE(rootfs_guarded); i++) {
 		fd = openat2_in_root(rootfd, rootfs_guarded[i], O_DIRECTORY);
 		if (fd >= 0) {
 			close(fd);
@@ -274,7 +274,7 @@ static int setup_dev(struct mnt_root *r)
 	devfd = resolve_dir(r, "dev", false);
 	if (devfd < 0)
 		return devfd;
-	for (i = 0; i < sizeof(nodes) / sizeof(nodes[0]) && !err; i++) {
+	for (i = 0; i < ARRAY_SIZE(nodes) && !err; i++) {
 		snprintf(host, sizeof(host), "/dev/%s", nodes[i]);
 		fd = openat(devfd, nodes[i],
 			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
@@ -284,7 +284,7 @@ static int setup_dev(struct mnt_root *r)
 		if (fd >= 0)
 			close(fd);
 	}
-	for (i = 0; i < sizeof(links) / sizeof(links[0]) && !err; i++)
+	for (i = 0; i < ARRAY_SIZE(links) && !err; i++)
 		if (symlinkat(links[i][0], devfd, links[i][1]))
 			err = errbuf_errno(r->eb, errno, "linking /dev/%s",
 					   links[i][1]);

@@ -4,27 +4,10 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/fileio.h"
 #include "container.h"
-
-/* The inode of /proc/PID/ns/NAME is the namespace's identity (ns.inum). */
-int ns_inode(pid_t pid, const char *name, uint64_t *ino)
-{
-	char path[64];
-	struct stat st;
-
-	if (pid > 0)
-		snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, name);
-	else
-		snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
-	if (stat(path, &st))
-		return -errno;
-	*ino = st.st_ino;
-	return 0;
-}
 
 /*
  * Rootless: the only id we may map is our own (count 1), onto container

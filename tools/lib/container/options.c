@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include "base/parse.h"
+#include "base/util.h"
 #include "container.h"
 
 #ifndef CLONE_NEWTIME
@@ -68,7 +69,7 @@ int container_parse_net(const char *s, enum container_net *net)
 {
 	unsigned int i;
 
-	for (i = 0; s && i < sizeof(net_names) / sizeof(net_names[0]); i++)
+	for (i = 0; s && i < ARRAY_SIZE(net_names); i++)
 		if (!strcmp(s, net_names[i])) {
 			*net = i;
 			return 0;
@@ -146,7 +147,7 @@ int container_parse_signal(const char *s, int *sig)
 	}
 	if (!strncasecmp(s, "SIG", 3))
 		s += 3;
-	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(signals); i++)
 		if (!strcasecmp(s, signals[i].name)) {
 			*sig = signals[i].sig;
 			return 0;

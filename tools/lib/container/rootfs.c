@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/fileio.h"
+#include "base/util.h"
 #include "container.h"
 
 #define BUSYBOX "/bin/busybox"
@@ -179,7 +180,7 @@ int rootfs_build(const char *dir, struct errbuf *eb)
 	err = mkdir_p(dir, 0755);
 	if (err)
 		return errbuf_errno(eb, -err, "creating %s", dir);
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, dirs[i]);
 		err = mkdir_p(path, 0755);
 		if (err)

@@ -31,6 +31,7 @@
 #include <arpa/inet.h>
 #include <linux/sched.h>
 
+#include "base/procfs.h"
 #include "container.h"
 #include "payload.h"
 
@@ -402,7 +403,7 @@ int container_run(struct container_opts *o, struct container_result *res,
 	}
 
 	st.pid = pid;
-	st.pid_start = proc_start_time(pid);
+	st.pid_start = procfs_start_time(pid);
 	st.created_ns = now_ns(CLOCK_REALTIME);
 	snprintf(st.rootfs, sizeof(st.rootfs), "%s",
 		 (c.flags & CLONE_NEWNS) ? c.rootfs : "/");
@@ -414,7 +415,7 @@ int container_run(struct container_opts *o, struct container_result *res,
 	st.userns = c.flags & CLONE_NEWUSER;
 	st.ns_new = c.flags;
 	for (i = 0; i < CONTAINER_NS_COUNT; i++)
-		ns_inode(pid, container_ns_kinds[i].name, &st.ns_ino[i]);
+		procfs_ns_inode(pid, container_ns_kinds[i].name, &st.ns_ino[i]);
 	err = state_write(&st, false, eb);
 	if (err)
 		goto fail_child;

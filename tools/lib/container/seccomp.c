@@ -26,6 +26,7 @@
 #include <seccomp.h>
 
 #include "base/fileio.h"
+#include "base/util.h"
 #include "seccomp_internal.h"
 
 #ifndef AF_VSOCK
@@ -490,8 +491,6 @@ static int allow_names(struct container_seccomp *f, const char *const *names,
 	return 0;
 }
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-
 int container_seccomp_default(bool userns, struct container_seccomp **out,
 			      struct errbuf *eb)
 {
@@ -503,11 +502,11 @@ int container_seccomp_default(bool userns, struct container_seccomp **out,
 	err = cs_new(SCMP_ACT_ERRNO(EPERM), &f, eb);
 	if (err)
 		return err;
-	err = allow_names(f, allow_always, N(allow_always), eb);
+	err = allow_names(f, allow_always, ARRAY_SIZE(allow_always), eb);
 	if (!err && userns)
-		err = allow_names(f, allow_with_userns, N(allow_with_userns),
-				  eb);
-	for (i = 0; !err && i < N(arg_rules); i++) {
+		err = allow_names(f, allow_with_userns,
+				  ARRAY_SIZE(allow_with_userns), eb);
+	for (i = 0; !err && i < ARRAY_SIZE(arg_rules); i++) {
 		r = &arg_rules[i];
 		nr = cs_resolve(f, r->name);
 		if (nr == CS_SKIP)

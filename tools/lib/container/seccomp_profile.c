@@ -17,6 +17,7 @@
 #include <sys/utsname.h>
 #include <json.h>
 
+#include "base/util.h"
 #include "seccomp_internal.h"
 
 #define PROFILE_MAX (4u << 20)
@@ -79,8 +80,6 @@ static const struct named ops[] = {
 	{ "SCMP_CMP_GE", SCMP_CMP_GE },
 	{ "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
 };
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static int want(struct profile *p, const char *field, json_object *o,
 		json_type type)
@@ -170,7 +169,7 @@ static int parse_action(struct profile *p, const char *field, json_object *o,
 	int err;
 
 	snprintf(f, sizeof(f), "%s%s", field, akey);
-	err = named(p, f, o, akey, actions, N(actions), "action", out);
+	err = named(p, f, o, akey, actions, ARRAY_SIZE(actions), "action", out);
 	if (err)
 		return err;
 	json_object_object_get_ex(o, ekey, &e);
@@ -425,7 +424,8 @@ static int parse_args(struct profile *p, const char *field, json_object *a,
 				return err;
 		}
 		snprintf(f, sizeof(f), "%s[%zu].op", field, i);
-		err = named(p, f, e, "op", ops, N(ops), "operator", &op);
+		err = named(p, f, e, "op", ops, ARRAY_SIZE(ops), "operator",
+			    &op);
 		if (err)
 			return err;
 		/* MASKED_EQ: value is the mask, valueTwo the value */

@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,9 @@
 #include <unistd.h>
 
 #include "base/fileio.h"
+#include "base/json.h"
+#include "base/procfs.h"
+#include "base/util.h"
 #include "container.h"
 
 /*
@@ -98,41 +102,9 @@ int state_path(const char *name, char *buf, size_t len, struct errbuf *eb)
 	return 0;
 }
 
-/* JSON string escaping, enough for paths and names. */
-static size_t put_str(char *out, size_t len, const char *s)
-{
-	size_t n = 0;
-
-#define PUT(c) do { if (n + 1 < len) out[n] = (c); n++; } while (0)
-	PUT('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\') {
-			PUT('\\');
-			PUT(c);
-		} else if (c < 0x20) {
-			char u[8];
-			int i;
-
-			snprintf(u, sizeof(u), "\\u%04x", c);
-			for (i = 0; u[i]; i++)
-				PUT(u[i]);
-		} else {
-			PUT(c);
-		}
-	}
-	PUT('"');
-#undef PUT
-	if (len)
-		out[n < len ? n : len - 1] = '\0';
-	return n;
-}
-
 int state_format(const struct container_state *st, char *buf, size_t len)
 {
 	size_t n = 0, i;
-	char tmp[PATH_MAX * 2];
 
 #define APPEND(...)                                                        \
 	do {                                                               \
@@ -140,10 +112,12 @@ int state_format(const struct container_state *st, char *buf, size_t len)
 				  n < len ? len - n : 0, __VA_ARGS__);    \
 		n += _w > 0 ? (size_t)_w : 0;                              \
 	} while (0)
-#define STR(key, val)                                                      \
-	do {                                                               \
-		put_str(tmp, sizeof(tmp), (val));                          \
-		APPEND("  \"%s\": %s,\n", key, tmp);                       \
+#define STR(key, val)                                                         \
+	do {                                                                  \
+		APPEND("  \"%s\": \"", key);                                  \
+		n += json_escape_buf(buf + (n < len ? n : len),               \
+				     n < len ? len - n : 0, (val), SIZE_MAX); \
+		APPEND("\",\n");                                              \
 	} while (0)
 	APPEND("{\n");
 	STR("name", st->name);
@@ -324,7 +298,7 @@ static int find_field(const char *key, struct field *f)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(state_fields) / sizeof(state_fields[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(state_fields); i++)
 		if (!strcmp(key, state_fields[i].key)) {
 			*f = state_fields[i];
 			return 1;
@@ -507,35 +481,6 @@ int state_remove(const char *name)
 	return 0;
 }
 
-/* Field 22 of /proc/PID/stat, after the parenthesised comm. */
-uint64_t proc_start_time(pid_t pid)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long start = 0;
-	ssize_t n;
-	int fd, field;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	if (!p)
-		return 0;
-	/* after ") " comes field 3 (state) */
-	for (field = 3, p += 2; *p && field < 22; p++)
-		if (*p == ' ')
-			field++;
-	if (field == 22)
-		start = strtoull(p, NULL, 10);
-	return start;
-}
-
 int state_alive(const struct container_state *st)
 {
 	uint64_t start;
@@ -544,7 +489,7 @@ int state_alive(const struct container_state *st)
 		return 0;
 	if (kill(st->pid, 0) && errno == ESRCH)
 		return 0;
-	start = proc_start_time(st->pid);
+	start = procfs_start_time(st->pid);
 	return start && start == st->pid_start;
 }
 

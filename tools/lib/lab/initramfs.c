@@ -15,6 +15,7 @@
 
 #include "base/cache.h"
 #include "base/cpio.h"
+#include "base/util.h"
 #include "lab.h"
 
 extern const char lab_guest_init_start[], lab_guest_init_end[];
@@ -108,7 +109,7 @@ static int write_archive(FILE *out, void *ctx)
 	int ret;
 
 	cpio_init(&w, out);
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(dirs); i++)
 		cpio_add_dir(&w, dirs[i], 0755);
 	/* The kernel opens /dev/console for init before anything is mounted. */
 	cpio_add_chardev(&w, "dev/console", 0600, 5, 1);
@@ -150,9 +151,7 @@ int lab_initramfs_get(const struct lab_kernel *k, const char *busybox,
 	if (ret)
 		return ret;
 	ret = lab_modules_resolve(k->moddir, lab_wanted_modules,
-				  sizeof(lab_wanted_modules) /
-					  sizeof(lab_wanted_modules[0]),
-				  &mods, eb);
+				  ARRAY_SIZE(lab_wanted_modules), &mods, eb);
 	if (ret)
 		return ret;
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "lab.h"
 
 struct dep_table {
@@ -150,7 +151,7 @@ static int resolve_one(const char *moddir, const struct dep_table *t,
 			return ret;
 		p += len;
 	}
-	if (m->nr >= sizeof(m->name) / sizeof(m->name[0]))
+	if (m->nr >= ARRAY_SIZE(m->name))
 		return errbuf_set(eb, E2BIG, "too many modules for the initramfs");
 	len = colon - line;
 	if (len > 3 && strncmp(line + len - 3, ".ko", 3))

@@ -17,6 +17,8 @@
 #include <linux/kvm.h>
 
 #include "base/clock.h"
+#include "base/procfs.h"
+#include "base/util.h"
 #include "container/container.h"
 #include "trace/attribute.h"
 #include "trace/decode.h"
@@ -76,22 +78,13 @@ static uint64_t now_ms(void)
 int ns_set_read(pid_t pid, struct isolens_ns_set *ns)
 {
 	uint32_t *v = &ns->mnt;
-	char path[64], link[64];
+	uint64_t ino;
 	int i, ok = 0;
 
 	for (i = 0; i < 8; i++) {
-		ssize_t n;
-		unsigned long ino;
-
 		v[i] = 0;
-		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid,
-			 ns_names[i]);
-		n = readlink(path, link, sizeof(link) - 1);
-		if (n <= 0)
-			continue;
-		link[n] = '\0';
-		/* "uts:[4026531838]" */
-		if (sscanf(link, "%*[^[][%lu]", &ino) == 1) {
+		/* pid 0 is no process here, not procfs' "this process" */
+		if (pid > 0 && !procfs_ns_inode(pid, ns_names[i], &ino)) {
 			v[i] = ino;
 			ok++;
 		}
@@ -201,7 +194,7 @@ int cgroup_path_container(const char *path, char *runtime, size_t rlen,
 		nc++;
 	}
 	for (i = nc; i-- > 0;) {
-		for (k = 0; k < sizeof(wrapped) / sizeof(wrapped[0]); k++) {
+		for (k = 0; k < ARRAY_SIZE(wrapped); k++) {
 			if (!match_wrapped(comp[i], clen[i], wrapped[k].prefix,
 					   wrapped[k].suffix, wrapped[k].hex,
 					   id, idlen))
@@ -254,22 +247,6 @@ static int read_small(const char *path, char *buf, size_t len)
 	return n;
 }
 
-static void comm_of(pid_t pid, pid_t tid, char *buf, size_t len)
-{
-	char path[64];
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", (int)pid,
-		 (int)tid);
-	if (read_small(path, buf, len) <= 0) {
-		buf[0] = '\0';
-		return;
-	}
-	n = strlen(buf);
-	if (n && buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-}
-
 /* Name a VMM: isolens' own "--name X", else comm-pid. */
 static void vm_identify(struct attrib *a, struct attrib_vm *vm)
 {
@@ -277,7 +254,7 @@ static void vm_identify(struct attrib *a, struct attrib_vm *vm)
 	ssize_t n;
 	int len, i;
 
-	comm_of(vm->pid, vm->pid, vm->comm, sizeof(vm->comm));
+	procfs_comm(vm->pid, vm->pid, vm->comm, sizeof(vm->comm));
 	snprintf(path, sizeof(path), "/proc/%d/exe", (int)vm->pid);
 	n = readlink(path, exe, sizeof(exe) - 1);
 	exe[n > 0 ? n : 0] = '\0';
@@ -353,7 +330,7 @@ static void vm_threads(struct attrib_vm *vm)
 
 		if (tid <= 0)
 			continue;
-		comm_of(vm->pid, tid, comm, sizeof(comm));
+		procfs_comm(vm->pid, tid, comm, sizeof(comm));
 		idx = vcpu_index_from_comm(comm);
 		if (idx < 0)
 			idx = vcpu_index_from_syscall(vm->pid, tid);
@@ -606,7 +583,7 @@ static bool foreign_container(pid_t pid, struct trace_context *ctx)
 	}
 	/* a runc/crun container's init, or one of its descendants */
 	for (depth = 0; depth < 16 && p > 1; depth++) {
-		char stat[512], *rp;
+		struct procfs_stat ps;
 
 		bool runc = runtime_state_pid("/run/runc", "state.json",
 					      "\"init_process_pid\":", p, id,
@@ -622,12 +599,9 @@ static bool foreign_container(pid_t pid, struct trace_context *ctx)
 				 ctx->runtime, id);
 			return true;
 		}
-		snprintf(path, sizeof(path), "/proc/%d/stat", (int)p);
-		if (read_small(path, stat, sizeof(stat)) <= 0)
+		if (procfs_stat(p, &ps))
 			break;
-		rp = strrchr(stat, ')');
-		if (!rp || sscanf(rp + 2, "%*c %d", &p) != 1)
-			break;
+		p = ps.ppid;
 	}
 	return false;
 }
@@ -656,7 +630,7 @@ static void learn_vcpu(struct attrib *a, pid_t tid, int vcpu)
 			return;
 		}
 	}
-	if (a->ntv < sizeof(a->tv) / sizeof(a->tv[0])) {
+	if (a->ntv < ARRAY_SIZE(a->tv)) {
 		a->tv[a->ntv].tid = tid;
 		a->tv[a->ntv].vcpu = vcpu;
 		a->ntv++;
@@ -666,8 +640,7 @@ static void learn_vcpu(struct attrib *a, pid_t tid, int vcpu)
 static bool attrib_vm_event(struct attrib *a, const struct isolens_event *e,
 			    struct trace_context *out)
 {
-	bool kvm = (e->hdr.kind >= ISOLENS_EV_KVM_CREATE_VM &&
-		    e->hdr.kind <= ISOLENS_EV_KVM_HYPERCALL);
+	bool kvm = isolens_kind_class(e->hdr.kind) == ISOLENS_CLASS_KVM;
 	struct attrib_vm *vm = vm_by_pid(a, e->hdr.pid);
 
 	if (!vm && kvm && now_ms() - a->last_vm_scan_ms > 200) {

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/util.h"
 #include "trace/backend.h"
 
 #define TRACEFS "/sys/kernel/tracing"
@@ -44,7 +45,7 @@ int trace_backend_open(struct trace_backend **out, const char *name,
 	int err;
 
 	*out = NULL;
-	for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(backends); i++)
 		if (!strcmp(backends[i]->name, name))
 			ops = backends[i];
 	if (!ops)

@@ -5,7 +5,6 @@
  * was not asked for, and reads records from its ring buffer.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,8 @@
 
 #include <linux/isolens.h>
 
+#include "base/procfs.h"
+#include "base/util.h"
 #include "isolens_fentry.skel.h"
 #include "isolens_kprobe.skel.h"
 #include "isolens_trace.h"
@@ -26,6 +27,7 @@
 #include "trace/attribute.h"
 #include "trace/backend.h"
 #include "trace/decode.h"
+#include "trace/percpu.h"
 #include "trace/ringbuf.h"
 
 #define BTF_VMLINUX "/sys/kernel/btf/vmlinux"
@@ -126,7 +128,7 @@ static unsigned int select_programs(struct trace_backend *b,
 	/* a program without a role here does not load */
 	bpf_object__for_each_program(p, skel->obj)
 		bpf_program__set_autoload(p, false);
-	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(roles); i++) {
 		const struct prog_role *r = &roles[i];
 		bool want = (o->classes & r->class) ||
 			    (r->follow && (o->nfollow || o->count_only));
@@ -231,7 +233,7 @@ static int share_maps(struct bpf_object *main, struct bpf_object *obj)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(shared_maps) / sizeof(shared_maps[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(shared_maps); i++) {
 		struct bpf_map *from, *to;
 		int err;
 
@@ -284,7 +286,7 @@ static bool fentry_select(struct isolens_fentry_bpf *s,
 		{ s->progs.pids_fexit, w->pids },
 	};
 
-	return extra_select(roles, sizeof(roles) / sizeof(roles[0]));
+	return extra_select(roles, ARRAY_SIZE(roles));
 }
 
 static bool kprobe_select(struct isolens_kprobe_bpf *s,
@@ -296,7 +298,7 @@ static bool kprobe_select(struct isolens_kprobe_bpf *s,
 		{ s->progs.cap_kretprobe, w->cap },
 	};
 
-	return extra_select(roles, sizeof(roles) / sizeof(roles[0]));
+	return extra_select(roles, ARRAY_SIZE(roles));
 }
 
 static int fentry_try(struct bpf_priv *pv, const struct extra_want *w,
@@ -509,38 +511,27 @@ static int bpf_follow(struct trace_backend *b, pid_t pid)
 	return 0;
 }
 
-/* Room for one value of a per-CPU map: one __u64 per possible CPU. */
-static __u64 *percpu_values(int *ncpu)
-{
-	*ncpu = libbpf_num_possible_cpus();
-	return *ncpu > 0 ? calloc(*ncpu, sizeof(__u64)) : NULL;
-}
-
 static int bpf_stats(struct trace_backend *b, struct trace_stats *st)
 {
 	struct bpf_priv *pv = b->priv;
-	__u64 *vals;
+	int fd = bpf_map__fd(pv->skel->maps.counters);
+	struct percpu_sum ps;
+	uint64_t sum;
 	__u32 slot;
-	int i, ncpu;
+	int err;
 
-	vals = percpu_values(&ncpu);
-	if (!vals)
-		return -ENOMEM;
+	err = percpu_sum_init(&ps);
+	if (err)
+		return err;
 	for (slot = 0; slot < TRACE_CNT_MAX; slot++) {
-		__u64 sum = 0;
-
-		if (bpf_map__lookup_elem(pv->skel->maps.counters, &slot,
-					 sizeof(slot), vals,
-					 ncpu * sizeof(*vals), 0))
+		if (percpu_sum_lookup(&ps, fd, &slot, &sum))
 			continue;
-		for (i = 0; i < ncpu; i++)
-			sum += vals[i];
 		if (slot == TRACE_CNT_DROPS)
 			st->drops = sum;
 		else if (slot == TRACE_CNT_EVENTS)
 			st->events = sum;
 	}
-	free(vals);
+	percpu_sum_free(&ps);
 	return 0;
 }
 
@@ -553,9 +544,7 @@ static void bpf_identify(struct trace_backend *b, struct isolens_event *e)
 	struct bpf_priv *pv = b->priv;
 	struct trace_ident who;
 	__u32 pid = e->hdr.pid;
-	char path[64];
-	ssize_t n;
-	int fd;
+	char comm[sizeof(e->hdr.comm)];
 
 	if (!bpf_map__lookup_elem(pv->skel->maps.ident, &pid, sizeof(pid), &who,
 				  sizeof(who), 0)) {
@@ -565,14 +554,8 @@ static void bpf_identify(struct trace_backend *b, struct isolens_event *e)
 	}
 	if (ns_set_read(pid, &e->hdr.ns))
 		return;
-	snprintf(path, sizeof(path), "/proc/%u/task/%u/comm", pid, e->hdr.tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	n = read(fd, e->hdr.comm, sizeof(e->hdr.comm) - 1);
-	if (n > 0 && e->hdr.comm[n - 1] == '\n')
-		e->hdr.comm[n - 1] = '\0';
-	close(fd);
+	if (!procfs_comm(pid, e->hdr.tid, comm, sizeof(comm)))
+		memcpy(e->hdr.comm, comm, sizeof(comm));
 }
 
 /* Sum each key's per-CPU counts and hand it over as a bare record. */
@@ -583,27 +566,26 @@ static int bpf_counts(struct trace_backend *b, bool totals, trace_count_fn fn,
 	int fd = bpf_map__fd(pv->skel->maps.counts);
 	struct trace_count_key k, next, *prev = NULL;
 	struct isolens_event e;
-	__u64 *vals, n;
-	int i, ncpu;
+	struct percpu_sum ps;
+	uint64_t n;
+	int err;
 
-	vals = percpu_values(&ncpu);
-	if (!vals)
-		return -ENOMEM;
+	err = percpu_sum_init(&ps);
+	if (err)
+		return err;
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		k = next;
 		prev = &k;
 		n = 0;
-		if (totals && bpf_map_lookup_elem(fd, &k, vals))
+		if (totals && percpu_sum_lookup(&ps, fd, &k, &n))
 			continue; /* deleted meanwhile: cannot happen here */
-		for (i = 0; totals && i < ncpu; i++)
-			n += vals[i];
 		memset(&e, 0, sizeof(e));
 		e.hdr.size = sizeof(e);
 		e.hdr.kind = k.kind;
 		e.hdr.pid = k.pid;
 		e.hdr.tid = k.tid;
 		e.hdr.cgroup_id = k.cgroup_id;
-		if (event_kind_class(k.kind) == ISOLENS_CLASS_KVM) {
+		if (isolens_kind_class(k.kind) == ISOLENS_CLASS_KVM) {
 			e.kvm.vm_pid = k.pid;
 			e.kvm.vcpu_id = k.vcpu;
 			e.kvm.isa = k.isa;
@@ -611,7 +593,7 @@ static int bpf_counts(struct trace_backend *b, bool totals, trace_count_fn fn,
 		}
 		fn(ctx, &e, n);
 	}
-	free(vals);
+	percpu_sum_free(&ps);
 	return 0;
 }
 

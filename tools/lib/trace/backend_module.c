@@ -57,12 +57,6 @@ static int module_follow(struct trace_backend *b, pid_t pid)
 	return 0;
 }
 
-static bool is_proc_kind(unsigned int kind)
-{
-	return kind == ISOLENS_EV_FORK || kind == ISOLENS_EV_EXEC ||
-	       kind == ISOLENS_EV_EXIT;
-}
-
 static bool selected(struct trace_backend *b, const struct isolens_event *e)
 {
 	struct module_priv *m = b->priv;
@@ -75,9 +69,11 @@ static bool selected(struct trace_backend *b, const struct isolens_event *e)
 		/* descendants are followed from their fork on, as in BPF */
 		if (e->hdr.kind == ISOLENS_EV_FORK)
 			module_follow(b, e->proc.child_pid);
-		return !m->proc_for_follow_only || !is_proc_kind(e->hdr.kind);
+		return !m->proc_for_follow_only ||
+		       isolens_kind_class(e->hdr.kind) != ISOLENS_CLASS_PROC;
 	}
-	if (m->proc_for_follow_only && is_proc_kind(e->hdr.kind))
+	if (m->proc_for_follow_only &&
+	    isolens_kind_class(e->hdr.kind) == ISOLENS_CLASS_PROC)
 		return false;
 	if (o->pidns && e->hdr.ns.pid == o->pidns)
 		return true;

@@ -6,43 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/procfs.h"
 #include "trace/contexts.h"
 
 #define PF_KTHREAD 0x00200000
-
-static int read_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return -errno;
-	if (!fgets(buf, len, f))
-		buf[0] = '\0';
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
-/* comm and kernel-thread flag from /proc/PID/stat */
-static int proc_stat(pid_t pid, char *comm, size_t clen, bool *kthread)
-{
-	char path[64], buf[1024], *l, *r;
-	unsigned long flags = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_line(path, buf, sizeof(buf)))
-		return -ENOENT;
-	l = strchr(buf, '(');
-	r = strrchr(buf, ')');
-	if (!l || !r || r < l)
-		return -EINVAL;
-	snprintf(comm, clen, "%.*s", (int)(r - l - 1), l + 1);
-	/* after ")": state ppid pgrp session tty_nr tpgid flags */
-	if (sscanf(r + 2, "%*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
-		return -EINVAL;
-	*kthread = flags & PF_KTHREAD;
-	return 0;
-}
 
 static void cgroup_v2_path(pid_t pid, char *buf, size_t len)
 {
@@ -105,11 +72,11 @@ int contexts_scan(struct attrib *a, struct ctx_group **out, size_t *n,
 	while ((de = readdir(d))) {
 		pid_t pid = atoi(de->d_name);
 		struct isolens_ns_set ns;
-		char comm[64], cg[256];
-		bool kthread;
+		struct procfs_stat ps;
+		char cg[256];
 
-		if (pid <= 0 || proc_stat(pid, comm, sizeof(comm), &kthread) ||
-		    kthread || ns_set_read(pid, &ns))
+		if (pid <= 0 || procfs_stat(pid, &ps) ||
+		    (ps.flags & PF_KTHREAD) || ns_set_read(pid, &ns))
 			continue;
 		cgroup_v2_path(pid, cg, sizeof(cg));
 		for (i = 0; i < ng_n; i++)
@@ -140,7 +107,7 @@ int contexts_scan(struct attrib *a, struct ctx_group **out, size_t *n,
 	}
 	for (i = 0; i < ng_n; i++) {
 		struct isolens_event e;
-		bool kt;
+		struct procfs_stat ps;
 
 		qsort(g[i].pids, g[i].npids, sizeof(pid_t), pid_cmp);
 		/* attribute the group as an event of its first process */
@@ -149,8 +116,9 @@ int contexts_scan(struct attrib *a, struct ctx_group **out, size_t *n,
 		e.hdr.pid = e.hdr.tid = g[i].pids[0];
 		e.hdr.ns = g[i].ns;
 		attrib_event(a, &e, &g[i].ctx);
-		if (proc_stat(g[i].pids[0], g[i].comm, sizeof(g[i].comm), &kt))
-			g[i].comm[0] = '\0';
+		if (!procfs_stat(g[i].pids[0], &ps))
+			snprintf(g[i].comm, sizeof(g[i].comm), "%.*s",
+				 (int)sizeof(g[i].comm) - 1, ps.comm);
 	}
 	if (ng_n > 1)
 		qsort(g, ng_n, sizeof(*g), group_cmp);

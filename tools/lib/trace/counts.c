@@ -25,7 +25,7 @@ struct count_cache {
  */
 static void slot_key(const struct isolens_event *e, struct count_slot *k)
 {
-	bool kvm = event_kind_class(e->hdr.kind) == ISOLENS_CLASS_KVM;
+	bool kvm = isolens_kind_class(e->hdr.kind) == ISOLENS_CLASS_KVM;
 
 	memset(k, 0, sizeof(*k));
 	k->pid = e->hdr.pid;

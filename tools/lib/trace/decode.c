@@ -5,10 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/json.h"
+#include "base/kvm_exit.h"
+#include "base/util.h"
 #include "trace/decode.h"
 #include "trace/exit_reason.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A bounded appender: output is truncated, never overrun. */
 struct sbuf {
@@ -81,59 +82,45 @@ static void sb_field_u64(struct sbuf *sb, const char *key, uint64_t v)
 	sb_u64(sb, v);
 }
 
-/* JSON string body: escapes quotes, backslashes and control bytes. */
+/* A JSON string of at most @max bytes of @s (base/json.h escapes it). */
 static void sb_json_str(struct sbuf *sb, const char *s, size_t max)
 {
-	size_t i, run = 0;
+	size_t room, n;
 
 	sb_putc(sb, '"');
-	for (i = 0; i < max && s[i]; i++) {
-		unsigned char ch = s[i];
-
-		if (ch != '"' && ch != '\\' && ch >= 0x20 && ch < 0x7f)
-			continue;
-		sb_put(sb, s + run, i - run);
-		run = i + 1;
-		if (ch == '"' || ch == '\\') {
-			sb_putc(sb, '\\');
-			sb_putc(sb, ch);
-		} else {
-			sb_printf(sb, "\\u%04x", ch);
-		}
+	if (sb->len) {
+		room = sb->len - sb->pos; /* sb_put leaves room for the NUL */
+		n = json_escape_buf(sb->buf + sb->pos, room, s, max);
+		sb->pos += n < room ? n : room - 1;
 	}
-	sb_put(sb, s + run, i - run);
 	sb_putc(sb, '"');
 }
 
-static const struct {
-	unsigned int kind;
-	const char *name;
-	unsigned int class;
-} kinds[] = {
-	{ ISOLENS_EV_FORK, "fork", ISOLENS_CLASS_PROC },
-	{ ISOLENS_EV_EXEC, "exec", ISOLENS_CLASS_PROC },
-	{ ISOLENS_EV_EXIT, "exit", ISOLENS_CLASS_PROC },
-	{ ISOLENS_EV_CLONE, "clone", ISOLENS_CLASS_NS },
-	{ ISOLENS_EV_UNSHARE, "unshare", ISOLENS_CLASS_NS },
-	{ ISOLENS_EV_SETNS, "setns", ISOLENS_CLASS_NS },
-	{ ISOLENS_EV_NS_SWITCH, "ns_switch", ISOLENS_CLASS_NS },
-	{ ISOLENS_EV_CAP_CHECK, "cap_check", ISOLENS_CLASS_CAP },
-	{ ISOLENS_EV_CGROUP_MKDIR, "cgroup_mkdir", ISOLENS_CLASS_CGROUP },
-	{ ISOLENS_EV_CGROUP_RMDIR, "cgroup_rmdir", ISOLENS_CLASS_CGROUP },
-	{ ISOLENS_EV_CGROUP_ATTACH, "cgroup_attach", ISOLENS_CLASS_CGROUP },
-	{ ISOLENS_EV_CGROUP_TRANSFER, "cgroup_transfer", ISOLENS_CLASS_CGROUP },
-	{ ISOLENS_EV_PIDS_LIMIT, "pids_limit", ISOLENS_CLASS_CGROUP },
-	{ ISOLENS_EV_OOM_KILL, "oom_kill", ISOLENS_CLASS_CGROUP },
-	{ ISOLENS_EV_KVM_CREATE_VM, "kvm_create_vm", ISOLENS_CLASS_KVM },
-	{ ISOLENS_EV_KVM_CREATE_VCPU, "kvm_create_vcpu", ISOLENS_CLASS_KVM },
-	{ ISOLENS_EV_KVM_ENTRY, "kvm_entry", ISOLENS_CLASS_KVM },
-	{ ISOLENS_EV_KVM_EXIT, "kvm_exit", ISOLENS_CLASS_KVM },
-	{ ISOLENS_EV_KVM_USERSPACE_EXIT, "kvm_userspace_exit",
-	  ISOLENS_CLASS_KVM },
-	{ ISOLENS_EV_KVM_PIO, "kvm_pio", ISOLENS_CLASS_KVM },
-	{ ISOLENS_EV_KVM_MMIO, "kvm_mmio", ISOLENS_CLASS_KVM },
-	{ ISOLENS_EV_KVM_MSR, "kvm_msr", ISOLENS_CLASS_KVM },
-	{ ISOLENS_EV_KVM_HYPERCALL, "kvm_hypercall", ISOLENS_CLASS_KVM },
+/* Names by kind; classes are the uapi header's isolens_kind_class(). */
+static const char *const kind_names[ISOLENS_EV_MAX] = {
+	[ISOLENS_EV_FORK] = "fork",
+	[ISOLENS_EV_EXEC] = "exec",
+	[ISOLENS_EV_EXIT] = "exit",
+	[ISOLENS_EV_CLONE] = "clone",
+	[ISOLENS_EV_UNSHARE] = "unshare",
+	[ISOLENS_EV_SETNS] = "setns",
+	[ISOLENS_EV_NS_SWITCH] = "ns_switch",
+	[ISOLENS_EV_CAP_CHECK] = "cap_check",
+	[ISOLENS_EV_CGROUP_MKDIR] = "cgroup_mkdir",
+	[ISOLENS_EV_CGROUP_RMDIR] = "cgroup_rmdir",
+	[ISOLENS_EV_CGROUP_ATTACH] = "cgroup_attach",
+	[ISOLENS_EV_CGROUP_TRANSFER] = "cgroup_transfer",
+	[ISOLENS_EV_PIDS_LIMIT] = "pids_limit",
+	[ISOLENS_EV_OOM_KILL] = "oom_kill",
+	[ISOLENS_EV_KVM_CREATE_VM] = "kvm_create_vm",
+	[ISOLENS_EV_KVM_CREATE_VCPU] = "kvm_create_vcpu",
+	[ISOLENS_EV_KVM_ENTRY] = "kvm_entry",
+	[ISOLENS_EV_KVM_EXIT] = "kvm_exit",
+	[ISOLENS_EV_KVM_USERSPACE_EXIT] = "kvm_userspace_exit",
+	[ISOLENS_EV_KVM_PIO] = "kvm_pio",
+	[ISOLENS_EV_KVM_MMIO] = "kvm_mmio",
+	[ISOLENS_EV_KVM_MSR] = "kvm_msr",
+	[ISOLENS_EV_KVM_HYPERCALL] = "kvm_hypercall",
 };
 
 static const struct {
@@ -145,19 +132,9 @@ static const struct {
 	{ ISOLENS_CLASS_CAP, "cap" },
 };
 
-unsigned int event_kind_class(unsigned int kind)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (kinds[i].kind == kind)
-			return kinds[i].class;
-	return 0;
-}
-
 int event_thread_vcpu(const struct isolens_event *e)
 {
-	if (event_kind_class(e->hdr.kind) != ISOLENS_CLASS_KVM ||
+	if (isolens_kind_class(e->hdr.kind) != ISOLENS_CLASS_KVM ||
 	    e->hdr.kind == ISOLENS_EV_KVM_CREATE_VCPU ||
 	    e->kvm.vcpu_id == (uint32_t)-1)
 		return -1;
@@ -166,12 +143,7 @@ int event_thread_vcpu(const struct isolens_event *e)
 
 const char *event_kind_name(unsigned int kind)
 {
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (kinds[i].kind == kind)
-			return kinds[i].name;
-	return NULL;
+	return kind < ISOLENS_EV_MAX ? kind_names[kind] : NULL;
 }
 
 const char *event_class_name(unsigned int class_bit)
@@ -232,7 +204,7 @@ int event_validate(const void *data, size_t size)
 	    h->size < sizeof(struct isolens_event) +
 			      sizeof(struct isolens_stack))
 		return -EINVAL;
-	if (!event_kind_class(h->kind))
+	if (!isolens_kind_class(h->kind))
 		return -EPROTO;
 	return 0;
 }
@@ -678,7 +650,7 @@ int event_format_json(const struct isolens_event *e,
 	struct sbuf sb = { buf, len, 0 };
 	const struct isolens_event_hdr *h = &e->hdr;
 	const char *kname = event_kind_name(h->kind);
-	const char *cname = event_class_name(event_kind_class(h->kind));
+	const char *cname = event_class_name(isolens_kind_class(h->kind));
 	char desc[512];
 
 	if (!len)
@@ -762,7 +734,7 @@ int event_format_json(const struct isolens_event *e,
 			  (unsigned long long)e->cgroup.value);
 		break;
 	default:
-		if (event_kind_class(h->kind) == ISOLENS_CLASS_KVM)
+		if (isolens_kind_class(h->kind) == ISOLENS_CLASS_KVM)
 			json_kvm(&sb, e);
 	}
 	event_describe(e, desc, sizeof(desc));

@@ -14,8 +14,6 @@
 #include "base/errbuf.h"
 #include "trace/context.h"
 
-/* enum isolens_class bit of a kind, 0 if the kind is unknown */
-unsigned int event_kind_class(unsigned int kind);
 /*
  * The vCPU index of the thread that made a KVM record, -1 if it does not
  * say: KVM_CREATE_VCPU names the vCPU it creates, not its caller's.

@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 
+#include "base/util.h"
 #include "trace/exit_reason.h"
 
 struct exit_reason_name {
@@ -195,7 +196,6 @@ static const struct exit_reason_name svm_reasons[] = {
 	{ 0xffffffff, "invalid_guest_state" },
 };
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define VMX_FAILED_VMENTRY 0x80000000U
 
 static const char *table_lookup(const struct exit_reason_name *t, size_t n,
@@ -292,20 +292,4 @@ const char *exit_isa_name(unsigned int isa)
 {
 	return isa == ISOLENS_KVM_ISA_VMX ? "VMX" : isa == ISOLENS_KVM_ISA_SVM ? "SVM" :
 								   "isa?";
-}
-
-const char *kvm_run_exit_name(uint32_t reason)
-{
-	static const char *const names[] = {
-		"UNKNOWN", "EXCEPTION", "IO", "HYPERCALL", "DEBUG", "HLT",
-		"MMIO", "IRQ_WINDOW_OPEN", "SHUTDOWN", "FAIL_ENTRY", "INTR",
-		"SET_TPR", "TPR_ACCESS", "S390_SIEIC", "S390_RESET", "DCR",
-		"NMI", "INTERNAL_ERROR", "OSI", "PAPR_HCALL", "S390_UCONTROL",
-		"WATCHDOG", "S390_TSCH", "EPR", "SYSTEM_EVENT", "S390_STSI",
-		"IOAPIC_EOI", "HYPERV", "ARM_NISV", "X86_RDMSR", "X86_WRMSR",
-		"DIRTY_RING_FULL", "AP_RESET_HOLD", "X86_BUS_LOCK", "XEN",
-		"RISCV_SBI", "RISCV_CSR", "NOTIFY",
-	};
-
-	return reason < ARRAY_SIZE(names) ? names[reason] : NULL;
 }

@@ -43,7 +43,4 @@ const char *exit_group_name(enum exit_group g);
 /* "VMX", "SVM" or "isa?" */
 const char *exit_isa_name(unsigned int isa);
 
-/* KVM_EXIT_* (struct kvm_run's exit_reason) as "IO", "MMIO", ... or NULL */
-const char *kvm_run_exit_name(uint32_t reason);
-
 #endif

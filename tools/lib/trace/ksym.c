@@ -7,6 +7,7 @@
 
 #include <elfutils/libdwfl.h>
 
+#include "base/util.h"
 #include "trace/ksym.h"
 
 struct ksym {
@@ -173,7 +174,7 @@ size_t ksyms_skip_tracing(struct ksyms *k, const __u64 *ip, size_t n)
 			first = i + 1; /* a JITed BPF program loaded later */
 			continue;
 		}
-		for (g = 0; g < sizeof(glue) / sizeof(glue[0]); g++)
+		for (g = 0; g < ARRAY_SIZE(glue); g++)
 			if (!strncmp(s->name, glue[g], strlen(glue[g])))
 				first = i + 1;
 	}

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json.h"
+#include "base/kvm_exit.h"
 #include "trace/decode.h"
 #include "trace/exit_reason.h"
 #include "trace/summary.h"
@@ -58,7 +60,7 @@ static struct summary_vcpu *vcpu_get(struct trace_summary *s,
 void summary_add_n(struct trace_summary *s, const struct isolens_event *e,
 		   const struct trace_context *ctx, uint64_t n)
 {
-	unsigned int cls = event_kind_class(e->hdr.kind);
+	unsigned int cls = isolens_kind_class(e->hdr.kind);
 	struct trace_context vmctx = *ctx;
 	struct summary_count *c;
 	struct summary_vcpu *v;
@@ -191,20 +193,6 @@ char *summary_format_text(const struct trace_summary *s,
 	return buf;
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", (unsigned char)*s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 char *summary_format_json(const struct trace_summary *s,
 			  const struct trace_stats *st)
 {
@@ -232,7 +220,7 @@ char *summary_format_json(const struct trace_summary *s,
 	fprintf(f, "},\"by_context\":{");
 	for (i = 0; i < s->nctx; i++) {
 		fprintf(f, "%s", i ? "," : "");
-		json_str(f, s->by_ctx[i].key);
+		json_quote(f, s->by_ctx[i].key);
 		fprintf(f, ":%llu", (unsigned long long)s->by_ctx[i].n);
 	}
 	fprintf(f, "},\"exits\":{");
@@ -240,11 +228,11 @@ char *summary_format_json(const struct trace_summary *s,
 		const struct summary_vcpu *v = &s->vcpus[i];
 
 		fprintf(f, "%s", i ? "," : "");
-		json_str(f, v->label);
+		json_quote(f, v->label);
 		fprintf(f, ":{");
 		for (k = 0; k < v->nreasons; k++) {
 			fprintf(f, "%s", k ? "," : "");
-			json_str(f, v->reasons[k].key);
+			json_quote(f, v->reasons[k].key);
 			fprintf(f, ":%llu", (unsigned long long)v->reasons[k].n);
 		}
 		fprintf(f, "}");
@@ -256,11 +244,11 @@ char *summary_format_json(const struct trace_summary *s,
 		if (!v->to_vmm)
 			continue;
 		fprintf(f, "%s", n++ ? "," : "");
-		json_str(f, v->label);
+		json_quote(f, v->label);
 		fprintf(f, ":{");
 		for (k = 0; k < v->nvmm_reasons; k++) {
 			fprintf(f, "%s", k ? "," : "");
-			json_str(f, v->vmm_reasons[k].key);
+			json_quote(f, v->vmm_reasons[k].key);
 			fprintf(f, ":%llu",
 				(unsigned long long)v->vmm_reasons[k].n);
 		}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 
+#include "base/util.h"
 #include "vmm/guests.h"
 #include "vmm/vmm.h"
 
@@ -11,7 +12,7 @@ const struct vmm_guest_desc vmm_guests[] = {
 	{ "exits", "one of each exit: port I/O, MMIO, CPUID, RDMSR, unknown port, HLT" },
 	{ "hostile", "random writes to random ports and MMIO addresses" },
 };
-const unsigned int vmm_nr_guests = sizeof(vmm_guests) / sizeof(vmm_guests[0]);
+const unsigned int vmm_nr_guests = ARRAY_SIZE(vmm_guests);
 
 static const struct guest guests[] = {
 	{ "hello-real", GUEST_REAL, false,
@@ -23,15 +24,14 @@ static const struct guest guests[] = {
 	  guest_hostile_start, guest_hostile_end },
 };
 
-_Static_assert(sizeof(guests) / sizeof(guests[0]) ==
-		       sizeof(vmm_guests) / sizeof(vmm_guests[0]),
+_Static_assert(ARRAY_SIZE(guests) == ARRAY_SIZE(vmm_guests),
 	       "every teaching guest needs a description");
 
 const struct guest *guest_find(const char *name)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(guests) / sizeof(guests[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(guests); i++)
 		if (!strcmp(guests[i].name, name))
 			return &guests[i];
 	return NULL;

@@ -10,6 +10,7 @@
 #include "base/cpio.h"
 #include "base/cache.h"
 #include "base/shquote.h"
+#include "base/util.h"
 #include "vmm/initramfs.h"
 #include "vmm/vmm.h"
 
@@ -88,7 +89,7 @@ int vmm_initramfs_build(const char *busybox, void **out, size_t *len,
 	err = archive_open(&f, &buf, len, &w, eb);
 	if (err)
 		return err;
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(dirs); i++)
 		cpio_add_dir(&w, dirs[i], 0755);
 	/* the kernel opens /dev/console for init before devtmpfs exists */
 	cpio_add_chardev(&w, "dev/console", 0600, 5, 1);

@@ -22,6 +22,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "base/util.h"
 #include "vmm/vm.h"
 
 #define LD_NR BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr))
@@ -96,7 +97,7 @@ int vmm_seccomp_install(struct errbuf *eb)
 		KILL,
 	};
 	struct sock_fprog prog = {
-		.len = sizeof(filter) / sizeof(filter[0]),
+		.len = ARRAY_SIZE(filter),
 		.filter = filter,
 	};
 

@@ -9,6 +9,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "base/kvm_exit.h"
+#include "base/util.h"
 #include "vmm/stats.h"
 
 void kvm_stat_open(struct kvm_stat *st, int kvm_obj_fd, const char *name)
@@ -88,7 +90,7 @@ static const char *const stop_words[] = {
 	[VMM_STOP_TIMEOUT] = "timeout",
 };
 
-#define NSTOP_WORDS (sizeof(stop_words) / sizeof(stop_words[0]))
+#define NSTOP_WORDS ARRAY_SIZE(stop_words)
 
 struct out {
 	char *buf;
@@ -120,9 +122,9 @@ static void put_u64_or_null(struct out *o, const char *key, bool known,
 /* A reason's key: its KVM_EXIT_* name, or its number when it has none. */
 static void reason_key(unsigned int reason, char *buf, size_t len)
 {
-	const char *name = vmm_exit_reason_name(reason);
+	const char *name = kvm_run_exit_name(reason);
 
-	if (strcmp(name, "?"))
+	if (name)
 		snprintf(buf, len, "%s", name);
 	else
 		snprintf(buf, len, "%u", reason);

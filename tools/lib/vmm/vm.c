@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "base/kvm_exit.h"
 #include "vmm/boot.h"
 #include "vmm/bzimage.h"
 #include "vmm/cpuid.h"
@@ -30,29 +31,6 @@
 
 #define VMM_KERNEL_MAX (256u << 20)
 #define CONSOLE_ESCAPE 0x01 /* Ctrl-A, then x */
-
-static const char *const exit_names[] = {
-	[KVM_EXIT_UNKNOWN] = "UNKNOWN", [KVM_EXIT_EXCEPTION] = "EXCEPTION",
-	[KVM_EXIT_IO] = "IO", [KVM_EXIT_HYPERCALL] = "HYPERCALL",
-	[KVM_EXIT_DEBUG] = "DEBUG", [KVM_EXIT_HLT] = "HLT",
-	[KVM_EXIT_MMIO] = "MMIO", [KVM_EXIT_IRQ_WINDOW_OPEN] = "IRQ_WINDOW_OPEN",
-	[KVM_EXIT_SHUTDOWN] = "SHUTDOWN", [KVM_EXIT_FAIL_ENTRY] = "FAIL_ENTRY",
-	[KVM_EXIT_INTR] = "INTR", [KVM_EXIT_SET_TPR] = "SET_TPR",
-	[KVM_EXIT_TPR_ACCESS] = "TPR_ACCESS", [KVM_EXIT_NMI] = "NMI",
-	[KVM_EXIT_INTERNAL_ERROR] = "INTERNAL_ERROR",
-	[KVM_EXIT_SYSTEM_EVENT] = "SYSTEM_EVENT",
-	[KVM_EXIT_IOAPIC_EOI] = "IOAPIC_EOI", [KVM_EXIT_HYPERV] = "HYPERV",
-	[KVM_EXIT_X86_RDMSR] = "X86_RDMSR", [KVM_EXIT_X86_WRMSR] = "X86_WRMSR",
-	[KVM_EXIT_X86_BUS_LOCK] = "X86_BUS_LOCK", [KVM_EXIT_NOTIFY] = "NOTIFY",
-};
-
-const char *vmm_exit_reason_name(uint32_t reason)
-{
-	if (reason < sizeof(exit_names) / sizeof(exit_names[0]) &&
-	    exit_names[reason])
-		return exit_names[reason];
-	return "?";
-}
 
 const char *vmm_stop_name(enum vmm_stop stop)
 {
@@ -585,10 +563,11 @@ out_join:
 		if (res->error_errno)
 			err = errbuf_errno(eb, res->error_errno, "KVM_RUN");
 		else
-			err = errbuf_set(eb, EIO,
-					 "KVM stopped the guest: exit %s, detail 0x%llx",
-					 vmm_exit_reason_name(res->error_exit),
-					 (unsigned long long)res->error_data);
+			err = errbuf_set(
+				eb, EIO,
+				"KVM stopped the guest: exit %s, detail 0x%llx",
+				kvm_run_exit_name(res->error_exit) ?: "?",
+				(unsigned long long)res->error_data);
 	}
 	close(sig_fd);
 out_sigmask:

@@ -106,7 +106,6 @@ extern const struct vmm_guest_desc vmm_guests[];
 extern const unsigned int vmm_nr_guests;
 
 bool vmm_guest_known(const char *name);
-const char *vmm_exit_reason_name(uint32_t reason);
 const char *vmm_stop_name(enum vmm_stop stop);
 
 /* Whether /dev/kvm (or dev) can be opened; -errno otherwise. */

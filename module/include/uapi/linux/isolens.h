@@ -69,6 +69,26 @@ enum isolens_kind {
 	ISOLENS_EV_MAX
 };
 
+/*
+ * The class of a kind (one ISOLENS_CLASS_* bit), 0 for a kind this header
+ * does not know: the one mapping, for the module, the BPF programs and
+ * the tools alike.
+ */
+static inline __u32 isolens_kind_class(__u32 kind)
+{
+	if (kind >= ISOLENS_EV_FORK && kind <= ISOLENS_EV_EXIT)
+		return ISOLENS_CLASS_PROC;
+	if (kind >= ISOLENS_EV_CLONE && kind <= ISOLENS_EV_NS_SWITCH)
+		return ISOLENS_CLASS_NS;
+	if (kind == ISOLENS_EV_CAP_CHECK)
+		return ISOLENS_CLASS_CAP;
+	if (kind >= ISOLENS_EV_CGROUP_MKDIR && kind <= ISOLENS_EV_OOM_KILL)
+		return ISOLENS_CLASS_CGROUP;
+	if (kind >= ISOLENS_EV_KVM_CREATE_VM && kind < ISOLENS_EV_MAX)
+		return ISOLENS_CLASS_KVM;
+	return 0;
+}
+
 /* Namespace inode numbers of the task, as readlink /proc/PID/ns/<x> shows. */
 struct isolens_ns_set {
 	__u32 mnt;
