@@ -94,13 +94,6 @@ static void test_names(void)
 		"0123456789012345678901234567890123456789012345678"));
 }
 
-static void test_exit_code(void)
-{
-	CHECK_EQ(container_exit_code(7 << 8), 7);
-	CHECK_EQ(container_exit_code(SIGKILL), 137);
-	CHECK_EQ(container_exit_code(0), 0);
-}
-
 static void test_caps(void)
 {
 	uint64_t m = 0;
@@ -157,7 +150,6 @@ int main(void)
 	RUN(test_cpus);
 	RUN(test_signal);
 	RUN(test_names);
-	RUN(test_exit_code);
 	RUN(test_caps);
 	RUN(test_groups);
 	UNIT_DONE();

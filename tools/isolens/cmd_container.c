@@ -364,7 +364,7 @@ static int cmd_exec(int argc, char **argv)
 		cli_error(CMD, "%s", eb.msg);
 		return code;
 	}
-	return container_exit_code(status);
+	return exit_code_from_wait(status);
 }
 
 static int cmd_kill(int argc, char **argv)

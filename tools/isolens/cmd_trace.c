@@ -282,15 +282,6 @@ static pid_t spawn_held(char **argv, int *release_fd)
 	return pid;
 }
 
-static int status_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return EXIT_RUNTIME;
-}
-
 struct trace_args {
 	unsigned int classes;
 	const char *pid, *cgroup, *container, *vm;
@@ -508,7 +499,7 @@ static int trace_loop(struct trace_backend *b, struct trace_run *r,
 			r->last_count_scan = mono_ns();
 		}
 		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
-			code = status_code(status);
+			code = exit_code_from_wait(status);
 			child = 0;
 			/* the exit records are in flight: collect them */
 			trace_backend_poll(b, 50);
@@ -525,7 +516,7 @@ static int trace_loop(struct trace_backend *b, struct trace_run *r,
 		kill(child, stop_sig ? stop_sig : SIGTERM);
 		waitpid(child, &status, 0);
 		if (code != EXIT_TIMEOUT)
-			code = status_code(status);
+			code = exit_code_from_wait(status);
 	}
 	while (trace_backend_poll(b, 0) > 0)
 		;

@@ -11,14 +11,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/exit.h"
 #include "base/fileio.h"
 #include "base/procfs.h"
 #include "compare/side.h"
 #include "container/container.h"
 
-/* isolens(1)'s exit codes for a child that never ran its payload */
-#define SIDE_EXIT_RUNTIME 125
-#define SIDE_EXIT_CANNOT_EXEC 126
 #define SIDE_HOLD_FD 3 /* in the child, until it execs */
 
 void side_init(struct side *sd)
@@ -72,14 +70,14 @@ int side_spawn(struct side *sd, const char *exe, char *const argv[],
 		 * child, or closing it would never let the child go.
 		 */
 		if (dup3(go[0], SIDE_HOLD_FD, O_CLOEXEC) < 0 && errno != EINVAL)
-			_exit(SIDE_EXIT_RUNTIME);
+			_exit(EXIT_RUNTIME);
 		close_range(SIDE_HOLD_FD + 1, ~0U, 0);
 		if (read(SIDE_HOLD_FD, &c, 1) != 1)
-			_exit(SIDE_EXIT_RUNTIME);
+			_exit(EXIT_RUNTIME);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		execv(exe, argv);
-		_exit(SIDE_EXIT_CANNOT_EXEC);
+		_exit(EXIT_CANNOT_EXEC);
 	}
 	close(go[0]);
 	close(o[1]);
@@ -156,7 +154,7 @@ int side_reap(struct side *sd, int *status)
 	if (sd->pid <= 0 || waitpid(sd->pid, &ws, WNOHANG) != sd->pid)
 		return 0;
 	sd->pid = 0;
-	*status = container_exit_code(ws);
+	*status = exit_code_from_wait(ws);
 	return 1;
 }
 

@@ -15,6 +15,7 @@
 #include <linux/types.h>
 
 #include "base/errbuf.h"
+#include "base/exit.h"
 #include "devices.h" /* ebpf/: struct devices_rule, shared with the program */
 
 #define CONTAINER_NAME_MAX 48
@@ -106,7 +107,7 @@ struct container_result {
 	uint64_t pids_max_hits; /* pids.events "max" */
 	uint64_t nr_throttled; /* cpu.stat "nr_throttled" */
 	double elapsed_ms;
-	int fail_code; /* 125/126/127 when container_run() fails */
+	int fail_code; /* EXIT_RUNTIME/_CANNOT_EXEC/_NOT_FOUND on failure */
 };
 
 /* Persistent state of one container (/run/isolens/containers/NAME.json). */
@@ -140,7 +141,6 @@ int container_parse_cpus(const char *s, uint64_t *quota_us,
 int container_parse_signal(const char *s, int *sig);
 int container_parse_groups(const char *list, gid_t *groups, int *n, int max);
 int container_name_valid(const char *name);
-int container_exit_code(int wait_status);
 
 /* caps.c */
 #define CONTAINER_CAPS_DEFAULT                                                \
@@ -351,15 +351,15 @@ int state_stale(const struct container_state *st);
 
 /*
  * run.c: run to completion.  Returns 0 and fills res, or -errno with eb set
- * and res->fail_code set to 125 (runtime), 126 (cannot exec) or 127 (not
- * found).
+ * and res->fail_code set to EXIT_RUNTIME (125), EXIT_CANNOT_EXEC (126) or
+ * EXIT_NOT_FOUND (127), from base/exit.h.
  */
 int container_run(struct container_opts *o, struct container_result *res,
 		  struct errbuf *eb);
 
 /* lifecycle.c */
 /* Like container_run: 0 with *status the wait status, or -errno with
- * *fail_code 125/126/127. */
+ * *fail_code EXIT_RUNTIME, EXIT_CANNOT_EXEC or EXIT_NOT_FOUND. */
 int container_exec(const char *name, const struct container_exec_opts *x,
 		   int *status, int *fail_code, struct errbuf *eb);
 int container_kill(const char *name, int sig, struct errbuf *eb);

@@ -67,11 +67,11 @@ int container_exec(const char *name, const struct container_exec_opts *x,
 	struct devices_policy dp = { .v1_tasks_fd = -1 };
 	struct container_state st;
 	int pidfd, cgfd = -1, errp[2] = { -1, -1 }, ttyp[2] = { -1, -1 };
-	int master = -1, err, code = 125;
+	int master = -1, err, code = EXIT_RUNTIME;
 	struct clone_args args = { .exit_signal = SIGCHLD };
 	pid_t pid;
 
-	*fail_code = 125;
+	*fail_code = EXIT_RUNTIME;
 	pidfd = open_live(name, &st, eb);
 	if (pidfd < 0)
 		return pidfd;
@@ -142,14 +142,14 @@ int container_exec(const char *name, const struct container_exec_opts *x,
 		    setns(pidfd, CLONE_NEWCGROUP)) {
 			errbuf_errno(&ceb, errno, "entering the cgroup namespace of '%s'",
 				     name);
-			payload_fail(errp[1], 125, &ceb);
+			payload_fail(errp[1], EXIT_RUNTIME, &ceb);
 		}
 		close(pidfd);
 		if (devices_v1_join(&dp, &ceb))
-			payload_fail(errp[1], 125, &ceb);
+			payload_fail(errp[1], EXIT_RUNTIME, &ceb);
 		if (st.userns && (setresgid(0, 0, 0) || setresuid(0, 0, 0))) {
 			errbuf_errno(&ceb, errno, "becoming root in the user namespace");
-			payload_fail(errp[1], 125, &ceb);
+			payload_fail(errp[1], EXIT_RUNTIME, &ceb);
 		}
 		payload_exec(&p, errp[1]);
 	}

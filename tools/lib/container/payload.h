@@ -7,7 +7,7 @@
 
 /* What a child reports over its close-on-exec pipe when it fails. */
 struct payload_error {
-	int code; /* 125, 126 or 127 */
+	int code; /* EXIT_RUNTIME, EXIT_CANNOT_EXEC or EXIT_NOT_FOUND */
 	int err;
 	char msg[512];
 };

@@ -123,7 +123,7 @@ static int link_applets(const char *dir)
 	if (pid == 0) {
 		dup2(pfd[1], 1);
 		execl(BUSYBOX, "busybox", "--list-full", (char *)NULL);
-		_exit(127);
+		_exit(EXIT_NOT_FOUND);
 	}
 	close(pfd[1]);
 	f = fdopen(pfd[0], "r");

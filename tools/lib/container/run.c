@@ -72,7 +72,7 @@ struct run_ctx {
 
 static void child_fail(struct run_ctx *c, const struct errbuf *eb)
 {
-	payload_fail(c->err_fd, 125, eb);
+	payload_fail(c->err_fd, EXIT_RUNTIME, eb);
 }
 
 /* pid 1 of the container, after clone3.  Never returns. */
@@ -92,7 +92,7 @@ static void child_main(struct run_ctx *c)
 		if (c->parent_fds[i] >= 0)
 			close(c->parent_fds[i]);
 	if (read(c->sync_fd, &slot, sizeof(slot)) != sizeof(slot))
-		_exit(125); /* the parent failed and said so itself */
+		_exit(EXIT_RUNTIME); /* the parent failed and said so itself */
 	close(c->sync_fd);
 	if (devices_v1_join(&c->devices, &eb))
 		child_fail(c, &eb);
@@ -200,7 +200,7 @@ int container_run(struct container_opts *o, struct container_result *res,
 	static const int fwd[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	enum cgroup_mode mode;
 	bool claimed = false;
-	int err, status = 0, code = 125;
+	int err, status = 0, code = EXIT_RUNTIME;
 	unsigned int slot = 0;
 	uint32_t msg;
 	struct stat sb;
@@ -208,7 +208,7 @@ int container_run(struct container_opts *o, struct container_result *res,
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
-	res->fail_code = 125;
+	res->fail_code = EXIT_RUNTIME;
 	if (!o->argv || !o->argv[0])
 		return errbuf_set(eb, EINVAL, "no command given");
 	if (!o->name[0])
@@ -451,7 +451,7 @@ int container_run(struct container_opts *o, struct container_result *res,
 	forward_pid = 0;
 
 	res->status = status;
-	res->exit_code = container_exit_code(status);
+	res->exit_code = exit_code_from_wait(status);
 	if (cgpath[0]) {
 		res->have_cgroup = true;
 		cgroup_read_events(cgpath, res);
