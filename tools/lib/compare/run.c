@@ -184,7 +184,7 @@ static void sample(struct run *x, int side)
 	struct errbuf eb = { 0 };
 
 	if (side == REPORT_SIDE_VM) {
-		side_sample(s, "/proc", NULL, x->side[side].pid);
+		side_sample(s, "/proc", NULL, x->side[side].proc.pid);
 		return;
 	}
 	if (state_read(x->ctr_name, &st, &eb) || st.pid <= 0)
@@ -210,7 +210,7 @@ static int run_side(struct run *x, int side, struct errbuf *eb)
 		if (side_reap(sd, &status))
 			break;
 		if (stopped(x->o))
-			kill(sd->pid, SIGTERM);
+			kill(sd->proc.pid, SIGTERM);
 	}
 	s->end_ns = mono_ns();
 	s->ran = true;
@@ -237,9 +237,10 @@ static int spawn_sides(struct run *x, struct errbuf *eb)
 	free(a);
 	if (err)
 		return err;
-	collector_follow(&x->col, x->side[REPORT_SIDE_CTR].pid,
+	collector_follow(&x->col, x->side[REPORT_SIDE_CTR].proc.pid,
 			 REPORT_SIDE_CTR);
-	collector_follow(&x->col, x->side[REPORT_SIDE_VM].pid, REPORT_SIDE_VM);
+	collector_follow(&x->col, x->side[REPORT_SIDE_VM].proc.pid,
+			 REPORT_SIDE_VM);
 	return 0;
 }
 
@@ -247,8 +248,8 @@ static int spawn_sides(struct run *x, struct errbuf *eb)
  * the two held children. */
 static int start_tracing(struct run *x, struct errbuf *eb)
 {
-	pid_t roots[2] = { x->side[REPORT_SIDE_CTR].pid,
-			   x->side[REPORT_SIDE_VM].pid };
+	pid_t roots[2] = { x->side[REPORT_SIDE_CTR].proc.pid,
+			   x->side[REPORT_SIDE_VM].proc.pid };
 	struct trace_opts to = { 0 };
 	struct report *r = x->r;
 	int err, i;
