@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include "container/container.h"
+#include "container/ctr.h"
 #include "unit.h"
 
 static void test_share(void)
@@ -100,17 +101,17 @@ static void test_caps(void)
 
 	/* runc/Docker's default: CapEff 00000000a80425fb */
 	CHECK_EQ(CONTAINER_CAPS_DEFAULT, 0xa80425fbULL);
-	CHECK_EQ(caps_parse("CAP_SYS_ADMIN", &m), 0);
+	CHECK_EQ(container_caps_parse("CAP_SYS_ADMIN", &m), 0);
 	CHECK_EQ(m, 1ULL << 21);
-	CHECK_EQ(caps_parse("net_admin,sys_ptrace", &m), 0);
+	CHECK_EQ(container_caps_parse("net_admin,sys_ptrace", &m), 0);
 	CHECK_EQ(m, (1ULL << 12) | (1ULL << 19));
-	CHECK_EQ(caps_parse("ALL", &m), 0);
+	CHECK_EQ(container_caps_parse("ALL", &m), 0);
 	CHECK_EQ(m, (1ULL << 41) - 1);
-	CHECK(caps_parse("CAP_NOPE", &m) < 0);
-	CHECK(caps_parse("", &m) < 0);
-	CHECK_STR(caps_name(0), "chown");
-	CHECK_STR(caps_name(40), "checkpoint_restore");
-	CHECK(caps_name(41) == NULL);
+	CHECK(container_caps_parse("CAP_NOPE", &m) < 0);
+	CHECK(container_caps_parse("", &m) < 0);
+	CHECK_STR(ctr_caps_name(0), "chown");
+	CHECK_STR(ctr_caps_name(40), "checkpoint_restore");
+	CHECK(ctr_caps_name(41) == NULL);
 }
 
 static void test_groups(void)

@@ -67,7 +67,7 @@ static int check_host(struct errbuf *eb)
 	static const char accel_prefix[] = "--accel kvm: ";
 	struct lab_accel_choice accel;
 	char cgmnt[4096], why[sizeof(eb->msg)];
-	enum cgroup_mode mode;
+	enum container_cgroup_mode mode;
 
 	if (geteuid() != 0)
 		return errbuf_set(
@@ -84,12 +84,12 @@ static int check_host(struct errbuf *eb)
 			"no KVM that can boot Linux for the VM side: %s (run it in the lab VM: isolens lab run -- isolens compare)",
 			why);
 	}
-	mode = cgroup_detect(cgmnt, sizeof(cgmnt));
-	if (mode != CGROUP_UNIFIED)
+	mode = container_cgroup_detect(cgmnt, sizeof(cgmnt));
+	if (mode != CONTAINER_CGROUP_UNIFIED)
 		return errbuf_set(
 			eb, EOPNOTSUPP,
 			"the container side needs a pure cgroup v2 hierarchy for its memory and pids limits; this host's is %s (run it in the lab VM)",
-			cgroup_mode_name(mode));
+			container_cgroup_mode_name(mode));
 	return 0;
 }
 
@@ -187,7 +187,7 @@ static void sample(struct run *x, int side)
 		side_sample(s, "/proc", NULL, x->side[side].proc.pid);
 		return;
 	}
-	if (state_read(x->ctr_name, &st, &eb) || st.pid <= 0)
+	if (container_state_read(x->ctr_name, &st, &eb) || st.pid <= 0)
 		return;
 	side_sample(s, "/proc", st.cgroup, st.pid);
 }
