@@ -5,6 +5,7 @@
  * /proc readers, KVM_EXIT_* names.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include <linux/kvm.h>
 
 #include "base/errbuf.h"
+#include "base/exit.h"
 #include "base/cpio.h"
 #include "base/fileio.h"
 #include "base/json.h"
@@ -290,6 +292,14 @@ static void test_kvm_exit_name(void)
 	CHECK_STR(kvm_run_exit_name(KVM_EXIT_NOTIFY), "NOTIFY");
 }
 
+static void test_exit_code(void)
+{
+	CHECK_EQ(exit_code_from_wait(7 << 8), 7);
+	CHECK_EQ(exit_code_from_wait(SIGKILL), 137);
+	CHECK_EQ(exit_code_from_wait(0), 0);
+	CHECK_EQ(exit_code_from_signal(SIGTERM), 143);
+}
+
 static void test_fileio(void)
 {
 	char dir[] = "/tmp/isolens-unit.XXXXXX", buf[16], path[64];
@@ -327,5 +337,6 @@ int main(void)
 	RUN(test_uint);
 	RUN(test_duration);
 	RUN(test_errbuf);
+	RUN(test_exit_code);
 	UNIT_DONE();
 }

@@ -123,7 +123,7 @@ static void test_spawn_held(void)
 
 	side_init(&sd);
 	CHECK_EQ(side_spawn(&sd, "/bin/sh", argv, true, &eb), 0);
-	CHECK(sd.pid > 0);
+	CHECK(sd.proc.pid > 0);
 	usleep(20000);
 	CHECK_EQ(side_reap(&sd, &status), 0); /* still held */
 	CHECK_EQ(side_release(&sd, &eb), 0);
@@ -141,8 +141,8 @@ static void test_spawn_held(void)
 	side_init(&sd);
 	CHECK_EQ(side_spawn(&sd, "/bin/sh", argv, false, &eb), 0);
 	side_close(&sd);
-	CHECK_EQ(sd.pid, 0);
-	CHECK_EQ(sd.release_fd, -1);
+	CHECK_EQ(sd.proc.pid, 0);
+	CHECK_EQ(sd.proc.release_fd, -1);
 }
 
 int main(void)

@@ -7,6 +7,7 @@
 
 #include "base/util.h"
 #include "container/container.h"
+#include "container/ctr.h"
 #include "unit.h"
 
 static const struct devices_rule *
@@ -14,8 +15,8 @@ find_rule(unsigned int type, unsigned int major, unsigned int minor)
 {
 	size_t i;
 
-	for (i = 0; i < devices_default_count; i++) {
-		const struct devices_rule *r = &devices_default_rules[i];
+	for (i = 0; i < ctr_devices_default_count; i++) {
+		const struct devices_rule *r = &ctr_devices_default_rules[i];
 
 		if (r->type == type && r->major == major && r->minor == minor)
 			return r;
@@ -34,7 +35,7 @@ static void test_default_rules(void)
 	size_t i;
 
 	/* room for the end marker in the program's map */
-	CHECK(devices_default_count < DEVICES_RULES_MAX);
+	CHECK(ctr_devices_default_count < DEVICES_RULES_MAX);
 	for (i = 0; i < ARRAY_SIZE(chars); i++) {
 		r = find_rule(DEVICES_DEV_CHAR, chars[i][0], chars[i][1]);
 		CHECK(r && r->allow && r->access == DEVICES_ACC_ALL);
@@ -43,11 +44,11 @@ static void test_default_rules(void)
 		r = find_rule(DEVICES_DEV_CHAR, maj, DEVICES_WILDCARD);
 		CHECK(r && r->allow && r->access == DEVICES_ACC_ALL);
 	}
-	CHECK_EQ(devices_default_count, 16);
+	CHECK_EQ(ctr_devices_default_count, 16);
 	/* runc's blanket mknod rules are gone: no rule names any major */
-	for (i = 0; i < devices_default_count; i++) {
-		CHECK(devices_default_rules[i].major != DEVICES_WILDCARD);
-		CHECK(devices_default_rules[i].type == DEVICES_DEV_CHAR);
+	for (i = 0; i < ctr_devices_default_count; i++) {
+		CHECK(ctr_devices_default_rules[i].major != DEVICES_WILDCARD);
+		CHECK(ctr_devices_default_rules[i].type == DEVICES_DEV_CHAR);
 	}
 	CHECK(!find_rule(DEVICES_DEV_BLOCK, 1, 0)); /* /dev/ram0 */
 	CHECK(!find_rule(DEVICES_DEV_CHAR, 1, 1)); /* /dev/mem */

@@ -13,6 +13,7 @@
 
 #include "base/util.h"
 #include "container/container.h"
+#include "container/ctr.h"
 #include "unit.h"
 
 static void test_masked_paths(void)
@@ -20,7 +21,7 @@ static void test_masked_paths(void)
 	const char *const *p;
 	int isolens = 0, kcore = 0;
 
-	for (p = mounts_masked_paths; *p; p++) {
+	for (p = ctr_mounts_masked_paths; *p; p++) {
 		isolens += !strcmp(*p, "/proc/isolens");
 		kcore += !strcmp(*p, "/proc/kcore");
 	}
@@ -44,15 +45,15 @@ static void hostile(const char *name, bool as_file, int want)
 		CHECK(fclose(fopen(path, "w")) == 0);
 	else
 		CHECK(symlink("/etc", path) == 0);
-	err = mounts_check_rootfs(dir, &eb);
+	err = ctr_mounts_check_rootfs(dir, &eb);
 	CHECK_EQ(err, -want);
 	CHECK(strstr(eb.msg, name) != NULL);
 	CHECK(strchr(eb.msg, '\n') == NULL);
 	unlink(path);
 	/* absent is fine: the child creates what it mounts on */
-	CHECK_EQ(mounts_check_rootfs(dir, &eb), 0);
+	CHECK_EQ(ctr_mounts_check_rootfs(dir, &eb), 0);
 	CHECK(mkdir(path, 0755) == 0);
-	CHECK_EQ(mounts_check_rootfs(dir, &eb), 0);
+	CHECK_EQ(ctr_mounts_check_rootfs(dir, &eb), 0);
 	rmdir(path);
 	rmdir(dir);
 }

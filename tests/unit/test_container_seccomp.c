@@ -595,7 +595,7 @@ static void test_builtin_matches_libseccomp(void)
 	for (userns = 0; userns < 2; userns++) {
 		CHECK_EQ(container_seccomp_prepare(NULL, userns, &built, &eb), 0);
 		CHECK_EQ(container_seccomp_new(NULL, userns, &fresh, &eb), 0);
-		CHECK_EQ(container_seccomp_compile(fresh, &eb), 0);
+		CHECK_EQ(ctr_seccomp_compile(fresh, &eb), 0);
 		CHECK(built->builtin);
 		CHECK(!fresh->builtin);
 		CHECK_EQ(built->nbpf, fresh->nbpf);

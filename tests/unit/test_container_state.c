@@ -8,6 +8,7 @@
 
 #include "base/util.h"
 #include "container/container.h"
+#include "container/ctr.h"
 #include "unit.h"
 
 static void fill(struct container_state *st)
@@ -42,8 +43,8 @@ static void test_round_trip(void)
 	size_t i;
 
 	fill(&a);
-	CHECK(state_format(&a, buf, sizeof(buf)) > 0);
-	CHECK_EQ(state_parse(buf, &b), 0);
+	CHECK(container_state_format(&a, buf, sizeof(buf)) > 0);
+	CHECK_EQ(ctr_state_parse(buf, &b), 0);
 	CHECK_STR(b.name, a.name);
 	CHECK_EQ(b.pid, a.pid);
 	CHECK_EQ(b.pid_start, a.pid_start);
@@ -70,7 +71,7 @@ static void test_format_is_json_shaped(void)
 	char buf[16384];
 
 	fill(&a);
-	state_format(&a, buf, sizeof(buf));
+	container_state_format(&a, buf, sizeof(buf));
 	CHECK(buf[0] == '{');
 	CHECK(strstr(buf, "\"ns_pid\": 4026531842") != NULL);
 	CHECK(strstr(buf, "\\\"quoted\\\"") != NULL);
@@ -84,20 +85,21 @@ static void test_too_small(void)
 	char buf[64];
 
 	fill(&a);
-	CHECK(state_format(&a, buf, sizeof(buf)) < 0);
+	CHECK(container_state_format(&a, buf, sizeof(buf)) < 0);
 }
 
 static void test_malformed(void)
 {
 	struct container_state b;
 
-	CHECK(state_parse("", &b) < 0);
-	CHECK(state_parse("[]", &b) < 0);
-	CHECK(state_parse("{\"pid\": 3}", &b) < 0); /* no name */
-	CHECK(state_parse("{\"name\": \"x\", \"pid\": }", &b) < 0);
-	CHECK(state_parse("{\"name\": \"x\" \"pid\": 3}", &b) < 0);
-	CHECK(state_parse("{\"name\": \"unterminated}", &b) < 0);
-	CHECK_EQ(state_parse("{\"name\": \"x\", \"pid\": 0, \"extra\": 5}", &b),
+	CHECK(ctr_state_parse("", &b) < 0);
+	CHECK(ctr_state_parse("[]", &b) < 0);
+	CHECK(ctr_state_parse("{\"pid\": 3}", &b) < 0); /* no name */
+	CHECK(ctr_state_parse("{\"name\": \"x\", \"pid\": }", &b) < 0);
+	CHECK(ctr_state_parse("{\"name\": \"x\" \"pid\": 3}", &b) < 0);
+	CHECK(ctr_state_parse("{\"name\": \"unterminated}", &b) < 0);
+	CHECK_EQ(ctr_state_parse("{\"name\": \"x\", \"pid\": 0, \"extra\": 5}",
+				 &b),
 		 0);
 	CHECK_STR(b.name, "x");
 }
@@ -108,7 +110,7 @@ static int parse_copy(const char *json, struct container_state *st)
 	char *copy = strdup(json);
 	int ret;
 
-	ret = state_parse(copy, st);
+	ret = ctr_state_parse(copy, st);
 	free(copy);
 	return ret;
 }

@@ -6,20 +6,7 @@
 #ifndef ISOLENS_BUILTIN_H
 #define ISOLENS_BUILTIN_H
 
-/*
- * Exit codes, documented in isolens(1).  Subcommands that run a payload
- * (container run, vm run, lab run) pass the payload's status through and use
- * 124..127 for their own failures, as timeout(1), docker and podman do.
- */
-enum isolens_exit {
-	EXIT_OK = 0,
-	EXIT_FAIL = 1, /* the operation failed (a report command) */
-	EXIT_USAGE = 2, /* bad flag or argument */
-	EXIT_TIMEOUT = 124, /* the payload ran out of time */
-	EXIT_RUNTIME = 125, /* isolens itself failed before or around the payload */
-	EXIT_CANNOT_EXEC = 126, /* the payload exists but cannot be executed */
-	EXIT_NOT_FOUND = 127, /* the payload was not found */
-};
+#include "base/exit.h" /* EXIT_*: the exit codes of isolens(1) */
 
 struct builtin {
 	const char *name;

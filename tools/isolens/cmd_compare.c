@@ -253,7 +253,8 @@ int cmd_compare(int argc, char **argv)
 	err = compare_run(&co, r, &eb);
 	if (err) {
 		cli_error(CMD, "%s", eb.msg);
-		code = err == -EINTR ? 128 + stop_signal : EXIT_RUNTIME;
+		code = err == -EINTR ? exit_code_from_signal(stop_signal) :
+				       EXIT_RUNTIME;
 		goto out;
 	}
 	code = output(r, json, html, perfetto);

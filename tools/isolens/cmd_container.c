@@ -226,7 +226,7 @@ static int cmd_run(int argc, char **argv)
 			o.seccomp_profile = optarg;
 			break;
 		case O_CAPADD:
-			if (caps_parse(optarg, &mask)) {
+			if (container_caps_parse(optarg, &mask)) {
 				cli_error(CMD, "--cap-add '%s': unknown capability", optarg);
 				return EXIT_USAGE;
 			}
@@ -316,7 +316,7 @@ static int cmd_exec(int argc, char **argv)
 			x.seccomp_profile = optarg;
 			break;
 		case 'c':
-			if (caps_parse(optarg, &mask)) {
+			if (container_caps_parse(optarg, &mask)) {
 				cli_error(CMD, "--cap-add '%s': unknown capability", optarg);
 				return EXIT_USAGE;
 			}
@@ -364,7 +364,7 @@ static int cmd_exec(int argc, char **argv)
 		cli_error(CMD, "%s", eb.msg);
 		return code;
 	}
-	return container_exit_code(status);
+	return exit_code_from_wait(status);
 }
 
 static int cmd_kill(int argc, char **argv)
@@ -444,17 +444,17 @@ static int cmd_ls(int argc, char **argv)
 		struct timespec now;
 		uint64_t up;
 
-		if (state_stale(&v[i])) {
+		if (container_state_stale(&v[i])) {
 			/* leftovers of a runtime that crashed */
 			container_cleanup(&v[i]);
 			cli_note(CMD, "removed leftovers of '%s' (pid %d is gone)",
 				 v[i].name, (int)v[i].pid);
 			continue;
 		}
-		if (!state_alive(&v[i]))
+		if (!container_state_alive(&v[i]))
 			continue; /* still starting */
 		if (json) {
-			if (state_format(&v[i], buf, sizeof(buf)) > 0)
+			if (container_state_format(&v[i], buf, sizeof(buf)) > 0)
 				printf("%s%s", shown ? "," : "", buf);
 			shown++;
 			continue;
@@ -490,14 +490,14 @@ static int cmd_rootfs(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (argc == 2) {
-		if (rootfs_build(argv[1], &eb)) {
+		if (container_rootfs_build(argv[1], &eb)) {
 			cli_error(CMD, "%s", eb.msg);
 			return EXIT_RUNTIME;
 		}
 		printf("%s\n", argv[1]);
 		return EXIT_OK;
 	}
-	if (rootfs_ensure_default(dir, sizeof(dir), &eb)) {
+	if (container_rootfs_ensure_default(dir, sizeof(dir), &eb)) {
 		cli_error(CMD, "%s", eb.msg);
 		return EXIT_RUNTIME;
 	}

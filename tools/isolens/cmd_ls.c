@@ -13,8 +13,8 @@
 #include "base/json.h"
 #include "builtin.h"
 #include "trace/attribute.h"
-#include "trace/contexts.h"
 #include "trace/decode.h"
+#include "trace/procscan.h"
 
 #define CMD "ls"
 #define PIDS_SHOWN 8

@@ -28,6 +28,7 @@
 #include "trace/counts.h"
 #include "trace/decode.h"
 #include "trace/ksym.h"
+#include "trace/spawn.h"
 #include "trace/summary.h"
 
 #define CMD "trace"
@@ -251,46 +252,6 @@ static int cgroup_resolve(const char *path, uint64_t *id, unsigned int *level)
 	return 0;
 }
 
-static pid_t spawn_held(char **argv, int *release_fd)
-{
-	int go[2];
-	pid_t pid;
-
-	if (pipe2(go, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid < 0) {
-		close(go[0]);
-		close(go[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		char c;
-
-		/* wait until the tracer follows us */
-		close(go[1]);
-		if (read(go[0], &c, 1) != 1)
-			_exit(EXIT_RUNTIME);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		execvp(argv[0], argv);
-		cli_error(CMD, "cannot run '%s': %s", argv[0], strerror(errno));
-		_exit(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
-	}
-	close(go[0]);
-	*release_fd = go[1];
-	return pid;
-}
-
-static int status_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return EXIT_RUNTIME;
-}
-
 struct trace_args {
 	unsigned int classes;
 	const char *pid, *cgroup, *container, *vm;
@@ -508,7 +469,7 @@ static int trace_loop(struct trace_backend *b, struct trace_run *r,
 			r->last_count_scan = mono_ns();
 		}
 		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
-			code = status_code(status);
+			code = exit_code_from_wait(status);
 			child = 0;
 			/* the exit records are in flight: collect them */
 			trace_backend_poll(b, 50);
@@ -525,7 +486,7 @@ static int trace_loop(struct trace_backend *b, struct trace_run *r,
 		kill(child, stop_sig ? stop_sig : SIGTERM);
 		waitpid(child, &status, 0);
 		if (code != EXIT_TIMEOUT)
-			code = status_code(status);
+			code = exit_code_from_wait(status);
 	}
 	while (trace_backend_poll(b, 0) > 0)
 		;
@@ -540,8 +501,9 @@ int cmd_trace(int argc, char **argv)
 	struct trace_args a;
 	struct trace_run *r;
 	struct sigaction sa;
-	pid_t follow[1], child = 0;
-	int release = -1, code, i;
+	struct spawn child;
+	pid_t follow[1];
+	int code, i;
 	const char *backend;
 	char why[160];
 	struct errbuf eb;
@@ -553,6 +515,7 @@ int cmd_trace(int argc, char **argv)
 		cli_error(CMD, "needs root: loading BPF programs requires CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN");
 		return EXIT_RUNTIME;
 	}
+	spawn_init(&child);
 	r = calloc(1, sizeof(*r));
 	if (!r) {
 		cli_error(CMD, "out of memory");
@@ -595,13 +558,12 @@ int cmd_trace(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 
 	if (a.cmd) {
-		child = spawn_held(a.cmd, &release);
-		if (child < 0) {
-			cli_error(CMD, "fork: %s", strerror(errno));
+		if (spawn_held(&child, a.cmd[0], a.cmd, 0, &eb)) {
+			cli_error(CMD, "%s", eb.msg);
 			code = EXIT_RUNTIME;
 			goto out;
 		}
-		follow[o.nfollow++] = child;
+		follow[o.nfollow++] = child.pid;
 	}
 	/* --count: only the bpf backend counts in the kernel */
 	backend = trace_backend_choose(a.count || !a.backend ? "bpf" : a.backend,
@@ -619,18 +581,18 @@ int cmd_trace(int argc, char **argv)
 	trace_announce(b->classes & o.classes, a.count);
 	r->t0 = mono_ns();
 	r->last_refresh = r->t0;
-	if (release >= 0) {
-		/* the command starts only once it is followed */
-		if (write(release, "g", 1) != 1) {
+	/* the command starts only once it is followed */
+	if (child.pid > 0 && spawn_release(&child, &eb)) {
+		if (!child.exec_failed) {
 			cli_error(CMD, "cannot start the command");
 			code = EXIT_RUNTIME;
 			goto out;
 		}
-		close(release);
-		release = -1;
+		/* its status (127 or 126) is the exit code, as for any */
+		cli_error(CMD, "%s", eb.msg);
 	}
-	code = trace_loop(b, r, &a, child);
-	child = 0;
+	code = trace_loop(b, r, &a, child.pid);
+	child.pid = 0; /* reaped */
 	trace_backend_stats(b, &stats);
 	if (a.count) {
 		trace_backend_counts(b, true, count_final, r);
@@ -650,10 +612,7 @@ int cmd_trace(int argc, char **argv)
 		free(sum);
 	}
 out:
-	if (release >= 0)
-		close(release); /* the held child reads EOF and exits */
-	if (child > 0)
-		waitpid(child, NULL, 0);
+	spawn_close(&child); /* a held child reads EOF and exits */
 	trace_backend_close(b);
 	ksyms_close(r->ksyms);
 	attrib_close(r->attrib);

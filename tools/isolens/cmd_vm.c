@@ -239,7 +239,7 @@ static int vm_status(const struct vmm_result *res)
 		cli_error("vm", "the guest triple-faulted (KVM_EXIT_SHUTDOWN)");
 		return EXIT_RUNTIME;
 	case VMM_STOP_SIGNAL:
-		return 128 + res->status;
+		return exit_code_from_signal(res->status);
 	case VMM_STOP_CONSOLE:
 		return EXIT_RUNTIME;
 	default:

@@ -67,7 +67,7 @@ static int check_host(struct errbuf *eb)
 	static const char accel_prefix[] = "--accel kvm: ";
 	struct lab_accel_choice accel;
 	char cgmnt[4096], why[sizeof(eb->msg)];
-	enum cgroup_mode mode;
+	enum container_cgroup_mode mode;
 
 	if (geteuid() != 0)
 		return errbuf_set(
@@ -84,12 +84,12 @@ static int check_host(struct errbuf *eb)
 			"no KVM that can boot Linux for the VM side: %s (run it in the lab VM: isolens lab run -- isolens compare)",
 			why);
 	}
-	mode = cgroup_detect(cgmnt, sizeof(cgmnt));
-	if (mode != CGROUP_UNIFIED)
+	mode = container_cgroup_detect(cgmnt, sizeof(cgmnt));
+	if (mode != CONTAINER_CGROUP_UNIFIED)
 		return errbuf_set(
 			eb, EOPNOTSUPP,
 			"the container side needs a pure cgroup v2 hierarchy for its memory and pids limits; this host's is %s (run it in the lab VM)",
-			cgroup_mode_name(mode));
+			container_cgroup_mode_name(mode));
 	return 0;
 }
 
@@ -184,10 +184,10 @@ static void sample(struct run *x, int side)
 	struct errbuf eb = { 0 };
 
 	if (side == REPORT_SIDE_VM) {
-		side_sample(s, "/proc", NULL, x->side[side].pid);
+		side_sample(s, "/proc", NULL, x->side[side].proc.pid);
 		return;
 	}
-	if (state_read(x->ctr_name, &st, &eb) || st.pid <= 0)
+	if (container_state_read(x->ctr_name, &st, &eb) || st.pid <= 0)
 		return;
 	side_sample(s, "/proc", st.cgroup, st.pid);
 }
@@ -210,7 +210,7 @@ static int run_side(struct run *x, int side, struct errbuf *eb)
 		if (side_reap(sd, &status))
 			break;
 		if (stopped(x->o))
-			kill(sd->pid, SIGTERM);
+			kill(sd->proc.pid, SIGTERM);
 	}
 	s->end_ns = mono_ns();
 	s->ran = true;
@@ -237,9 +237,10 @@ static int spawn_sides(struct run *x, struct errbuf *eb)
 	free(a);
 	if (err)
 		return err;
-	collector_follow(&x->col, x->side[REPORT_SIDE_CTR].pid,
+	collector_follow(&x->col, x->side[REPORT_SIDE_CTR].proc.pid,
 			 REPORT_SIDE_CTR);
-	collector_follow(&x->col, x->side[REPORT_SIDE_VM].pid, REPORT_SIDE_VM);
+	collector_follow(&x->col, x->side[REPORT_SIDE_VM].proc.pid,
+			 REPORT_SIDE_VM);
 	return 0;
 }
 
@@ -247,8 +248,8 @@ static int spawn_sides(struct run *x, struct errbuf *eb)
  * the two held children. */
 static int start_tracing(struct run *x, struct errbuf *eb)
 {
-	pid_t roots[2] = { x->side[REPORT_SIDE_CTR].pid,
-			   x->side[REPORT_SIDE_VM].pid };
+	pid_t roots[2] = { x->side[REPORT_SIDE_CTR].proc.pid,
+			   x->side[REPORT_SIDE_VM].proc.pid };
 	struct trace_opts to = { 0 };
 	struct report *r = x->r;
 	int err, i;

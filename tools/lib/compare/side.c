@@ -11,20 +11,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/exit.h"
 #include "base/fileio.h"
 #include "base/procfs.h"
 #include "compare/side.h"
-#include "container/container.h"
-
-/* isolens(1)'s exit codes for a child that never ran its payload */
-#define SIDE_EXIT_RUNTIME 125
-#define SIDE_EXIT_CANNOT_EXEC 126
-#define SIDE_HOLD_FD 3 /* in the child, until it execs */
+#include "trace/spawn.h"
 
 void side_init(struct side *sd)
 {
-	sd->pid = 0;
-	sd->release_fd = -1;
+	spawn_init(&sd->proc);
 	sd->out.fd = sd->err.fd = -1;
 	sd->out.len = sd->err.len = 0;
 	sd->out.buf[0] = sd->err.buf[0] = '\0';
@@ -33,88 +28,33 @@ void side_init(struct side *sd)
 static void capture_open(struct side_capture *c, int fd)
 {
 	c->fd = fd;
-	fcntl(fd, F_SETFL, O_NONBLOCK);
+	if (fd >= 0)
+		fcntl(fd, F_SETFL, O_NONBLOCK);
 }
 
 int side_spawn(struct side *sd, const char *exe, char *const argv[],
 	       bool capture_err, struct errbuf *eb)
 {
-	int go[2], o[2], e[2] = { -1, -1 }, err;
-	pid_t pid;
+	unsigned int flags = SPAWN_STDIN_NULL | SPAWN_CAPTURE_OUT |
+			     SPAWN_CLOSE_FDS;
+	int err;
 
-	if (pipe2(go, O_CLOEXEC))
-		return errbuf_errno(eb, errno, "pipe");
-	if (pipe2(o, O_CLOEXEC)) {
-		err = errbuf_errno(eb, errno, "pipe");
-		goto fail_go;
-	}
-	if (capture_err && pipe2(e, O_CLOEXEC)) {
-		err = errbuf_errno(eb, errno, "pipe");
-		goto fail_o;
-	}
-	pid = fork();
-	if (pid < 0) {
-		err = errbuf_errno(eb, errno, "fork");
-		goto fail_e;
-	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-		char c;
-
-		if (null >= 0)
-			dup2(null, STDIN_FILENO);
-		dup2(o[1], STDOUT_FILENO);
-		if (capture_err)
-			dup2(e[1], STDERR_FILENO);
-		/*
-		 * Keep only the hold pipe's read end: no copy of a release
-		 * fd (ours or another side's) may stay open in a held
-		 * child, or closing it would never let the child go.
-		 */
-		if (dup3(go[0], SIDE_HOLD_FD, O_CLOEXEC) < 0 && errno != EINVAL)
-			_exit(SIDE_EXIT_RUNTIME);
-		close_range(SIDE_HOLD_FD + 1, ~0U, 0);
-		if (read(SIDE_HOLD_FD, &c, 1) != 1)
-			_exit(SIDE_EXIT_RUNTIME);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		execv(exe, argv);
-		_exit(SIDE_EXIT_CANNOT_EXEC);
-	}
-	close(go[0]);
-	close(o[1]);
-	capture_open(&sd->out, o[0]);
-	if (capture_err) {
-		close(e[1]);
-		capture_open(&sd->err, e[0]);
-	}
-	sd->release_fd = go[1];
-	sd->pid = pid;
+	if (capture_err)
+		flags |= SPAWN_CAPTURE_ERR;
+	err = spawn_held(&sd->proc, exe, argv, flags, eb);
+	if (err)
+		return err;
+	capture_open(&sd->out, sd->proc.out_fd);
+	capture_open(&sd->err, sd->proc.err_fd);
 	return 0;
-fail_e:
-	if (capture_err) {
-		close(e[0]);
-		close(e[1]);
-	}
-fail_o:
-	close(o[0]);
-	close(o[1]);
-fail_go:
-	close(go[0]);
-	close(go[1]);
-	return err;
 }
 
 int side_release(struct side *sd, struct errbuf *eb)
 {
-	int err = 0;
+	int err = spawn_release(&sd->proc, eb);
 
-	if (write(sd->release_fd, "g", 1) != 1)
-		err = errbuf_errno(eb, errno ?: EIO, "cannot release pid %d",
-				   sd->pid);
-	close(sd->release_fd);
-	sd->release_fd = -1;
-	return err;
+	/* an exec failure is the side's status (126 or 127), as before */
+	return sd->proc.exec_failed ? 0 : err;
 }
 
 static void capture_drain(struct side_capture *c)
@@ -153,21 +93,17 @@ int side_reap(struct side *sd, int *status)
 {
 	int ws;
 
-	if (sd->pid <= 0 || waitpid(sd->pid, &ws, WNOHANG) != sd->pid)
+	if (sd->proc.pid <= 0 ||
+	    waitpid(sd->proc.pid, &ws, WNOHANG) != sd->proc.pid)
 		return 0;
-	sd->pid = 0;
-	*status = container_exit_code(ws);
+	sd->proc.pid = 0;
+	*status = exit_code_from_wait(ws);
 	return 1;
 }
 
 void side_close(struct side *sd)
 {
-	if (sd->release_fd >= 0)
-		close(sd->release_fd); /* a held child reads EOF, exits */
-	sd->release_fd = -1;
-	if (sd->pid > 0)
-		waitpid(sd->pid, NULL, 0);
-	sd->pid = 0;
+	spawn_close(&sd->proc); /* a held child reads EOF, exits */
 	if (sd->out.fd >= 0)
 		close(sd->out.fd);
 	if (sd->err.fd >= 0)

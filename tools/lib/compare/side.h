@@ -16,6 +16,7 @@
 
 #include "base/errbuf.h"
 #include "compare/report.h"
+#include "trace/spawn.h"
 
 /* What both sides print before the command: "isolens-uname\n<release>\n" */
 #define SIDE_UNAME_TAG "isolens-uname"
@@ -29,15 +30,14 @@ struct side_capture {
 };
 
 struct side {
-	pid_t pid; /* 0: none, or reaped */
-	int release_fd; /* the hold pipe, -1 once released */
+	struct spawn proc; /* proc.pid 0: none, or reaped */
 	struct side_capture out, err;
 };
 
 void side_init(struct side *sd);
 /*
- * Fork @exe with @argv, held until side_release(): stdin /dev/null,
- * stdout captured, and stderr too if @capture_err.
+ * Fork @exe with @argv, held until side_release() (trace/spawn.h): stdin
+ * /dev/null, stdout captured, and stderr too if @capture_err.
  */
 int side_spawn(struct side *sd, const char *exe, char *const argv[],
 	       bool capture_err, struct errbuf *eb);

@@ -16,7 +16,7 @@
 #include <linux/capability.h>
 
 #include "base/util.h"
-#include "container.h"
+#include "ctr.h"
 
 static const char *const cap_names[] = {
 	"chown", "dac_override", "dac_read_search", "fowner", "fsetid",
@@ -31,13 +31,13 @@ static const char *const cap_names[] = {
 };
 #define NCAPS ARRAY_SIZE(cap_names)
 
-const char *caps_name(unsigned int cap)
+const char *ctr_caps_name(unsigned int cap)
 {
 	return cap < NCAPS ? cap_names[cap] : NULL;
 }
 
 /* "CAP_SYS_ADMIN,net_admin" or "ALL" into a mask. */
-int caps_parse(const char *list, uint64_t *mask)
+int container_caps_parse(const char *list, uint64_t *mask)
 {
 	char buf[512], *tok, *save = NULL;
 	uint64_t m = 0;
@@ -65,7 +65,7 @@ int caps_parse(const char *list, uint64_t *mask)
 	return 0;
 }
 
-int caps_last_cap(void)
+int ctr_caps_last_cap(void)
 {
 	char buf[16] = "";
 	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
@@ -85,13 +85,13 @@ int caps_last_cap(void)
  * gains bounding | inheritable at execve, and no_new_privs clamps it to the
  * old permitted set: all of them equal keep, so CapEff after exec is keep.
  */
-int caps_apply(uint64_t keep, struct errbuf *eb)
+int ctr_caps_apply(uint64_t keep, struct errbuf *eb)
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
 	};
 	struct __user_cap_data_struct data[2];
-	int cap, last = caps_last_cap();
+	int cap, last = ctr_caps_last_cap();
 
 	for (cap = 0; cap <= last; cap++) {
 		if (keep & (1ULL << cap))

@@ -19,9 +19,9 @@
 #include <linux/magic.h>
 
 #include "base/fileio.h"
-#include "container.h"
+#include "ctr.h"
 
-enum cgroup_mode cgroup_detect(char *mnt, size_t len)
+enum container_cgroup_mode container_cgroup_detect(char *mnt, size_t len)
 {
 	struct statfs sfs;
 	struct mntent *me;
@@ -29,28 +29,28 @@ enum cgroup_mode cgroup_detect(char *mnt, size_t len)
 
 	if (!statfs("/sys/fs/cgroup", &sfs) && sfs.f_type == CGROUP2_SUPER_MAGIC) {
 		snprintf(mnt, len, "/sys/fs/cgroup");
-		return CGROUP_UNIFIED;
+		return CONTAINER_CGROUP_UNIFIED;
 	}
 	f = setmntent("/proc/self/mounts", "re");
 	if (!f)
-		return CGROUP_NONE;
+		return CONTAINER_CGROUP_NONE;
 	while ((me = getmntent(f))) {
 		if (!strcmp(me->mnt_type, "cgroup2")) {
 			snprintf(mnt, len, "%s", me->mnt_dir);
 			endmntent(f);
-			return CGROUP_HYBRID;
+			return CONTAINER_CGROUP_HYBRID;
 		}
 	}
 	endmntent(f);
-	return CGROUP_NONE;
+	return CONTAINER_CGROUP_NONE;
 }
 
-const char *cgroup_mode_name(enum cgroup_mode mode)
+const char *container_cgroup_mode_name(enum container_cgroup_mode mode)
 {
 	switch (mode) {
-	case CGROUP_UNIFIED:
+	case CONTAINER_CGROUP_UNIFIED:
 		return "unified (cgroup v2)";
-	case CGROUP_HYBRID:
+	case CONTAINER_CGROUP_HYBRID:
 		return "hybrid (cgroup v1 controllers, v2 without them)";
 	default:
 		return "no cgroup2 mount";
@@ -90,18 +90,19 @@ static void enable_controllers(const char *dir)
 	}
 }
 
-int cgroup_create(const char *name, char *path, size_t len,
-		  struct errbuf *eb)
+int ctr_cgroup_create(const char *name, char *path, size_t len,
+		      struct errbuf *eb)
 {
 	char mnt[4096], parent[4200];
-	enum cgroup_mode mode = cgroup_detect(mnt, sizeof(mnt));
+	enum container_cgroup_mode mode =
+		container_cgroup_detect(mnt, sizeof(mnt));
 
-	if (mode == CGROUP_NONE)
+	if (mode == CONTAINER_CGROUP_NONE)
 		return errbuf_set(eb, ENOENT, "no cgroup2 mount");
 	snprintf(parent, sizeof(parent), "%s/isolens", mnt);
 	if (mkdir(parent, 0755) && errno != EEXIST)
 		return errbuf_errno(eb, errno, "creating %s", parent);
-	if (mode == CGROUP_UNIFIED) {
+	if (mode == CONTAINER_CGROUP_UNIFIED) {
 		enable_controllers(mnt);
 		enable_controllers(parent);
 	}
@@ -118,8 +119,8 @@ int cgroup_create(const char *name, char *path, size_t len,
 	return 0;
 }
 
-int cgroup_set_limits(const char *path, const struct container_opts *o,
-		      struct errbuf *eb)
+int ctr_cgroup_set_limits(const char *path, const struct container_opts *o,
+			  struct errbuf *eb)
 {
 	char buf[64];
 	int err;
@@ -170,7 +171,7 @@ static uint64_t keyed(const char *text, const char *key)
 	return 0;
 }
 
-int cgroup_read_events(const char *path, struct container_result *res)
+int ctr_cgroup_read_events(const char *path, struct container_result *res)
 {
 	char buf[1024];
 
@@ -190,7 +191,7 @@ int cgroup_read_events(const char *path, struct container_result *res)
  * namespace is already empty, but a just-exited task can keep the cgroup
  * busy for a moment: retry briefly.
  */
-int cgroup_remove(const char *path)
+int ctr_cgroup_remove(const char *path)
 {
 	struct timespec ts = { 0, 1000000 };
 	int i;
@@ -209,7 +210,7 @@ int cgroup_remove(const char *path)
 	return -EBUSY;
 }
 
-int cgroup_enter(const char *path, pid_t pid, struct errbuf *eb)
+int ctr_cgroup_enter(const char *path, pid_t pid, struct errbuf *eb)
 {
 	char buf[32];
 	int err;

@@ -7,8 +7,8 @@
  *   child (inside the container)          runtime (host side)
  *   setsid()
  *   open /dev/ptmx, unlockpt, open slave
- *   send the master over a socketpair ──▶ console_recv()
- *   TIOCSCTTY on the slave, dup2 0/1/2      console_relay(): stdin → master,
+ *   send the master over a socketpair ──▶ ctr_console_recv()
+ *   TIOCSCTTY on the slave, dup2 0/1/2      ctr_console_relay(): stdin → master,
  *   execve                                   master → stdout, SIGWINCH
  *
  * The host's own terminal is never handed to the payload: it sees only the
@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "base/fileio.h"
-#include "container.h"
+#include "ctr.h"
 
 /* One byte of data and room for one SCM_RIGHTS fd: the pty's message. */
 struct fd_msg {
@@ -51,7 +51,7 @@ static struct msghdr *fd_msg_init(struct fd_msg *m)
 	return &m->msg;
 }
 
-int console_setup_child(int sock, struct errbuf *eb)
+int ctr_console_setup_child(int sock, struct errbuf *eb)
 {
 	struct fd_msg m;
 	struct msghdr *msg = fd_msg_init(&m);
@@ -105,7 +105,7 @@ err_master:
 	return -eb->err;
 }
 
-int console_recv(int sock, int *master, struct errbuf *eb)
+int ctr_console_recv(int sock, int *master, struct errbuf *eb)
 {
 	struct fd_msg m;
 	struct msghdr *msg = fd_msg_init(&m);
@@ -129,7 +129,7 @@ int console_recv(int sock, int *master, struct errbuf *eb)
 	return 0;
 }
 
-int console_raw(int fd, struct termios *saved)
+int ctr_console_raw(int fd, struct termios *saved)
 {
 	struct termios t;
 
@@ -144,7 +144,7 @@ int console_raw(int fd, struct termios *saved)
 	return 0;
 }
 
-void console_restore(int fd, const struct termios *saved)
+void ctr_console_restore(int fd, const struct termios *saved)
 {
 	tcsetattr(fd, TCSADRAIN, saved);
 }
@@ -170,7 +170,7 @@ static void copy_winsize(int from, int to)
  * EOF on stdin is passed on as the terminal's EOF character, so `echo x |
  * isolens container run --tty -- cat` ends like it does on a terminal.
  */
-int console_relay(int master, int in, int out, int pidfd)
+int ctr_console_relay(int master, int in, int out, int pidfd)
 {
 	struct sigaction sa = { .sa_handler = on_winch }, old;
 	struct pollfd p[3];
@@ -236,7 +236,7 @@ int console_relay(int master, int in, int out, int pidfd)
  * is one) goes raw, so every key, ^C included, reaches the container's
  * line discipline; the relay runs until @pid exits.
  */
-int console_attach(int master, pid_t pid)
+int ctr_console_attach(int master, pid_t pid)
 {
 	struct termios saved;
 	bool raw;
@@ -245,10 +245,10 @@ int console_attach(int master, pid_t pid)
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0)
 		return -errno;
-	raw = !console_raw(STDIN_FILENO, &saved);
-	console_relay(master, STDIN_FILENO, STDOUT_FILENO, pidfd);
+	raw = !ctr_console_raw(STDIN_FILENO, &saved);
+	ctr_console_relay(master, STDIN_FILENO, STDOUT_FILENO, pidfd);
 	if (raw)
-		console_restore(STDIN_FILENO, &saved);
+		ctr_console_restore(STDIN_FILENO, &saved);
 	close(pidfd);
 	return 0;
 }

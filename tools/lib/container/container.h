@@ -15,7 +15,7 @@
 #include <linux/types.h>
 
 #include "base/errbuf.h"
-#include "devices.h" /* ebpf/: struct devices_rule, shared with the program */
+#include "base/exit.h"
 
 #define CONTAINER_NAME_MAX 48
 #define CONTAINER_MAX_ENV 64
@@ -106,7 +106,7 @@ struct container_result {
 	uint64_t pids_max_hits; /* pids.events "max" */
 	uint64_t nr_throttled; /* cpu.stat "nr_throttled" */
 	double elapsed_ms;
-	int fail_code; /* 125/126/127 when container_run() fails */
+	int fail_code; /* EXIT_RUNTIME/_CANNOT_EXEC/_NOT_FOUND on failure */
 };
 
 /* Persistent state of one container (/run/isolens/containers/NAME.json). */
@@ -140,7 +140,6 @@ int container_parse_cpus(const char *s, uint64_t *quota_us,
 int container_parse_signal(const char *s, int *sig);
 int container_parse_groups(const char *list, gid_t *groups, int *n, int max);
 int container_name_valid(const char *name);
-int container_exit_code(int wait_status);
 
 /* caps.c */
 #define CONTAINER_CAPS_DEFAULT                                                \
@@ -148,10 +147,7 @@ int container_exit_code(int wait_status);
 	 (1ULL << 6) | (1ULL << 7) | (1ULL << 8) | (1ULL << 10) |            \
 	 (1ULL << 13) | (1ULL << 18) | (1ULL << 27) | (1ULL << 29) |         \
 	 (1ULL << 31))
-int caps_parse(const char *list, uint64_t *mask);
-const char *caps_name(unsigned int cap);
-int caps_last_cap(void);
-int caps_apply(uint64_t keep, struct errbuf *eb);
+int container_caps_parse(const char *list, uint64_t *mask);
 
 /*
  * seccomp.c, seccomp_profile.c: a libseccomp filter, built in the parent
@@ -184,11 +180,6 @@ int container_seccomp_export(const struct container_seccomp *f, int fd,
 unsigned int container_seccomp_unknown(const struct container_seccomp *f,
 				       const char **first);
 void container_seccomp_free(struct container_seccomp *f);
-
-/* namespaces.c */
-/* Map container ids 0..count-1 onto host uid.. and gid.. */
-int ns_write_id_maps(pid_t pid, bool rootless, uid_t uid, gid_t gid,
-		     uint32_t count, struct errbuf *eb);
 
 /*
  * idmap.c: host id ranges for root-run --userns containers, one disjoint
@@ -237,129 +228,39 @@ int container_idmap_pick(const struct container_idrange *pool, size_t npool,
 int container_idmap_reserve(struct container_state *st, struct errbuf *eb);
 
 /* rootfs.c */
-int rootfs_default_dir(char *buf, size_t len, struct errbuf *eb);
-int rootfs_build(const char *dir, struct errbuf *eb);
-int rootfs_ensure_default(char *buf, size_t len, struct errbuf *eb);
+int container_rootfs_build(const char *dir, struct errbuf *eb);
+int container_rootfs_ensure_default(char *buf, size_t len, struct errbuf *eb);
 
-/* mounts.c (runs in the child, inside the new mount namespace) */
-/* In the parent, early: refuse a rootfs whose /proc, /dev, /sys, /etc or
- * /tmp is a symlink or not a directory (the child checks again). */
-int mounts_check_rootfs(const char *root, struct errbuf *eb);
-int mounts_setup(const char *rootfs, bool rootfs_ro, bool own_netns,
-		 bool cgroup_ns, struct errbuf *eb);
-int mounts_mask_proc(struct errbuf *eb);
-/* What mounts_mask_proc() covers and makes read-only, NULL-terminated. */
-extern const char *const mounts_masked_paths[];
-extern const char *const mounts_readonly_paths[];
-
-/* cgroup.c */
-enum cgroup_mode {
-	CGROUP_NONE, /* no cgroup2 mount found */
-	CGROUP_HYBRID, /* cgroup2 mounted beside v1 controllers */
-	CGROUP_UNIFIED, /* pure cgroup v2 at /sys/fs/cgroup */
+/* cgroup.c: which cgroup hierarchy the host has */
+enum container_cgroup_mode {
+	CONTAINER_CGROUP_NONE, /* no cgroup2 mount found */
+	CONTAINER_CGROUP_HYBRID, /* cgroup2 mounted beside v1 controllers */
+	CONTAINER_CGROUP_UNIFIED, /* pure cgroup v2 at /sys/fs/cgroup */
 };
-enum cgroup_mode cgroup_detect(char *mnt, size_t len);
-const char *cgroup_mode_name(enum cgroup_mode mode);
-int cgroup_create(const char *name, char *path, size_t len,
-		  struct errbuf *eb);
-int cgroup_set_limits(const char *path, const struct container_opts *o,
-		      struct errbuf *eb);
-int cgroup_read_events(const char *path, struct container_result *res);
-int cgroup_remove(const char *path);
-int cgroup_enter(const char *path, pid_t pid, struct errbuf *eb);
-
-/* console.c: --tty */
-struct termios;
-/* Child, a session leader: open a pty of the container's devpts, send its
- * master over @sock, make the slave the controlling terminal and 0/1/2. */
-int console_setup_child(int sock, struct errbuf *eb);
-/* Runtime: the master fd, or -ENODATA when the child failed first. */
-int console_recv(int sock, int *master, struct errbuf *eb);
-int console_raw(int fd, struct termios *saved);
-void console_restore(int fd, const struct termios *saved);
-/* stdin → master, master → stdout, window size, until @pidfd exits. */
-int console_relay(int master, int in, int out, int pidfd);
-/* console_relay on the runtime's stdin/stdout, raw while it runs. */
-int console_attach(int master, pid_t pid);
-/*
- * devices.c: the device policy (docs/containers.md, step 4).  A
- * cgroup_device BPF program on the cgroup2 leaf, and, where a v1 devices
- * controller is mounted, a v1 group isolens/NAME with the same rules.
- */
-extern const struct devices_rule devices_default_rules[];
-extern const size_t devices_default_count;
-/* Load the program with RULES in its map and attach it to CGROUP_FD
- * (BPF_F_ALLOW_MULTI); no fd stays open: the cgroup holds the program. */
-int devices_bpf_attach(int cgroup_fd, const struct devices_rule *rules,
-		       size_t n, struct errbuf *eb);
-/* PATH of NAME's v1 devices group; -ENOENT without a v1 devices controller. */
-int devices_v1_path(const char *name, char *path, size_t len);
-/* Create it with "a" denied, then RULES; path "" when there is no v1
- * devices controller (that is no error). */
-int devices_v1_create(const char *name, const struct devices_rule *rules,
-		      size_t n, char *path, size_t len, struct errbuf *eb);
-/* Remove NAME's v1 group if it exists (teardown and leftovers). */
-int devices_v1_remove(const char *name);
-/* The device policy of one container run. */
-struct devices_policy {
-	char v1path[4096]; /* its v1 devices group, "" if none */
-	int v1_tasks_fd; /* that group's `tasks`, for the child; -1 if none */
-};
-/*
- * The default policy for container NAME, before clone3: the v1 group and
- * the BPF program on CGROUP_FD (if >= 0).  Fails if neither layer exists.
- */
-int devices_apply(const char *name, int cgroup_fd, struct devices_policy *dp,
-		  struct errbuf *eb);
-/* For `exec`: the running container NAME's v1 group, if there is one
- * (dp->v1_tasks_fd -1 otherwise); the caller closes v1_tasks_fd. */
-int devices_v1_open(const char *name, struct devices_policy *dp,
-		    struct errbuf *eb);
-/* In the child, before it is released: join the v1 group (if any). */
-int devices_v1_join(struct devices_policy *dp, struct errbuf *eb);
-/* Teardown: close the fd, remove the v1 group. */
-void devices_release(struct devices_policy *dp);
-
-/* netlink.c */
-int netlink_link_up(const char *ifname, struct errbuf *eb);
-int netlink_veth_create(char *host_if, size_t len, const char *peer_if,
-			pid_t peer_pid, unsigned int *slot, struct errbuf *eb);
-int netlink_addr_add(const char *ifname, uint32_t addr, int prefix,
-		     struct errbuf *eb);
-int netlink_route_default(const char *ifname, uint32_t gw,
-			  struct errbuf *eb);
-int netlink_link_del(const char *ifname, struct errbuf *eb);
-int netlink_link_exists(const char *ifname);
-/* Private /30 number SLOT: host .1, container .2 (host byte order). */
-void netlink_slot_addrs(unsigned int slot, uint32_t *host, uint32_t *peer);
+enum container_cgroup_mode container_cgroup_detect(char *mnt, size_t len);
+const char *container_cgroup_mode_name(enum container_cgroup_mode mode);
 
 /* state.c */
-/* Creates the directory, refuses one we do not own or others can write. */
-int state_dir(char *buf, size_t len, struct errbuf *eb);
-int state_path(const char *name, char *buf, size_t len, struct errbuf *eb);
-int state_format(const struct container_state *st, char *buf, size_t len);
-int state_parse(const char *json, struct container_state *st);
-int state_write(const struct container_state *st, bool exclusive,
-		struct errbuf *eb);
-int state_read(const char *name, struct container_state *st,
-	       struct errbuf *eb);
-int state_remove(const char *name);
+int container_state_format(const struct container_state *st, char *buf,
+			   size_t len);
+int container_state_read(const char *name, struct container_state *st,
+			 struct errbuf *eb);
 /* 1 if the container's pid 1 still runs (same pid, same start time). */
-int state_alive(const struct container_state *st);
+int container_state_alive(const struct container_state *st);
 /* 1 for leftovers of a crashed runtime (a claim still starting is not). */
-int state_stale(const struct container_state *st);
+int container_state_stale(const struct container_state *st);
 
 /*
  * run.c: run to completion.  Returns 0 and fills res, or -errno with eb set
- * and res->fail_code set to 125 (runtime), 126 (cannot exec) or 127 (not
- * found).
+ * and res->fail_code set to EXIT_RUNTIME (125), EXIT_CANNOT_EXEC (126) or
+ * EXIT_NOT_FOUND (127), from base/exit.h.
  */
 int container_run(struct container_opts *o, struct container_result *res,
 		  struct errbuf *eb);
 
 /* lifecycle.c */
 /* Like container_run: 0 with *status the wait status, or -errno with
- * *fail_code 125/126/127. */
+ * *fail_code EXIT_RUNTIME, EXIT_CANNOT_EXEC or EXIT_NOT_FOUND. */
 int container_exec(const char *name, const struct container_exec_opts *x,
 		   int *status, int *fail_code, struct errbuf *eb);
 int container_kill(const char *name, int sig, struct errbuf *eb);

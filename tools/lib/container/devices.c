@@ -31,7 +31,7 @@
 
 #include "base/fileio.h"
 #include "base/util.h"
-#include "container.h"
+#include "ctr.h"
 #include "devices.skel.h"
 
 #define DEVICES_V1_MNT "/sys/fs/cgroup/devices"
@@ -54,7 +54,7 @@ _Static_assert(DEVICES_ACC_MKNOD == BPF_DEVCG_ACC_MKNOD &&
  * runc's default allow-list (libcontainer/specconv AllowedDevices) without
  * its blanket "c *:* m" and "b *:* m": no device node can be created.
  */
-const struct devices_rule devices_default_rules[] = {
+const struct devices_rule ctr_devices_default_rules[] = {
 	ALLOW_CHAR(1, 3), /* /dev/null */
 	ALLOW_CHAR(1, 5), /* /dev/zero */
 	ALLOW_CHAR(1, 7), /* /dev/full */
@@ -73,7 +73,7 @@ const struct devices_rule devices_default_rules[] = {
 	ALLOW_CHAR(142, DEVICES_WILDCARD),
 	ALLOW_CHAR(143, DEVICES_WILDCARD),
 };
-const size_t devices_default_count = ARRAY_SIZE(devices_default_rules);
+const size_t ctr_devices_default_count = ARRAY_SIZE(ctr_devices_default_rules);
 
 /* libbpf would print to stderr; a library does not. */
 static int libbpf_silent(enum libbpf_print_level level, const char *fmt,
@@ -85,8 +85,8 @@ static int libbpf_silent(enum libbpf_print_level level, const char *fmt,
 	return 0;
 }
 
-int devices_bpf_attach(int cgroup_fd, const struct devices_rule *rules,
-		       size_t n, struct errbuf *eb)
+int ctr_devices_bpf_attach(int cgroup_fd, const struct devices_rule *rules,
+			   size_t n, struct errbuf *eb)
 {
 	libbpf_print_fn_t old = libbpf_set_print(libbpf_silent);
 	const struct devices_rule end = { 0 };
@@ -125,7 +125,7 @@ out:
 	return err;
 }
 
-int devices_v1_path(const char *name, char *path, size_t len)
+int ctr_devices_v1_path(const char *name, char *path, size_t len)
 {
 	struct statfs sfs;
 
@@ -161,14 +161,14 @@ static void rule_v1(const struct devices_rule *r, char *buf, size_t len)
 	snprintf(buf, len, "%c %s:%s %s", type, major, minor, acc);
 }
 
-int devices_v1_create(const char *name, const struct devices_rule *rules,
-		      size_t n, char *path, size_t len, struct errbuf *eb)
+int ctr_devices_v1_create(const char *name, const struct devices_rule *rules,
+			  size_t n, char *path, size_t len, struct errbuf *eb)
 {
 	char parent[4096], line[48];
 	size_t i;
 	int err;
 
-	err = devices_v1_path(name, path, len);
+	err = ctr_devices_v1_path(name, path, len);
 	if (err == -ENOENT) {
 		path[0] = '\0';
 		return 0; /* no v1 devices controller: cgroup v2 only */
@@ -199,22 +199,22 @@ int devices_v1_create(const char *name, const struct devices_rule *rules,
 	return err;
 }
 
-int devices_v1_remove(const char *name)
+int ctr_devices_v1_remove(const char *name)
 {
 	char path[4096];
 
-	if (devices_v1_path(name, path, sizeof(path)))
+	if (ctr_devices_v1_path(name, path, sizeof(path)))
 		return 0;
-	return cgroup_remove(path);
+	return ctr_cgroup_remove(path);
 }
 
-int devices_v1_open(const char *name, struct devices_policy *dp,
-		    struct errbuf *eb)
+int ctr_devices_v1_open(const char *name, struct ctr_devices_policy *dp,
+			struct errbuf *eb)
 {
 	char tasks[sizeof(dp->v1path) + 8];
 
 	dp->v1_tasks_fd = -1;
-	if (devices_v1_path(name, dp->v1path, sizeof(dp->v1path)) ||
+	if (ctr_devices_v1_path(name, dp->v1path, sizeof(dp->v1path)) ||
 	    access(dp->v1path, F_OK)) {
 		dp->v1path[0] = '\0';
 		return 0;
@@ -226,15 +226,15 @@ int devices_v1_open(const char *name, struct devices_policy *dp,
 	return 0;
 }
 
-int devices_apply(const char *name, int cgroup_fd, struct devices_policy *dp,
-		  struct errbuf *eb)
+int ctr_devices_apply(const char *name, int cgroup_fd,
+		      struct ctr_devices_policy *dp, struct errbuf *eb)
 {
 	int err;
 
 	dp->v1_tasks_fd = -1;
-	err = devices_v1_create(name, devices_default_rules,
-				devices_default_count, dp->v1path,
-				sizeof(dp->v1path), eb);
+	err = ctr_devices_v1_create(name, ctr_devices_default_rules,
+				    ctr_devices_default_count, dp->v1path,
+				    sizeof(dp->v1path), eb);
 	if (err)
 		return err;
 	if (!dp->v1path[0] && cgroup_fd < 0)
@@ -242,19 +242,20 @@ int devices_apply(const char *name, int cgroup_fd, struct devices_policy *dp,
 			eb, ENOTSUP,
 			"no device policy possible: no cgroup2 leaf and no v1 devices controller");
 	if (dp->v1path[0]) {
-		err = devices_v1_open(name, dp, eb);
+		err = ctr_devices_v1_open(name, dp, eb);
 		if (err)
 			goto fail;
 	}
 	if (cgroup_fd >= 0) {
-		err = devices_bpf_attach(cgroup_fd, devices_default_rules,
-					 devices_default_count, eb);
+		err = ctr_devices_bpf_attach(cgroup_fd,
+					     ctr_devices_default_rules,
+					     ctr_devices_default_count, eb);
 		if (err)
 			goto fail;
 	}
 	return 0;
 fail:
-	devices_release(dp);
+	ctr_devices_release(dp);
 	return err;
 }
 
@@ -265,7 +266,7 @@ fail:
  * The child is one thread, and the permission check uses the opener's
  * credentials (root), so this works from inside a user namespace too.
  */
-int devices_v1_join(struct devices_policy *dp, struct errbuf *eb)
+int ctr_devices_v1_join(struct ctr_devices_policy *dp, struct errbuf *eb)
 {
 	if (dp->v1_tasks_fd < 0)
 		return 0;
@@ -276,12 +277,12 @@ int devices_v1_join(struct devices_policy *dp, struct errbuf *eb)
 	return 0;
 }
 
-void devices_release(struct devices_policy *dp)
+void ctr_devices_release(struct ctr_devices_policy *dp)
 {
 	if (dp->v1_tasks_fd >= 0)
 		close(dp->v1_tasks_fd);
 	dp->v1_tasks_fd = -1;
 	if (dp->v1path[0])
-		cgroup_remove(dp->v1path);
+		ctr_cgroup_remove(dp->v1path);
 	dp->v1path[0] = '\0';
 }

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "base/fileio.h"
-#include "container.h"
+#include "ctr.h"
 
 #define SUBID_FILE_MAX (1 << 20)
 #define ID_LIMIT 4294967295ull /* (uid_t)-1: not an id; ranges end below */
@@ -203,7 +203,7 @@ int container_idmap_reserve(struct container_state *st, struct errbuf *eb)
 					   CONTAINER_IDMAP_POOL_MAX, &ng,
 					   &gbuiltin, eb);
 	if (!err)
-		err = state_dir(dir, sizeof(dir), eb);
+		err = ctr_state_dir(dir, sizeof(dir), eb);
 	if (err)
 		return err;
 	snprintf(lock, sizeof(lock), "%s/%s", dir, CONTAINER_IDMAP_LOCK);
@@ -229,7 +229,7 @@ int container_idmap_reserve(struct container_state *st, struct errbuf *eb)
 	/* dead containers' leftovers hold nothing; claims still starting do */
 	for (i = 0; i < n; i++) {
 		if (!strcmp(v[i].name, st->name) || !v[i].id_count ||
-		    state_stale(&v[i]))
+		    container_state_stale(&v[i]))
 			continue;
 		uused[nused] = (struct container_idrange){ v[i].uid_base,
 							   v[i].id_count };
@@ -251,7 +251,7 @@ int container_idmap_reserve(struct container_state *st, struct errbuf *eb)
 	st->uid_base = ubase;
 	st->gid_base = gbase;
 	st->id_count = CONTAINER_IDMAP_COUNT;
-	err = state_write(st, false, eb);
+	err = ctr_state_write(st, false, eb);
 	if (err)
 		st->id_count = 0;
 out:

@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <linux/sched.h>
 
-#include "container.h"
+#include "ctr.h"
 #include "payload.h"
 
 static int pidfd_open_(pid_t pid)
@@ -27,18 +27,18 @@ static int pidfd_open_(pid_t pid)
 static int open_live(const char *name, struct container_state *st,
 		     struct errbuf *eb)
 {
-	int err = state_read(name, st, eb), fd;
+	int err = container_state_read(name, st, eb), fd;
 
 	if (err)
 		return err;
-	if (!state_alive(st))
+	if (!container_state_alive(st))
 		return errbuf_set(eb, ESRCH, "container '%s' is not running",
 				  name);
 	fd = pidfd_open_(st->pid);
 	if (fd < 0)
 		return errbuf_errno(eb, errno, "pidfd_open(%d)", (int)st->pid);
 	/* the pid could have been reused between the check and the open */
-	if (!state_alive(st)) {
+	if (!container_state_alive(st)) {
 		close(fd);
 		return errbuf_set(eb, ESRCH, "container '%s' is not running",
 				  name);
@@ -64,14 +64,14 @@ int container_exec(const char *name, const struct container_exec_opts *x,
 		   int *status, int *fail_code, struct errbuf *eb)
 {
 	struct container_seccomp *filter = NULL;
-	struct devices_policy dp = { .v1_tasks_fd = -1 };
+	struct ctr_devices_policy dp = { .v1_tasks_fd = -1 };
 	struct container_state st;
 	int pidfd, cgfd = -1, errp[2] = { -1, -1 }, ttyp[2] = { -1, -1 };
-	int master = -1, err, code = 125;
+	int master = -1, err, code = EXIT_RUNTIME;
 	struct clone_args args = { .exit_signal = SIGCHLD };
 	pid_t pid;
 
-	*fail_code = 125;
+	*fail_code = EXIT_RUNTIME;
 	pidfd = open_live(name, &st, eb);
 	if (pidfd < 0)
 		return pidfd;
@@ -97,7 +97,7 @@ int container_exec(const char *name, const struct container_exec_opts *x,
 		args.cgroup = (uint64_t)cgfd;
 	}
 	/* the v1 devices group, opened before setns (host mount ns) */
-	err = devices_v1_open(name, &dp, eb);
+	err = ctr_devices_v1_open(name, &dp, eb);
 	if (err)
 		goto out;
 	if (pipe2(errp, O_CLOEXEC) ||
@@ -122,7 +122,7 @@ int container_exec(const char *name, const struct container_exec_opts *x,
 		goto out;
 	}
 	if (pid == 0) {
-		struct payload p = {
+		struct ctr_payload p = {
 			.argv = x->argv,
 			.hostname = st.hostname[0] ? st.hostname : NULL,
 			.caps = CONTAINER_CAPS_DEFAULT | x->cap_add,
@@ -142,23 +142,23 @@ int container_exec(const char *name, const struct container_exec_opts *x,
 		    setns(pidfd, CLONE_NEWCGROUP)) {
 			errbuf_errno(&ceb, errno, "entering the cgroup namespace of '%s'",
 				     name);
-			payload_fail(errp[1], 125, &ceb);
+			ctr_payload_fail(errp[1], EXIT_RUNTIME, &ceb);
 		}
 		close(pidfd);
-		if (devices_v1_join(&dp, &ceb))
-			payload_fail(errp[1], 125, &ceb);
+		if (ctr_devices_v1_join(&dp, &ceb))
+			ctr_payload_fail(errp[1], EXIT_RUNTIME, &ceb);
 		if (st.userns && (setresgid(0, 0, 0) || setresuid(0, 0, 0))) {
 			errbuf_errno(&ceb, errno, "becoming root in the user namespace");
-			payload_fail(errp[1], 125, &ceb);
+			ctr_payload_fail(errp[1], EXIT_RUNTIME, &ceb);
 		}
-		payload_exec(&p, errp[1]);
+		ctr_payload_exec(&p, errp[1]);
 	}
 	close(errp[1]);
 	errp[1] = -1;
 	if (ttyp[1] >= 0) {
 		close(ttyp[1]);
 		ttyp[1] = -1;
-		err = console_recv(ttyp[0], &master, eb);
+		err = ctr_console_recv(ttyp[0], &master, eb);
 		if (err && err != -ENODATA) {
 			kill(pid, SIGKILL);
 			while (waitpid(pid, status, 0) < 0 && errno == EINTR)
@@ -166,9 +166,9 @@ int container_exec(const char *name, const struct container_exec_opts *x,
 			goto out;
 		}
 	}
-	err = payload_wait_exec(errp[0], &code, eb);
+	err = ctr_payload_wait_exec(errp[0], &code, eb);
 	if (!err && master >= 0)
-		console_attach(master, pid);
+		ctr_console_attach(master, pid);
 	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
 		;
 	if (err)
@@ -208,12 +208,12 @@ int container_kill(const char *name, int sig, struct errbuf *eb)
 
 int container_cleanup(const struct container_state *st)
 {
-	if (st->veth_host[0] && netlink_link_exists(st->veth_host))
-		netlink_link_del(st->veth_host, NULL);
+	if (st->veth_host[0] && ctr_netlink_link_exists(st->veth_host))
+		ctr_netlink_link_del(st->veth_host, NULL);
 	if (st->cgroup[0])
-		cgroup_remove(st->cgroup);
-	devices_v1_remove(st->name);
-	return state_remove(st->name);
+		ctr_cgroup_remove(st->cgroup);
+	ctr_devices_v1_remove(st->name);
+	return ctr_state_remove(st->name);
 }
 
 int container_rm(const char *name, bool force, struct errbuf *eb)
@@ -222,14 +222,14 @@ int container_rm(const char *name, bool force, struct errbuf *eb)
 	struct pollfd pfd;
 	int err, fd;
 
-	err = state_read(name, &st, eb);
+	err = container_state_read(name, &st, eb);
 	if (err == -EINVAL) /* unreadable leftovers go too */
-		return state_remove(name);
+		return ctr_state_remove(name);
 	if (err)
 		return err;
-	if (!state_alive(&st) && !state_stale(&st))
+	if (!container_state_alive(&st) && !container_state_stale(&st))
 		return errbuf_set(eb, EBUSY, "container '%s' is starting", name);
-	if (state_alive(&st)) {
+	if (container_state_alive(&st)) {
 		if (!force)
 			return errbuf_set(eb, EBUSY,
 					  "container '%s' is running (kill it first, or rm --force)",
@@ -261,7 +261,7 @@ int container_list(struct container_state **out, size_t *count,
 	char dir[PATH_MAX], name[CONTAINER_NAME_MAX];
 	struct dirent *de;
 	DIR *d;
-	int err = state_dir(dir, sizeof(dir), eb);
+	int err = ctr_state_dir(dir, sizeof(dir), eb);
 
 	if (err)
 		return err;
@@ -286,7 +286,7 @@ int container_list(struct container_state **out, size_t *count,
 			}
 			v = nv;
 		}
-		if (state_read(name, &v[n], &ignore)) {
+		if (container_state_read(name, &v[n], &ignore)) {
 			memset(&v[n], 0, sizeof(v[n]));
 			snprintf(v[n].name, sizeof(v[n].name), "%s", name);
 		}

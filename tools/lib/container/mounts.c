@@ -19,7 +19,7 @@
 #include <linux/openat2.h>
 
 #include "base/util.h"
-#include "container.h"
+#include "ctr.h"
 
 /*
  * The top-level directories of a rootfs that isolens mounts on (or will
@@ -73,7 +73,7 @@ static int refuse(struct errbuf *eb, int rootfd, const char *root,
 	return errbuf_errno(eb, err, "rootfs %s: /%s", root, path);
 }
 
-int mounts_check_rootfs(const char *root, struct errbuf *eb)
+int ctr_mounts_check_rootfs(const char *root, struct errbuf *eb)
 {
 	int rootfd, fd, err = 0;
 	size_t i;
@@ -96,7 +96,7 @@ int mounts_check_rootfs(const char *root, struct errbuf *eb)
 	return err;
 }
 
-/* The container's rootfs while mounts_setup() builds it. */
+/* The container's rootfs while ctr_mounts_setup() builds it. */
 struct mnt_root {
 	const char *root; /* its path, for messages and the escape check */
 	int fd; /* O_PATH of the root of its bind mount */
@@ -333,8 +333,8 @@ static int setup_sys(struct mnt_root *r, bool own_netns, bool cgroup_ns)
  * points at the host's /etc, say), even one swapped in after the parent's
  * check, makes the run fail instead of mounting over a host path.
  */
-int mounts_setup(const char *rootfs, bool rootfs_ro, bool own_netns,
-		 bool cgroup_ns, struct errbuf *eb)
+int ctr_mounts_setup(const char *rootfs, bool rootfs_ro, bool own_netns,
+		     bool cgroup_ns, struct errbuf *eb)
 {
 	struct mnt_root r = { .eb = eb };
 	char root[PATH_MAX];
@@ -403,7 +403,7 @@ int mounts_setup(const char *rootfs, bool rootfs_ro, bool own_netns,
 		err = errbuf_errno(eb, errno, "chdir /");
 out:
 	close(r.fd);
-	return err ? err : mounts_mask_proc(eb);
+	return err ? err : ctr_mounts_mask_proc(eb);
 }
 
 /*
@@ -411,26 +411,35 @@ out:
  * module's views list the host's cgroup paths, VMM pids and namespace
  * inodes, which a container has no business reading.
  */
-const char *const mounts_masked_paths[] = {
-	"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
-	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
-	"/proc/sched_debug", "/proc/scsi", "/proc/isolens", "/sys/firmware",
-	"/sys/devices/virtual/powercap", NULL,
-};
-
-/* runc's default readonlyPaths */
-const char *const mounts_readonly_paths[] = {
-	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+const char *const ctr_mounts_masked_paths[] = {
+	"/proc/acpi",
+	"/proc/asound",
+	"/proc/kcore",
+	"/proc/keys",
+	"/proc/latency_stats",
+	"/proc/timer_list",
+	"/proc/timer_stats",
+	"/proc/sched_debug",
+	"/proc/scsi",
+	"/proc/isolens",
+	"/sys/firmware",
+	"/sys/devices/virtual/powercap",
 	NULL,
 };
 
-int mounts_mask_proc(struct errbuf *eb)
+/* runc's default readonlyPaths */
+const char *const ctr_mounts_readonly_paths[] = {
+	"/proc/bus",	       "/proc/fs", "/proc/irq", "/proc/sys",
+	"/proc/sysrq-trigger", NULL,
+};
+
+int ctr_mounts_mask_proc(struct errbuf *eb)
 {
 	const char *const *p;
 	struct stat st;
 	int err;
 
-	for (p = mounts_masked_paths; *p; p++) {
+	for (p = ctr_mounts_masked_paths; *p; p++) {
 		if (stat(*p, &st))
 			continue; /* absent on this kernel */
 		if (S_ISDIR(st.st_mode))
@@ -440,7 +449,7 @@ int mounts_mask_proc(struct errbuf *eb)
 		if (err)
 			return errbuf_errno(eb, errno, "masking %s", *p);
 	}
-	for (p = mounts_readonly_paths; *p; p++) {
+	for (p = ctr_mounts_readonly_paths; *p; p++) {
 		if (stat(*p, &st))
 			continue;
 		if (mount(*p, *p, NULL, MS_BIND | MS_REC, NULL))

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "base/fileio.h"
-#include "container.h"
+#include "ctr.h"
 
 /*
  * Rootless: the only id we may map is our own (count 1), onto container
@@ -16,8 +16,8 @@
  * range container_idmap_reserve() chose, so container root is nobody on
  * the host.
  */
-int ns_write_id_maps(pid_t pid, bool rootless, uid_t uid, gid_t gid,
-		     uint32_t count, struct errbuf *eb)
+int ctr_ns_write_id_maps(pid_t pid, bool rootless, uid_t uid, gid_t gid,
+			 uint32_t count, struct errbuf *eb)
 {
 	char path[64], map[64];
 	int err;

@@ -17,7 +17,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
-#include "container.h"
+#include "ctr.h"
 
 struct nlreq {
 	struct nlmsghdr *h;
@@ -102,7 +102,7 @@ out:
 			      .nlmsg_flags = (flags) } };                     \
 	struct nlreq name = { &name##_u.h, sizeof(name##_u) }
 
-int netlink_link_up(const char *ifname, struct errbuf *eb)
+int ctr_netlink_link_up(const char *ifname, struct errbuf *eb)
 {
 	REQ(r, RTM_NEWLINK, 0, struct ifinfomsg);
 	struct ifinfomsg *ifi = NLMSG_DATA(r.h);
@@ -120,7 +120,7 @@ int netlink_link_up(const char *ifname, struct errbuf *eb)
 	return 0;
 }
 
-int netlink_link_exists(const char *ifname)
+int ctr_netlink_link_exists(const char *ifname)
 {
 	return if_nametoindex(ifname) != 0;
 }
@@ -131,8 +131,9 @@ int netlink_link_exists(const char *ifname)
  * The host name "islN" doubles as the allocator of /30 number N:
  * NLM_F_EXCL makes a taken name fail with EEXIST, and we try the next.
  */
-int netlink_veth_create(char *host_if, size_t len, const char *peer_if,
-			pid_t peer_pid, unsigned int *slot, struct errbuf *eb)
+int ctr_netlink_veth_create(char *host_if, size_t len, const char *peer_if,
+			    pid_t peer_pid, unsigned int *slot,
+			    struct errbuf *eb)
 {
 	unsigned int s;
 	int err = -EEXIST;
@@ -170,7 +171,7 @@ int netlink_veth_create(char *host_if, size_t len, const char *peer_if,
 	return 0;
 }
 
-void netlink_slot_addrs(unsigned int slot, uint32_t *host, uint32_t *peer)
+void ctr_netlink_slot_addrs(unsigned int slot, uint32_t *host, uint32_t *peer)
 {
 	/* 10.201.0.0/16 cut into 16384 /30s */
 	uint32_t net = (10u << 24) | (201u << 16) | ((slot & 16383) << 2);
@@ -179,8 +180,8 @@ void netlink_slot_addrs(unsigned int slot, uint32_t *host, uint32_t *peer)
 	*peer = net | 2;
 }
 
-int netlink_addr_add(const char *ifname, uint32_t addr, int prefix,
-		     struct errbuf *eb)
+int ctr_netlink_addr_add(const char *ifname, uint32_t addr, int prefix,
+			 struct errbuf *eb)
 {
 	REQ(r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, struct ifaddrmsg);
 	struct ifaddrmsg *ifa = NLMSG_DATA(r.h);
@@ -200,8 +201,8 @@ int netlink_addr_add(const char *ifname, uint32_t addr, int prefix,
 	return 0;
 }
 
-int netlink_route_default(const char *ifname, uint32_t gw,
-			  struct errbuf *eb)
+int ctr_netlink_route_default(const char *ifname, uint32_t gw,
+			      struct errbuf *eb)
 {
 	REQ(r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, struct rtmsg);
 	struct rtmsg *rt = NLMSG_DATA(r.h);
@@ -224,7 +225,7 @@ int netlink_route_default(const char *ifname, uint32_t gw,
 }
 
 /* Deleting one end of a veth pair deletes both. */
-int netlink_link_del(const char *ifname, struct errbuf *eb)
+int ctr_netlink_link_del(const char *ifname, struct errbuf *eb)
 {
 	REQ(r, RTM_DELLINK, 0, struct ifinfomsg);
 	int err;

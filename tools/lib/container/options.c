@@ -6,7 +6,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "base/parse.h"
 #include "base/util.h"
@@ -199,14 +198,4 @@ int container_name_valid(const char *name)
 		if (!isalnum((unsigned char)name[i]) && !strchr("._-", name[i]))
 			return 0;
 	return 1;
-}
-
-/* The shell's convention: the exit code, or 128 + the killing signal. */
-int container_exit_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 125;
 }

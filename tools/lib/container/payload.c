@@ -18,11 +18,12 @@
 #include <unistd.h>
 #include <linux/close_range.h>
 
+#include "ctr.h"
 #include "payload.h"
 
-void payload_fail(int errfd, int code, const struct errbuf *eb)
+void ctr_payload_fail(int errfd, int code, const struct errbuf *eb)
 {
-	struct payload_error pe = { .code = code, .err = eb->err };
+	struct ctr_payload_error pe = { .code = code, .err = eb->err };
 	ssize_t n;
 
 	snprintf(pe.msg, sizeof(pe.msg), "%s", eb->msg);
@@ -44,7 +45,7 @@ static void supervise(int errfd)
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLERR))
-		_exit(125);
+		_exit(EXIT_RUNTIME);
 }
 
 /*
@@ -71,7 +72,7 @@ static int close_inherited(int *errfd, int preserve, struct errbuf *eb)
 	return 0;
 }
 
-void payload_exec(const struct payload *p, int errfd)
+void ctr_payload_exec(const struct ctr_payload *p, int errfd)
 {
 	static char hostname_env[80];
 	struct errbuf eb = { 0 };
@@ -98,53 +99,53 @@ void payload_exec(const struct payload *p, int errfd)
 
 	if (p->workdir && chdir(p->workdir)) {
 		errbuf_errno(&eb, errno, "workdir %s", p->workdir);
-		payload_fail(errfd, 125, &eb);
+		ctr_payload_fail(errfd, EXIT_RUNTIME, &eb);
 	}
 	/* Exactly the groups asked for; none of the caller's. */
 	if (!p->rootless && setgroups((size_t)p->ngroups, p->groups)) {
 		errbuf_errno(&eb, errno, "setgroups");
-		payload_fail(errfd, 125, &eb);
+		ctr_payload_fail(errfd, EXIT_RUNTIME, &eb);
 	}
 	/* No controlling terminal: TIOCSTI on an inherited tty is refused. */
 	if (setsid() < 0) {
 		errbuf_errno(&eb, errno, "setsid");
-		payload_fail(errfd, 125, &eb);
+		ctr_payload_fail(errfd, EXIT_RUNTIME, &eb);
 	}
 	if (p->tty_sock >= 0) {
-		err = console_setup_child(p->tty_sock, &eb);
+		err = ctr_console_setup_child(p->tty_sock, &eb);
 		if (err)
-			payload_fail(errfd, 125, &eb);
+			ctr_payload_fail(errfd, EXIT_RUNTIME, &eb);
 		close(p->tty_sock);
 	}
 	supervise(errfd);
 	err = close_inherited(&errfd, p->preserve_fds, &eb);
 	if (err)
-		payload_fail(errfd, 125, &eb);
-	err = caps_apply(p->caps, &eb);
+		ctr_payload_fail(errfd, EXIT_RUNTIME, &eb);
+	err = ctr_caps_apply(p->caps, &eb);
 	if (err)
-		payload_fail(errfd, 125, &eb);
+		ctr_payload_fail(errfd, EXIT_RUNTIME, &eb);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
 		errbuf_errno(&eb, errno, "no_new_privs");
-		payload_fail(errfd, 125, &eb);
+		ctr_payload_fail(errfd, EXIT_RUNTIME, &eb);
 	}
 	if (p->seccomp) {
 		err = container_seccomp_load(p->seccomp, &eb);
 		if (err)
-			payload_fail(errfd, 125, &eb);
+			ctr_payload_fail(errfd, EXIT_RUNTIME, &eb);
 	}
 	execvp(p->argv[0], p->argv);
 	err = errno;
 	if (err == ENOENT || err == ENOTDIR) {
 		errbuf_set(&eb, err, "command not found: %s", p->argv[0]);
-		payload_fail(errfd, 127, &eb);
+		ctr_payload_fail(errfd, EXIT_NOT_FOUND, &eb);
 	}
 	errbuf_errno(&eb, err, "cannot execute %s", p->argv[0]);
-	payload_fail(errfd, 126, &eb);
+	ctr_payload_fail(errfd, EXIT_CANNOT_EXEC, &eb);
 }
 
-int payload_wait_exec(int errfd, int *code, struct errbuf *eb)
+int ctr_payload_wait_exec(int errfd, int *code, struct errbuf *eb)
 {
-	struct payload_error pe;
+	struct ctr_payload_error pe;
 	ssize_t n;
 
 	do
@@ -153,7 +154,7 @@ int payload_wait_exec(int errfd, int *code, struct errbuf *eb)
 	if (n <= 0)
 		return 0; /* EOF: close-on-exec fired, the payload runs */
 	if ((size_t)n < sizeof(pe)) {
-		*code = 125;
+		*code = EXIT_RUNTIME;
 		return errbuf_set(eb, EIO, "short report from the container");
 	}
 	pe.msg[sizeof(pe.msg) - 1] = '\0';

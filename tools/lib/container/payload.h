@@ -6,13 +6,13 @@
 #include "container.h"
 
 /* What a child reports over its close-on-exec pipe when it fails. */
-struct payload_error {
-	int code; /* 125, 126 or 127 */
+struct ctr_payload_error {
+	int code; /* EXIT_RUNTIME, EXIT_CANNOT_EXEC or EXIT_NOT_FOUND */
 	int err;
 	char msg[512];
 };
 
-struct payload {
+struct ctr_payload {
 	char *const *argv;
 	const char *const *env; /* extra K=V, applied last */
 	int nenv;
@@ -28,17 +28,17 @@ struct payload {
 };
 
 /* Report a failure on errfd and _exit(code). */
-void payload_fail(int errfd, int code, const struct errbuf *eb)
+void ctr_payload_fail(int errfd, int code, const struct errbuf *eb)
 	__attribute__((noreturn));
 /*
  * Environment, workdir, groups, a new session (and the pty with --tty),
  * parent-death signal, fds closed, capabilities, no_new_privs, seccomp,
  * execvp.
  */
-void payload_exec(const struct payload *p, int errfd)
+void ctr_payload_exec(const struct ctr_payload *p, int errfd)
 	__attribute__((noreturn));
 /* Parent side: read errfd until EOF; returns 0 (exec happened) or the
  * child's failure, copied into eb, with *code set. */
-int payload_wait_exec(int errfd, int *code, struct errbuf *eb);
+int ctr_payload_wait_exec(int errfd, int *code, struct errbuf *eb);
 
 #endif

@@ -17,7 +17,7 @@
 
 #include "base/fileio.h"
 #include "base/util.h"
-#include "container.h"
+#include "ctr.h"
 
 #define BUSYBOX "/bin/busybox"
 #define STAMP ".isolens-rootfs"
@@ -27,7 +27,7 @@ static int dir_writable(const char *dir)
 	return !mkdir_p(dir, 0755) && !access(dir, W_OK);
 }
 
-int rootfs_default_dir(char *buf, size_t len, struct errbuf *eb)
+int ctr_rootfs_default_dir(char *buf, size_t len, struct errbuf *eb)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	char base[PATH_MAX];
@@ -123,7 +123,7 @@ static int link_applets(const char *dir)
 	if (pid == 0) {
 		dup2(pfd[1], 1);
 		execl(BUSYBOX, "busybox", "--list-full", (char *)NULL);
-		_exit(127);
+		_exit(EXIT_NOT_FOUND);
 	}
 	close(pfd[1]);
 	f = fdopen(pfd[0], "r");
@@ -163,7 +163,7 @@ static int link_applets(const char *dir)
 	return err;
 }
 
-int rootfs_build(const char *dir, struct errbuf *eb)
+int container_rootfs_build(const char *dir, struct errbuf *eb)
 {
 	static const char *const dirs[] = {
 		"bin", "sbin", "usr/bin", "usr/sbin", "etc", "proc", "sys",
@@ -213,19 +213,19 @@ int rootfs_build(const char *dir, struct errbuf *eb)
 }
 
 /* Build into DIR.tmp.PID and rename: concurrent runs never see half a tree. */
-int rootfs_ensure_default(char *buf, size_t len, struct errbuf *eb)
+int container_rootfs_ensure_default(char *buf, size_t len, struct errbuf *eb)
 {
 	char tmp[PATH_MAX], stamp[PATH_MAX + 32];
 	int err;
 
-	err = rootfs_default_dir(buf, len, eb);
+	err = ctr_rootfs_default_dir(buf, len, eb);
 	if (err)
 		return err;
 	snprintf(stamp, sizeof(stamp), "%s/" STAMP, buf);
 	if (!access(stamp, F_OK))
 		return 0;
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", buf, (int)getpid());
-	err = rootfs_build(tmp, eb);
+	err = container_rootfs_build(tmp, eb);
 	if (err)
 		return err;
 	if (rename(tmp, buf) && access(stamp, F_OK))

@@ -32,7 +32,7 @@
 #include <linux/sched.h>
 
 #include "base/procfs.h"
-#include "container.h"
+#include "ctr.h"
 #include "payload.h"
 
 #ifndef CLONE_NEWTIME
@@ -63,7 +63,7 @@ struct run_ctx {
 	bool rootfs_ro;
 	bool rootless;
 	int sync_fd; /* child reads */
-	struct devices_policy devices;
+	struct ctr_devices_policy devices;
 	int err_fd; /* child writes, close-on-exec */
 	int tty_fd; /* child sends the pty master (--tty), else -1 */
 	int parent_fds[3]; /* the runtime's ends: the child closes them */
@@ -72,7 +72,7 @@ struct run_ctx {
 
 static void child_fail(struct run_ctx *c, const struct errbuf *eb)
 {
-	payload_fail(c->err_fd, 125, eb);
+	ctr_payload_fail(c->err_fd, EXIT_RUNTIME, eb);
 }
 
 /* pid 1 of the container, after clone3.  Never returns. */
@@ -80,21 +80,21 @@ static void child_main(struct run_ctx *c)
 {
 	struct container_opts *o = c->o;
 	struct errbuf eb = { 0 };
-	struct payload p;
+	struct ctr_payload p;
 	uint32_t slot; /* the sync message: the veth's /30 number */
 	size_t i;
 	int err;
 
 	/* If the runtime dies, its container dies with it (set again in
-	 * payload_exec, after the credentials change). */
+	 * ctr_payload_exec, after the credentials change). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	for (i = 0; i < 3; i++)
 		if (c->parent_fds[i] >= 0)
 			close(c->parent_fds[i]);
 	if (read(c->sync_fd, &slot, sizeof(slot)) != sizeof(slot))
-		_exit(125); /* the parent failed and said so itself */
+		_exit(EXIT_RUNTIME); /* the parent failed and said so itself */
 	close(c->sync_fd);
-	if (devices_v1_join(&c->devices, &eb))
+	if (ctr_devices_v1_join(&c->devices, &eb))
 		child_fail(c, &eb);
 
 	if (c->flags & CLONE_NEWUSER) {
@@ -109,28 +109,29 @@ static void child_main(struct run_ctx *c)
 		child_fail(c, &eb);
 	}
 	if ((c->flags & CLONE_NEWNET) && o->net != CONTAINER_NET_NONE) {
-		err = netlink_link_up("lo", &eb);
+		err = ctr_netlink_link_up("lo", &eb);
 		if (!err && o->net == CONTAINER_NET_VETH) {
 			uint32_t host, peer;
 
-			netlink_slot_addrs(slot, &host, &peer);
-			err = netlink_addr_add("eth0", peer, 30, &eb);
+			ctr_netlink_slot_addrs(slot, &host, &peer);
+			err = ctr_netlink_addr_add("eth0", peer, 30, &eb);
 			if (!err)
-				err = netlink_link_up("eth0", &eb);
+				err = ctr_netlink_link_up("eth0", &eb);
 			if (!err)
-				err = netlink_route_default("eth0", host, &eb);
+				err = ctr_netlink_route_default("eth0", host,
+								&eb);
 		}
 		if (err)
 			child_fail(c, &eb);
 	}
 	if (c->flags & CLONE_NEWNS) {
-		err = mounts_setup(c->rootfs, c->rootfs_ro,
-				   c->flags & CLONE_NEWNET,
-				   c->flags & CLONE_NEWCGROUP, &eb);
+		err = ctr_mounts_setup(c->rootfs, c->rootfs_ro,
+				       c->flags & CLONE_NEWNET,
+				       c->flags & CLONE_NEWCGROUP, &eb);
 		if (err)
 			child_fail(c, &eb);
 	}
-	p = (struct payload){
+	p = (struct ctr_payload){
 		.argv = o->argv,
 		.env = o->env,
 		.nenv = o->nenv,
@@ -144,7 +145,7 @@ static void child_main(struct run_ctx *c)
 		.preserve_fds = o->preserve_fds,
 		.tty_sock = c->tty_fd,
 	};
-	payload_exec(&p, c->err_fd);
+	ctr_payload_exec(&p, c->err_fd);
 }
 
 static pid_t do_clone3(unsigned long flags, int cgroup_fd)
@@ -170,20 +171,21 @@ static int claim_name(struct container_opts *o, struct container_state *st,
 
 	snprintf(st->name, sizeof(st->name), "%s", o->name);
 	st->runtime_pid = getpid();
-	err = state_write(st, true, eb);
+	err = ctr_state_write(st, true, eb);
 	if (err != -EEXIST)
 		return err;
 	/* Taken: by a live container (error), or by a crashed run's
 	 * leftovers, which we clean and then retry once. */
-	if (!state_read(o->name, &old, &ignore) && !state_stale(&old))
+	if (!container_state_read(o->name, &old, &ignore) &&
+	    !container_state_stale(&old))
 		return errbuf_set(eb, EEXIST,
 				  "name '%s' is already taken (pid %d)",
 				  o->name, (int)(old.pid ? old.pid : old.runtime_pid));
-	if (!state_read(o->name, &old, &ignore))
+	if (!container_state_read(o->name, &old, &ignore))
 		container_cleanup(&old);
 	else
-		state_remove(o->name);
-	return state_write(st, true, eb);
+		ctr_state_remove(o->name);
+	return ctr_state_write(st, true, eb);
 }
 
 int container_run(struct container_opts *o, struct container_result *res,
@@ -198,9 +200,9 @@ int container_run(struct container_opts *o, struct container_result *res,
 	uint64_t t0 = now_ns(CLOCK_MONOTONIC);
 	struct sigaction sa = { 0 }, old_sa[4];
 	static const int fwd[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-	enum cgroup_mode mode;
+	enum container_cgroup_mode mode;
 	bool claimed = false;
-	int err, status = 0, code = 125;
+	int err, status = 0, code = EXIT_RUNTIME;
 	unsigned int slot = 0;
 	uint32_t msg;
 	struct stat sb;
@@ -208,7 +210,7 @@ int container_run(struct container_opts *o, struct container_result *res,
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
-	res->fail_code = 125;
+	res->fail_code = EXIT_RUNTIME;
 	if (!o->argv || !o->argv[0])
 		return errbuf_set(eb, EINVAL, "no command given");
 	if (!o->name[0])
@@ -266,23 +268,24 @@ int container_run(struct container_opts *o, struct container_result *res,
 						    o->rootfs);
 		} else {
 			/* the shared cache stays pristine: read-only */
-			err = rootfs_ensure_default(c.rootfs, sizeof(c.rootfs),
-						    eb);
+			err = container_rootfs_ensure_default(
+				c.rootfs, sizeof(c.rootfs), eb);
 			if (err)
 				return err;
 			c.rootfs_ro = true;
 		}
-		err = mounts_check_rootfs(c.rootfs, eb);
+		err = ctr_mounts_check_rootfs(c.rootfs, eb);
 		if (err)
 			return err;
 	}
 
 	/* Resource limits need cgroup v2 controllers, and root. */
-	mode = cgroup_detect(mnt, sizeof(mnt));
-	if (limits && mode != CGROUP_UNIFIED)
-		return errbuf_set(eb, ENOTSUP,
-				  "--memory/--pids/--cpus need cgroup v2 controllers; this host's cgroups are %s",
-				  cgroup_mode_name(mode));
+	mode = container_cgroup_detect(mnt, sizeof(mnt));
+	if (limits && mode != CONTAINER_CGROUP_UNIFIED)
+		return errbuf_set(
+			eb, ENOTSUP,
+			"--memory/--pids/--cpus need cgroup v2 controllers; this host's cgroups are %s",
+			container_cgroup_mode_name(mode));
 	if (limits && c.rootless)
 		return errbuf_set(eb, EPERM,
 				  "--memory/--pids/--cpus need root (rootless cgroup delegation is not supported)");
@@ -305,15 +308,15 @@ int container_run(struct container_opts *o, struct container_result *res,
 			goto fail;
 	}
 
-	if (!c.rootless && mode != CGROUP_NONE) {
-		err = cgroup_create(o->name, cgpath, sizeof(cgpath), eb);
-		if (err && (limits || mode == CGROUP_UNIFIED))
+	if (!c.rootless && mode != CONTAINER_CGROUP_NONE) {
+		err = ctr_cgroup_create(o->name, cgpath, sizeof(cgpath), eb);
+		if (err && (limits || mode == CONTAINER_CGROUP_UNIFIED))
 			goto fail;
 		if (err)
 			cgpath[0] = '\0'; /* hybrid: grouping only, optional */
 	}
 	if (cgpath[0] && limits) {
-		err = cgroup_set_limits(cgpath, o, eb);
+		err = ctr_cgroup_set_limits(cgpath, o, eb);
 		if (err)
 			goto fail;
 	}
@@ -326,7 +329,7 @@ int container_run(struct container_opts *o, struct container_result *res,
 	}
 	/* attached before clone3: covers the child from its first instruction */
 	if (!c.rootless) {
-		err = devices_apply(o->name, cgroup_fd, &c.devices, eb);
+		err = ctr_devices_apply(o->name, cgroup_fd, &c.devices, eb);
 		if (err)
 			goto fail;
 	}
@@ -351,7 +354,7 @@ int container_run(struct container_opts *o, struct container_result *res,
 	if (pid < 0 && errno != ENOSYS && cgroup_fd >= 0) {
 		/* e.g. a v2 hierarchy that refuses CLONE_INTO_CGROUP */
 		pid = do_clone3(c.flags, -1);
-		if (pid > 0 && cgroup_enter(cgpath, pid, eb)) {
+		if (pid > 0 && ctr_cgroup_enter(cgpath, pid, eb)) {
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
 			err = -eb->err;
@@ -376,11 +379,11 @@ int container_run(struct container_opts *o, struct container_result *res,
 	}
 
 	if (c.flags & CLONE_NEWUSER) {
-		err = c.rootless ? ns_write_id_maps(pid, true, geteuid(),
-						    getegid(), 1, eb) :
-				   ns_write_id_maps(pid, false, st.uid_base,
-						    st.gid_base, st.id_count,
-						    eb);
+		err = c.rootless ? ctr_ns_write_id_maps(pid, true, geteuid(),
+							getegid(), 1, eb) :
+				   ctr_ns_write_id_maps(pid, false, st.uid_base,
+							st.gid_base,
+							st.id_count, eb);
 		if (err)
 			goto fail_child;
 	}
@@ -388,14 +391,15 @@ int container_run(struct container_opts *o, struct container_result *res,
 		uint32_t host, peer;
 		struct in_addr a;
 
-		err = netlink_veth_create(st.veth_host, sizeof(st.veth_host),
-					  "eth0", pid, &slot, eb);
+		err = ctr_netlink_veth_create(st.veth_host,
+					      sizeof(st.veth_host), "eth0", pid,
+					      &slot, eb);
 		if (err)
 			goto fail_child;
-		netlink_slot_addrs(slot, &host, &peer);
-		err = netlink_addr_add(st.veth_host, host, 30, eb);
+		ctr_netlink_slot_addrs(slot, &host, &peer);
+		err = ctr_netlink_addr_add(st.veth_host, host, 30, eb);
 		if (!err)
-			err = netlink_link_up(st.veth_host, eb);
+			err = ctr_netlink_link_up(st.veth_host, eb);
 		if (err)
 			goto fail_child;
 		a.s_addr = htonl(peer);
@@ -416,7 +420,7 @@ int container_run(struct container_opts *o, struct container_result *res,
 	st.ns_new = c.flags;
 	for (i = 0; i < CONTAINER_NS_COUNT; i++)
 		procfs_ns_inode(pid, container_ns_kinds[i].name, &st.ns_ino[i]);
-	err = state_write(&st, false, eb);
+	err = ctr_state_write(&st, false, eb);
 	if (err)
 		goto fail_child;
 
@@ -437,13 +441,13 @@ int container_run(struct container_opts *o, struct container_result *res,
 	syncp[1] = -1;
 
 	if (ttyp[0] >= 0) {
-		err = console_recv(ttyp[0], &master, eb);
+		err = ctr_console_recv(ttyp[0], &master, eb);
 		if (err && err != -ENODATA)
 			goto fail_child_sig;
 	}
-	err = payload_wait_exec(errp[0], &code, eb);
+	err = ctr_payload_wait_exec(errp[0], &code, eb);
 	if (!err && master >= 0)
-		console_attach(master, pid);
+		ctr_console_attach(master, pid);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	for (i = 0; i < 4; i++)
@@ -451,10 +455,10 @@ int container_run(struct container_opts *o, struct container_result *res,
 	forward_pid = 0;
 
 	res->status = status;
-	res->exit_code = container_exit_code(status);
+	res->exit_code = exit_code_from_wait(status);
 	if (cgpath[0]) {
 		res->have_cgroup = true;
-		cgroup_read_events(cgpath, res);
+		ctr_cgroup_read_events(cgpath, res);
 	}
 	if (err)
 		res->fail_code = code;
@@ -486,13 +490,13 @@ teardown:
 			close(ttyp[i]);
 	if (master >= 0)
 		close(master);
-	if (st.veth_host[0] && netlink_link_exists(st.veth_host))
-		netlink_link_del(st.veth_host, NULL);
+	if (st.veth_host[0] && ctr_netlink_link_exists(st.veth_host))
+		ctr_netlink_link_del(st.veth_host, NULL);
 	if (cgpath[0])
-		cgroup_remove(cgpath);
-	devices_release(&c.devices);
+		ctr_cgroup_remove(cgpath);
+	ctr_devices_release(&c.devices);
 	if (claimed)
-		state_remove(o->name);
+		ctr_state_remove(o->name);
 	container_seccomp_free(c.seccomp);
 	res->elapsed_ms = (double)(now_ns(CLOCK_MONOTONIC) - t0) / 1e6;
 	return err;

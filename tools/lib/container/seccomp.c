@@ -397,8 +397,8 @@ static scmp_filter_ctx ctx_new(uint32_t def_action)
 	return ctx;
 }
 
-int cs_new(uint32_t def_action, struct container_seccomp **out,
-	   struct errbuf *eb)
+int ctr_seccomp_alloc(uint32_t def_action, struct container_seccomp **out,
+		      struct errbuf *eb)
 {
 	struct container_seccomp *f = calloc(1, sizeof(*f));
 
@@ -416,11 +416,11 @@ int cs_new(uint32_t def_action, struct container_seccomp **out,
 	return 0;
 }
 
-int cs_arch_add(struct container_seccomp *f, uint32_t arch)
+int ctr_seccomp_arch_add(struct container_seccomp *f, uint32_t arch)
 {
 	int err;
 
-	if (f->narches == CS_ARCH_MAX)
+	if (f->narches == CTR_SECCOMP_ARCH_MAX)
 		return -ENOSPC;
 	err = seccomp_arch_add(f->main, arch);
 	if (err == -EEXIST)
@@ -432,7 +432,7 @@ int cs_arch_add(struct container_seccomp *f, uint32_t arch)
 	return err;
 }
 
-int cs_resolve(struct container_seccomp *f, const char *name)
+int ctr_seccomp_resolve(struct container_seccomp *f, const char *name)
 {
 	int nr = seccomp_syscall_resolve_name(name);
 
@@ -440,18 +440,18 @@ int cs_resolve(struct container_seccomp *f, const char *name)
 		if (!f->unknown++)
 			snprintf(f->first_unknown, sizeof(f->first_unknown),
 				 "%s", name);
-		return CS_SKIP;
+		return CTR_SECCOMP_SKIP;
 	}
 	/*
 	 * A negative pseudo-number: known, but not native (chown32 on
 	 * x86-64).  libseccomp maps it for the other arches a profile adds;
 	 * with the native one alone, there is nothing to filter.
 	 */
-	return nr < 0 && !f->narches ? CS_SKIP : nr;
+	return nr < 0 && !f->narches ? CTR_SECCOMP_SKIP : nr;
 }
 
-int cs_rule(struct container_seccomp *f, uint32_t action, int nr,
-	    unsigned int ncmp, const struct scmp_arg_cmp *cmp)
+int ctr_seccomp_rule(struct container_seccomp *f, uint32_t action, int nr,
+		     unsigned int ncmp, const struct scmp_arg_cmp *cmp)
 {
 	size_t i;
 	int err;
@@ -480,10 +480,10 @@ static int allow_names(struct container_seccomp *f, const char *const *names,
 	int nr, err;
 
 	for (i = 0; i < n; i++) {
-		nr = cs_resolve(f, names[i]);
-		if (nr == CS_SKIP)
+		nr = ctr_seccomp_resolve(f, names[i]);
+		if (nr == CTR_SECCOMP_SKIP)
 			continue;
-		err = cs_rule(f, SCMP_ACT_ALLOW, nr, 0, NULL);
+		err = ctr_seccomp_rule(f, SCMP_ACT_ALLOW, nr, 0, NULL);
 		if (err)
 			return errbuf_errno(eb, -err, "seccomp rule for %s",
 					    names[i]);
@@ -499,7 +499,7 @@ int container_seccomp_default(bool userns, struct container_seccomp **out,
 	size_t i;
 	int nr, err;
 
-	err = cs_new(SCMP_ACT_ERRNO(EPERM), &f, eb);
+	err = ctr_seccomp_alloc(SCMP_ACT_ERRNO(EPERM), &f, eb);
 	if (err)
 		return err;
 	err = allow_names(f, allow_always, ARRAY_SIZE(allow_always), eb);
@@ -508,10 +508,11 @@ int container_seccomp_default(bool userns, struct container_seccomp **out,
 				  ARRAY_SIZE(allow_with_userns), eb);
 	for (i = 0; !err && i < ARRAY_SIZE(arg_rules); i++) {
 		r = &arg_rules[i];
-		nr = cs_resolve(f, r->name);
-		if (nr == CS_SKIP)
+		nr = ctr_seccomp_resolve(f, r->name);
+		if (nr == CTR_SECCOMP_SKIP)
 			continue;
-		err = cs_rule(f, r->action, nr, r->has_cmp ? 1 : 0, &r->cmp);
+		err = ctr_seccomp_rule(f, r->action, nr, r->has_cmp ? 1 : 0,
+				       &r->cmp);
 		if (err)
 			err = errbuf_errno(eb, -err, "seccomp rule for %s",
 					   r->name);
@@ -576,7 +577,7 @@ int container_seccomp_new(const char *profile, bool userns,
 }
 
 /* Both programs as classic BPF, generated here in the parent. */
-int container_seccomp_compile(struct container_seccomp *f, struct errbuf *eb)
+int ctr_seccomp_compile(struct container_seccomp *f, struct errbuf *eb)
 {
 	int err;
 
@@ -596,11 +597,11 @@ int container_seccomp_compile(struct container_seccomp *f, struct errbuf *eb)
 /* The embedded default profile, or -ENOENT when this build has none. */
 static int from_builtin(bool userns, struct container_seccomp **out)
 {
-	const unsigned char *p = userns ? seccomp_builtin_userns :
-					  seccomp_builtin_default;
-	const unsigned char *end = userns ? seccomp_builtin_userns_end :
-					    seccomp_builtin_default_end;
-	struct container_seccomp_blob blob;
+	const unsigned char *p = userns ? ctr_seccomp_builtin_userns :
+					  ctr_seccomp_builtin_default;
+	const unsigned char *end = userns ? ctr_seccomp_builtin_userns_end :
+					    ctr_seccomp_builtin_default_end;
+	struct ctr_seccomp_blob blob;
 	struct container_seccomp *f;
 	size_t size = (size_t)(end - p), want = sizeof(blob);
 	uint32_t i;
@@ -608,7 +609,7 @@ static int from_builtin(bool userns, struct container_seccomp **out)
 	if (size < sizeof(blob))
 		return -ENOENT;
 	memcpy(&blob, p, sizeof(blob));
-	if (blob.magic != CONTAINER_SECCOMP_BLOB_MAGIC || !blob.nprog ||
+	if (blob.magic != CTR_SECCOMP_BLOB_MAGIC || !blob.nprog ||
 	    blob.nprog > 2)
 		return -ENOENT;
 	for (i = 0; i < blob.nprog; i++) {
@@ -652,7 +653,7 @@ int container_seccomp_prepare(const char *profile, bool userns,
 	err = container_seccomp_new(profile, userns, out, eb);
 	if (err)
 		return err;
-	err = container_seccomp_compile(*out, eb);
+	err = ctr_seccomp_compile(*out, eb);
 	if (err) {
 		container_seccomp_free(*out);
 		*out = NULL;

@@ -6,15 +6,15 @@
  */
 	.section .rodata
 	.balign 8
-	.global seccomp_builtin_default
-	.global seccomp_builtin_default_end
-seccomp_builtin_default:
+	.global ctr_seccomp_builtin_default
+	.global ctr_seccomp_builtin_default_end
+ctr_seccomp_builtin_default:
 	.incbin "gen/seccomp-default.bin"
-seccomp_builtin_default_end:
+ctr_seccomp_builtin_default_end:
 	.balign 8
-	.global seccomp_builtin_userns
-	.global seccomp_builtin_userns_end
-seccomp_builtin_userns:
+	.global ctr_seccomp_builtin_userns
+	.global ctr_seccomp_builtin_userns_end
+ctr_seccomp_builtin_userns:
 	.incbin "gen/seccomp-userns.bin"
-seccomp_builtin_userns_end:
+ctr_seccomp_builtin_userns_end:
 	.section .note.GNU-stack, "", @progbits

@@ -218,7 +218,7 @@ static int add_arch(struct profile *p, const char *field, json_object *o)
 	uint32_t token;
 	int err = arch_token(p, field, o, &token);
 
-	if (!err && cs_arch_add(p->f, token))
+	if (!err && ctr_seccomp_arch_add(p->f, token))
 		err = perr(p, field, "cannot add architecture \"%s\"",
 			   json_object_get_string(o));
 	return err;
@@ -327,7 +327,8 @@ static int condition(struct profile *p, const char *field, json_object *o,
 			e = json_object_array_get_idx(v, i);
 			snprintf(f, sizeof(f), "%s.caps[%zu]", field, i);
 			err = want(p, f, e, json_type_string);
-			if (!err && caps_parse(json_object_get_string(e), &cap))
+			if (!err && container_caps_parse(
+					    json_object_get_string(e), &cap))
 				err = perr(p, f, "unknown capability \"%s\"",
 					   json_object_get_string(e));
 			if (err)
@@ -450,10 +451,10 @@ static int add_name(struct profile *p, const char *field, json_object *n,
 	if (err)
 		return err;
 	name = json_object_get_string(n);
-	nr = cs_resolve(p->f, name);
-	if (nr == CS_SKIP)
+	nr = ctr_seccomp_resolve(p->f, name);
+	if (nr == CTR_SECCOMP_SKIP)
 		return 0;
-	err = cs_rule(p->f, action, nr, ncmp, cmp);
+	err = ctr_seccomp_rule(p->f, action, nr, ncmp, cmp);
 	if (err)
 		return perr(p, field, "libseccomp refused the rule for %s: %s",
 			    name, strerror(-err));
@@ -559,7 +560,7 @@ static int parse_profile(struct profile *p, json_object *root)
 	     *json_object_get_string(v)))
 		return perr(p, "listenerPath",
 			    "seccomp user notification is not supported");
-	err = cs_new(def, &p->f, p->eb);
+	err = ctr_seccomp_alloc(def, &p->f, p->eb);
 	if (err)
 		return err;
 	err = parse_arches(p, root);

@@ -4,7 +4,7 @@
  * /run/isolens/containers/NAME.json (root) or
  * $XDG_RUNTIME_DIR/isolens/containers (rootless, else /tmp/isolens-UID).
  * trace, ls and compare read the same files.  The parser reads exactly
- * what state_format writes: a flat object of strings, numbers, booleans.
+ * what container_state_format writes: a flat object of strings, numbers, booleans.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -23,7 +23,7 @@
 #include "base/json.h"
 #include "base/procfs.h"
 #include "base/util.h"
-#include "container.h"
+#include "ctr.h"
 
 /*
  * A state directory decides which containers exist, so nobody else may
@@ -58,7 +58,7 @@ static int check_dir(const char *path, struct errbuf *eb)
 	return 0;
 }
 
-int state_dir(char *buf, size_t len, struct errbuf *eb)
+int ctr_state_dir(char *buf, size_t len, struct errbuf *eb)
 {
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
 	char top[PATH_MAX];
@@ -90,10 +90,10 @@ int state_dir(char *buf, size_t len, struct errbuf *eb)
 	return err;
 }
 
-int state_path(const char *name, char *buf, size_t len, struct errbuf *eb)
+int ctr_state_path(const char *name, char *buf, size_t len, struct errbuf *eb)
 {
 	char dir[PATH_MAX];
-	int err = state_dir(dir, sizeof(dir), eb);
+	int err = ctr_state_dir(dir, sizeof(dir), eb);
 
 	if (err)
 		return err;
@@ -102,7 +102,8 @@ int state_path(const char *name, char *buf, size_t len, struct errbuf *eb)
 	return 0;
 }
 
-int state_format(const struct container_state *st, char *buf, size_t len)
+int container_state_format(const struct container_state *st, char *buf,
+			   size_t len)
 {
 	size_t n = 0, i;
 
@@ -330,13 +331,13 @@ static void set_num(struct container_state *st, const struct field *f,
 }
 
 /*
- * Reads what state_format writes: one flat object of strings, non-negative
+ * Reads what container_state_format writes: one flat object of strings, non-negative
  * integers and booleans, with at least "name" (a valid container name) and
  * "pid".  Anything else (nesting, arrays, null, floats, negative or huge
  * numbers, a known key with a value of the wrong type, trailing text, an id
  * range past 4294967294) is -EINVAL.  Unknown keys are skipped.
  */
-int state_parse(const char *json, struct container_state *st)
+int ctr_state_parse(const char *json, struct container_state *st)
 {
 	const char *p = json;
 	char key[64], sval[PATH_MAX];
@@ -409,16 +410,16 @@ int state_parse(const char *json, struct container_state *st)
 }
 
 /* Write via a temporary file and rename, so readers never see half. */
-int state_write(const struct container_state *st, bool exclusive,
-		struct errbuf *eb)
+int ctr_state_write(const struct container_state *st, bool exclusive,
+		    struct errbuf *eb)
 {
 	char path[PATH_MAX], tmp[PATH_MAX + 16], buf[16384];
 	int fd, n, err;
 
-	err = state_path(st->name, path, sizeof(path), eb);
+	err = ctr_state_path(st->name, path, sizeof(path), eb);
 	if (err)
 		return err;
-	n = state_format(st, buf, sizeof(buf));
+	n = container_state_format(st, buf, sizeof(buf));
 	if (n < 0)
 		return errbuf_set(eb, -n, "state too large");
 	if (exclusive) {
@@ -442,14 +443,14 @@ int state_write(const struct container_state *st, bool exclusive,
 	return 0;
 }
 
-int state_read(const char *name, struct container_state *st,
-	       struct errbuf *eb)
+int container_state_read(const char *name, struct container_state *st,
+			 struct errbuf *eb)
 {
 	char path[PATH_MAX], buf[16384];
 	ssize_t n;
 	int fd, err;
 
-	err = state_path(name, path, sizeof(path), eb);
+	err = ctr_state_path(name, path, sizeof(path), eb);
 	if (err)
 		return err;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -464,15 +465,15 @@ int state_read(const char *name, struct container_state *st,
 	if (n < 0)
 		return errbuf_errno(eb, errno, "reading %s", path);
 	buf[n] = '\0';
-	if (memchr(buf, '\0', n) || state_parse(buf, st))
+	if (memchr(buf, '\0', n) || ctr_state_parse(buf, st))
 		return errbuf_set(eb, EINVAL, "%s: malformed state", path);
 	return 0;
 }
 
-int state_remove(const char *name)
+int ctr_state_remove(const char *name)
 {
 	char path[PATH_MAX];
-	int err = state_path(name, path, sizeof(path), NULL);
+	int err = ctr_state_path(name, path, sizeof(path), NULL);
 
 	if (err)
 		return err;
@@ -481,7 +482,7 @@ int state_remove(const char *name)
 	return 0;
 }
 
-int state_alive(const struct container_state *st)
+int container_state_alive(const struct container_state *st)
 {
 	uint64_t start;
 
@@ -497,9 +498,9 @@ int state_alive(const struct container_state *st)
  * Leftovers: not alive, and not a claim still being set up (the state file
  * exists with pid 0 from the O_EXCL claim until clone3 has happened).
  */
-int state_stale(const struct container_state *st)
+int container_state_stale(const struct container_state *st)
 {
-	if (state_alive(st))
+	if (container_state_alive(st))
 		return 0;
 	if (st->pid == 0 && st->runtime_pid > 0 &&
 	    !(kill(st->runtime_pid, 0) && errno == ESRCH))

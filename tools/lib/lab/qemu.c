@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/exit.h"
 #include "base/fileio.h"
 #include "base/shquote.h"
 #include "lab.h"
@@ -594,7 +595,7 @@ int lab_run(const struct lab_config *cfg, struct lab_result *res,
 		execv(qa.argv[0], qa.argv);
 		fprintf(stderr, "isolens lab: cannot execute %s: %s\n",
 			qa.argv[0], strerror(errno));
-		_exit(127);
+		_exit(EXIT_NOT_FOUND);
 	}
 	if (pipefd[1] >= 0) {
 		close(pipefd[1]);
@@ -607,7 +608,7 @@ int lab_run(const struct lab_config *cfg, struct lab_result *res,
 	if (!read_ctl(ctl, "error", val, sizeof(val))) {
 		if (strstr(val, "command not found")) {
 			res->completed = true;
-			res->status = 127;
+			res->status = EXIT_NOT_FOUND;
 		}
 		ret = errbuf_set(eb, strstr(val, "not found") ? ENOENT : EIO,
 				 "%s", val);

@@ -790,7 +790,7 @@ int attrib_find_container(struct attrib *a, const char *name, pid_t *pid,
 
 		if (strcmp(c->name, name))
 			continue;
-		if (c->pid <= 0 || state_alive(c) != 1)
+		if (c->pid <= 0 || container_state_alive(c) != 1)
 			return errbuf_set(eb, ESRCH,
 					  "container '%s' is not running", name);
 		*pid = c->pid;

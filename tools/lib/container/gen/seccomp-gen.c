@@ -2,7 +2,7 @@
 /*
  * Build-time generator: the default seccomp profile (seccomp.c), compiled
  * by libseccomp to classic BPF, in the layout seccomp_builtin.S embeds:
- * a struct container_seccomp_blob, then the instructions of its programs.
+ * a struct ctr_seccomp_blob, then the instructions of its programs.
  *
  *   seccomp-gen 0 > seccomp-default.bin     (no user namespace)
  *   seccomp-gen 1 > seccomp-userns.bin      (the container owns one)
@@ -17,14 +17,14 @@
 #include "container/container.h"
 #include "container/seccomp_internal.h"
 
-const unsigned char seccomp_builtin_default[1];
-const unsigned char seccomp_builtin_default_end[1];
-const unsigned char seccomp_builtin_userns[1];
-const unsigned char seccomp_builtin_userns_end[1];
+const unsigned char ctr_seccomp_builtin_default[1];
+const unsigned char ctr_seccomp_builtin_default_end[1];
+const unsigned char ctr_seccomp_builtin_userns[1];
+const unsigned char ctr_seccomp_builtin_userns_end[1];
 
 int main(int argc, char **argv)
 {
-	struct container_seccomp_blob blob = { 0 };
+	struct ctr_seccomp_blob blob = { 0 };
 	struct container_seccomp *f;
 	struct errbuf eb = { 0 };
 	int i;
@@ -34,11 +34,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (container_seccomp_new(NULL, argv[1][0] == '1', &f, &eb) ||
-	    container_seccomp_compile(f, &eb)) {
+	    ctr_seccomp_compile(f, &eb)) {
 		fprintf(stderr, "seccomp-gen: %s\n", eb.msg);
 		return 1;
 	}
-	blob.magic = CONTAINER_SECCOMP_BLOB_MAGIC;
+	blob.magic = CTR_SECCOMP_BLOB_MAGIC;
 	blob.nprog = (uint32_t)f->nbpf;
 	for (i = 0; i < f->nbpf; i++)
 		blob.len[i] = f->bpf[i].len;

@@ -4,8 +4,8 @@
  * their namespace set and cgroup v2 path, each group attributed like a
  * trace event (isolens ls).
  */
-#ifndef ISOLENS_TRACE_CONTEXTS_H
-#define ISOLENS_TRACE_CONTEXTS_H
+#ifndef ISOLENS_TRACE_PROCSCAN_H
+#define ISOLENS_TRACE_PROCSCAN_H
 
 #include <stddef.h>
 #include <sys/types.h>

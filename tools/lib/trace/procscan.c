@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "base/procfs.h"
-#include "trace/contexts.h"
+#include "trace/procscan.h"
 
 #define PF_KTHREAD 0x00200000
 
