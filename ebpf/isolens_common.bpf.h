@@ -246,7 +246,7 @@ static __always_inline void event_emit(void *ctx, struct trace_bpf_cfg *c,
 	if (c->count) {
 		/* the events are the counts themselves: only losses here */
 		if (!event_count(e))
-			counter_inc(TRACE_CNT_DROPS);
+			counter_inc(TRACE_CNT_COUNT_FULL);
 		return;
 	}
 	if (c->stacks) {

@@ -17,8 +17,12 @@ struct cap_args {
 	unsigned int opts;
 };
 
+/*
+ * LRU: a kretprobe that misses (too many calls in flight) leaves its entry
+ * behind; a plain hash filled with those and then refused every insert.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 4096);
 	__type(key, __u32);
 	__type(value, struct cap_args);
@@ -37,7 +41,11 @@ int BPF_KPROBE(cap_kprobe, const struct cred *cred, struct user_namespace *ns,
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct cap_args a = { .ns = ns, .cap = cap, .opts = opts };
 
-	bpf_map_update_elem(&cap_args, &tid, &a, BPF_ANY);
+	/* every cap_capable on the machine comes here: filter first */
+	if (!selected(cfg_get(), ISOLENS_CLASS_CAP))
+		return 0;
+	if (bpf_map_update_elem(&cap_args, &tid, &a, BPF_ANY))
+		counter_inc(TRACE_CNT_CAP_ARGS_FULL);
 	return 0;
 }
 

@@ -135,8 +135,9 @@ int BPF_PROG(proc_fork, struct task_struct *parent, struct task_struct *child)
 	if (ctgid == ptgid)
 		return 0; /* a new thread, not a new process */
 	/* follow the descendants of followed processes, whatever is shown */
-	if (tgid_followed(ptgid))
-		bpf_map_update_elem(&follow, &ctgid, &one, BPF_ANY);
+	if (tgid_followed(ptgid) &&
+	    bpf_map_update_elem(&follow, &ctgid, &one, BPF_ANY))
+		counter_inc(TRACE_CNT_FOLLOW_FULL);
 	if (!selected(c, ISOLENS_CLASS_PROC))
 		return 0;
 	e = event_begin(c, ISOLENS_EV_FORK);

@@ -41,10 +41,17 @@ struct trace_count_key {
 	__u64 reason; /* kvm_exit, kvm_userspace_exit: the exit reason */
 };
 
-/* drops map slots (per-CPU counters summed by userspace) */
+/*
+ * counters map slots (per-CPU, summed by userspace).  Every way a record
+ * or a followed process can be lost in the kernel has a slot of its own,
+ * so that none is lost silently.
+ */
 enum trace_counter {
 	TRACE_CNT_DROPS = 0, /* ring buffer full: record lost */
 	TRACE_CNT_EVENTS = 1, /* records submitted */
+	TRACE_CNT_COUNT_FULL, /* --count: key table full, event not counted */
+	TRACE_CNT_FOLLOW_FULL, /* follow table full: a child not followed */
+	TRACE_CNT_CAP_ARGS_FULL, /* kprobe fallback: cap_capable args lost */
 	TRACE_CNT_MAX
 };
 

@@ -4,6 +4,8 @@
  *   container_stress forks        fork until fork fails; print the count
  *   container_stress alloc MB     touch MB megabytes, 1 MB at a time
  *   container_stress spin MS      burn CPU for MS milliseconds of wall time
+ *   container_stress exits N      N short-lived children, one after another
+ *                                 (tests/host/trace.bats: a full --count table)
  */
 #include <errno.h>
 #include <signal.h>
@@ -77,6 +79,25 @@ static int spin(long ms)
 	return 0;
 }
 
+static int exits(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++) {
+		pid_t p = fork();
+
+		if (p < 0) {
+			perror("fork");
+			return 1;
+		}
+		if (p == 0)
+			_exit(0);
+		waitpid(p, NULL, 0);
+	}
+	printf("%ld children exited\n", n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "forks"))
@@ -85,6 +106,9 @@ int main(int argc, char **argv)
 		return alloc(atol(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "spin"))
 		return spin(atol(argv[2]));
-	fprintf(stderr, "usage: container_stress forks | alloc MB | spin MS\n");
+	if (argc == 3 && !strcmp(argv[1], "exits"))
+		return exits(atol(argv[2]));
+	fprintf(stderr,
+		"usage: container_stress forks | alloc MB | spin MS | exits N\n");
 	return 2;
 }

@@ -192,6 +192,20 @@ os.waitpid(pid, 0)
 	assert_line '[ns net]'
 }
 
+@test "--count: a full key table is a named loss, never silence" {
+	# 20000 exits are 20000 keys; the table holds 16384 (TRACE_COUNT_KEYS)
+	run --separate-stderr "$ISOLENS" trace --count --json --events proc -- \
+		sh -c "$TOP/tests/helpers/container_stress exits 20000 >/dev/null"
+	assert_success
+	run jq -r '.summary | "\(.lost.count_table_full > 0) \(.drops == ([.lost[]] | add)) \(.lost.ring_buffer_full)"' <<<"$output"
+	assert_output "true true 0"
+	# the text summary names the loss and what to do about it
+	run --separate-stderr "$ISOLENS" trace --count --events proc -- \
+		sh -c "$TOP/tests/helpers/container_stress exits 20000 >/dev/null"
+	assert_success
+	assert_line --regexp '^--- summary: .*, [1-9][0-9]* dropped \(count_table_full [1-9][0-9]*: narrow the selection\)$'
+}
+
 @test "--count: text summary on stdout; bad combinations are one line, exit 2" {
 	run --separate-stderr "$ISOLENS" trace --count --events proc -- /bin/true
 	assert_success

@@ -76,10 +76,38 @@ int trace_backend_follow(struct trace_backend *b, pid_t pid)
 	return b->ops->follow ? b->ops->follow(b, pid) : -EOPNOTSUPP;
 }
 
+static const struct {
+	const char *name, *hint;
+} losses[TRACE_LOSS_MAX] = {
+	[TRACE_LOSS_RINGBUF] = { "ring_buffer_full", "raise --buffer" },
+	[TRACE_LOSS_COUNT_FULL] = { "count_table_full",
+				    "narrow the selection" },
+	[TRACE_LOSS_FOLLOW_FULL] = { "follow_table_full",
+				     "too many processes to follow" },
+	[TRACE_LOSS_CAP_ARGS] = { "cap_args_full", "kprobe fallback" },
+	[TRACE_LOSS_RECURSION] = { "recursion",
+				   "another BPF program ran on that CPU" },
+};
+
+const char *trace_loss_name(enum trace_loss l)
+{
+	return l < TRACE_LOSS_MAX ? losses[l].name : "unknown";
+}
+
+const char *trace_loss_hint(enum trace_loss l)
+{
+	return l < TRACE_LOSS_MAX ? losses[l].hint : "";
+}
+
 int trace_backend_stats(struct trace_backend *b, struct trace_stats *st)
 {
+	int err, i;
+
 	memset(st, 0, sizeof(*st));
-	return b->ops->stats ? b->ops->stats(b, st) : -EOPNOTSUPP;
+	err = b->ops->stats ? b->ops->stats(b, st) : -EOPNOTSUPP;
+	for (i = 0; i < TRACE_LOSS_MAX; i++)
+		st->drops += st->lost[i];
+	return err;
 }
 
 int trace_backend_counts(struct trace_backend *b, bool totals,

@@ -45,10 +45,25 @@ typedef int (*trace_record_fn)(void *ctx, const struct isolens_event *e,
 typedef void (*trace_count_fn)(void *ctx, const struct isolens_event *e,
 			       uint64_t n);
 
+/* Every way the kernel side loses what it should have reported. */
+enum trace_loss {
+	TRACE_LOSS_RINGBUF, /* ring buffer full: records lost */
+	TRACE_LOSS_COUNT_FULL, /* --count: key table full, events not counted */
+	TRACE_LOSS_FOLLOW_FULL, /* follow table full: children not followed */
+	TRACE_LOSS_CAP_ARGS, /* kprobe fallback: capability checks lost */
+	TRACE_LOSS_RECURSION, /* a program skipped: another BPF program ran */
+	TRACE_LOSS_MAX
+};
+
 struct trace_stats {
 	uint64_t events; /* records produced by the kernel side */
-	uint64_t drops; /* records lost (buffer full) */
+	uint64_t drops; /* all losses: the sum of lost[] */
+	uint64_t lost[TRACE_LOSS_MAX];
 };
+
+/* "ring_buffer_full", ... (the JSON keys), and what to do about it */
+const char *trace_loss_name(enum trace_loss l);
+const char *trace_loss_hint(enum trace_loss l);
 
 #define TRACE_NOTES_MAX 8
 

@@ -511,6 +511,27 @@ static int bpf_follow(struct trace_backend *b, pid_t pid)
 	return 0;
 }
 
+/*
+ * Times the kernel skipped one of the object's loaded programs because a
+ * BPF program was already running on that CPU (bpf_prog_info's
+ * recursion_misses): events nobody saw.
+ */
+static uint64_t recursion_misses(struct bpf_object *obj)
+{
+	struct bpf_program *p;
+	uint64_t n = 0;
+
+	bpf_object__for_each_program(p, obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(p);
+
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+			n += info.recursion_misses;
+	}
+	return n;
+}
+
 static int bpf_stats(struct trace_backend *b, struct trace_stats *st)
 {
 	struct bpf_priv *pv = b->priv;
@@ -526,12 +547,29 @@ static int bpf_stats(struct trace_backend *b, struct trace_stats *st)
 	for (slot = 0; slot < TRACE_CNT_MAX; slot++) {
 		if (percpu_sum_lookup(&ps, fd, &slot, &sum))
 			continue;
-		if (slot == TRACE_CNT_DROPS)
-			st->drops = sum;
-		else if (slot == TRACE_CNT_EVENTS)
+		switch (slot) {
+		case TRACE_CNT_DROPS:
+			st->lost[TRACE_LOSS_RINGBUF] = sum;
+			break;
+		case TRACE_CNT_EVENTS:
 			st->events = sum;
+			break;
+		case TRACE_CNT_COUNT_FULL:
+			st->lost[TRACE_LOSS_COUNT_FULL] = sum;
+			break;
+		case TRACE_CNT_FOLLOW_FULL:
+			st->lost[TRACE_LOSS_FOLLOW_FULL] = sum;
+			break;
+		case TRACE_CNT_CAP_ARGS_FULL:
+			st->lost[TRACE_LOSS_CAP_ARGS] = sum;
+			break;
+		}
 	}
 	percpu_sum_free(&ps);
+	st->lost[TRACE_LOSS_RECURSION] =
+		recursion_misses(pv->skel->obj) +
+		(pv->fentry ? recursion_misses(pv->fentry->obj) : 0) +
+		(pv->kprobe ? recursion_misses(pv->kprobe->obj) : 0);
 	return 0;
 }
 

@@ -186,7 +186,7 @@ static int module_stats(struct trace_backend *b, struct trace_stats *st)
 		return -errno;
 	/* what the module produced for this reader: delivered or dropped */
 	st->events = s.events + s.drops;
-	st->drops = s.drops;
+	st->lost[TRACE_LOSS_RINGBUF] = s.drops;
 	return 0;
 }
 

@@ -150,8 +150,16 @@ char *summary_format_text(const struct trace_summary *s,
 		}
 		fprintf(f, ")");
 	}
-	fprintf(f, ", %llu dropped%s\n", (unsigned long long)st->drops,
-		st->drops ? " (ring buffer full: raise --buffer)" : "");
+	fprintf(f, ", %llu dropped", (unsigned long long)st->drops);
+	/* each way of losing, named, with what to do about it */
+	for (i = 0, sep = " ("; i < TRACE_LOSS_MAX; i++) {
+		if (!st->lost[i])
+			continue;
+		fprintf(f, "%s%s %llu: %s", sep, trace_loss_name(i),
+			(unsigned long long)st->lost[i], trace_loss_hint(i));
+		sep = "; ";
+	}
+	fprintf(f, "%s\n", st->drops ? ")" : "");
 	sep = "  by kind: ";
 	for (i = 0; i < ISOLENS_EV_MAX; i++) {
 		if (!s->by_kind[i] || !event_kind_name(i))
@@ -203,9 +211,13 @@ char *summary_format_json(const struct trace_summary *s,
 	if (!f)
 		return NULL;
 	fprintf(f, "{\"summary\":{\"events\":%llu,\"produced\":%llu,"
-		"\"drops\":%llu,\"malformed\":%llu,\"by_class\":{",
+		"\"drops\":%llu,\"malformed\":%llu,\"lost\":{",
 		(unsigned long long)s->total, (unsigned long long)st->events,
 		(unsigned long long)st->drops, (unsigned long long)s->bad);
+	for (i = 0; i < TRACE_LOSS_MAX; i++)
+		fprintf(f, "%s\"%s\":%llu", i ? "," : "", trace_loss_name(i),
+			(unsigned long long)st->lost[i]);
+	fprintf(f, "},\"by_class\":{");
 	for (i = 0; i < 5; i++)
 		fprintf(f, "%s\"%s\":%llu", i ? "," : "",
 			event_class_name(class_bits[i]),
