@@ -92,3 +92,18 @@ kernel_release() {
 	[[ "$output" == *"hostile: done"* ]]
 	[[ "$stderr" == *"unknown MMIO 8192"* ]]
 }
+
+@test "vm: a vCPU thread that cannot start fails the run in one line" {
+	require_cgroup2_controllers pids
+	local cg=/sys/fs/cgroup/isolens-vm-threads
+	mkdir -p "$cg"
+	# the VMM's main thread, KVM's kvm-nx-lpage-recovery thread (where
+	# the host has one) and some vCPU threads, not all eight
+	echo 4 > "$cg/pids.max"
+	run --separate-stderr timeout 120 sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' \
+		sh "$cg" "$ISOLENS" vm run --cpus 8 --timeout 60 -- true
+	rmdir "$cg"
+	echo "$stderr"
+	assert_failure 125
+	[[ "$stderr" =~ ^isolens\ vm:\ cannot\ start\ vCPU\ thread\ [1-7]:\ Resource\ temporarily\ unavailable$ ]]
+}

@@ -162,7 +162,10 @@ static void *vcpu_thread(void *arg)
 	bool explain = vm->cfg->explain != NULL;
 
 	vcpu_self = v;
-	pthread_barrier_wait(&vm->start);
+	pthread_mutex_lock(&vm->lock);
+	while (!vm->gate_open)
+		pthread_cond_wait(&vm->gate, &vm->lock);
+	pthread_mutex_unlock(&vm->lock);
 	while (!__atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE)) {
 		struct vmm_exit ex = { .vcpu = v->id, .kernel_exits = -1 };
 		bool stop;

@@ -492,6 +492,7 @@ int vmm_run(const struct vmm_config *cfg, struct vmm_result *res,
 	vm->kvm.sys_fd = vm->kvm.vm_fd = -1;
 	vm->event_fd = -1;
 	pthread_mutex_init(&vm->lock, NULL);
+	pthread_cond_init(&vm->gate, NULL);
 	res->cpus = vm->nr_vcpus;
 
 	err = kvm_open(&vm->kvm, cfg->kvm_dev ? cfg->kvm_dev : KVM_DEVICE, eb);
@@ -551,35 +552,31 @@ int vmm_run(const struct vmm_config *cfg, struct vmm_result *res,
 		err = errbuf_errno(eb, errno, "signalfd");
 		goto out_sigmask;
 	}
-	pthread_barrier_init(&vm->start, NULL, vm->nr_vcpus + 1);
-	for (i = 0; i < vm->nr_vcpus; i++) {
+	/*
+	 * Every thread exists before the filter (clone is not allowed after
+	 * it); they wait at the gate until it is installed.  If one cannot be
+	 * started, or the filter fails, the gate opens on a stopped VM: the
+	 * started threads end without entering the guest and are joined.
+	 */
+	for (i = 0; i < vm->nr_vcpus && !err; i++)
 		err = vcpu_start(&vm->vcpus[i], eb);
-		if (err) {
-			/* let the started ones through, then stop them */
-			vm_stop(vm, VMM_STOP_ERROR, 0);
-			for (; i < vm->nr_vcpus; i++)
-				pthread_barrier_wait(&vm->start);
-			goto out_join;
-		}
-	}
-	if (cfg->seccomp) {
+	if (!err && cfg->seccomp) {
 		err = vmm_seccomp_install(eb);
-		if (err) {
-			vm_stop(vm, VMM_STOP_ERROR, 0);
-			pthread_barrier_wait(&vm->start);
-			goto out_join;
-		}
-		res->seccomp = true;
+		res->seccomp = !err;
 	}
-	pthread_barrier_wait(&vm->start);
-	vm_wait(vm, sig_fd);
+	if (err)
+		vm_stop(vm, VMM_STOP_ERROR, 0);
+	pthread_mutex_lock(&vm->lock);
+	vm->gate_open = true;
+	pthread_cond_broadcast(&vm->gate);
+	pthread_mutex_unlock(&vm->lock);
+	if (!err)
+		vm_wait(vm, sig_fd);
 
-out_join:
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vcpu_join(&vm->vcpus[i]);
-	pthread_barrier_destroy(&vm->start);
 	vm_collect(vm);
 	if (!err && res->stop == VMM_STOP_ERROR) {
 		if (res->error_errno)
@@ -604,6 +601,7 @@ out_mem:
 out_kvm:
 	kvm_close(&vm->kvm);
 out_free:
+	pthread_cond_destroy(&vm->gate);
 	pthread_mutex_destroy(&vm->lock);
 	free(vm);
 	return err;

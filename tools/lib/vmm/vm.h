@@ -43,8 +43,9 @@ struct vm {
 	struct vcpu vcpus[VMM_MAX_CPUS];
 	unsigned int nr_vcpus;
 	bool linux_guest;
-	pthread_barrier_t start; /* vCPUs wait here until the VMM is sealed */
 	pthread_mutex_t lock; /* stop state, results, explain ordering */
+	pthread_cond_t gate; /* vCPUs wait until the VMM is sealed ... */
+	bool gate_open; /* ... which this says, under lock */
 	int event_fd; /* wakes the main thread: stop or marker */
 	bool stopping;
 	bool marker_seen;
