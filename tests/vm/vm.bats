@@ -107,3 +107,41 @@ kernel_release() {
 	assert_failure 125
 	[[ "$stderr" =~ ^isolens\ vm:\ cannot\ start\ vCPU\ thread\ [1-7]:\ Resource\ temporarily\ unavailable$ ]]
 }
+
+# CMD... with stdout a one-page pipe that is already full and that nobody
+# reads, and stdin a pipe that stays open without data; exits with CMD's
+# status (or 137 after 150 s).
+full_pipe() {
+	timeout -s KILL 150 python3 -c '
+import fcntl, os, subprocess, sys
+r, w = os.pipe()
+fcntl.fcntl(w, 1031, 4096)  # F_SETPIPE_SZ: one page
+os.set_blocking(w, False)
+try:
+    while True:
+        os.write(w, b"x" * 512)
+except BlockingIOError:
+    pass
+os.set_blocking(w, True)
+rin, win = os.pipe()
+sys.exit(subprocess.run(sys.argv[1:], stdin=rin, stdout=w).returncode)
+' "$@"
+}
+
+# Before, the UART wrote stdout under its lock and the main loop waited for
+# that lock: a full pipe (isolens vm run -- dmesg | less) hung the VMM.
+@test "vm: --timeout ends a run whose console output nobody reads, with 124" {
+	local t0=$SECONDS marker
+	run --separate-stderr full_pipe "$ISOLENS" vm run --timeout 20s --stats=json -- yes
+	echo "$stderr"
+	echo "exit $status after $((SECONDS - t0)) s"
+	assert_failure 124
+	[ $((SECONDS - t0)) -lt 35 ]
+	[[ "$stderr" == *"isolens vm: timeout: the VM was stopped"* ]]
+	[[ "$stderr" == *'"stop":"timeout"'* ]]
+	# output was stuck, not lost on the way, if the command got to run
+	marker=$(printf '%s\n' "$stderr" | grep '^{' | jq .marker_ns)
+	if [ "$marker" != null ] && [ "$marker" -lt 15000000000 ]; then
+		[[ "$stderr" =~ \"console_dropped\":[1-9] ]]
+	fi
+}

@@ -182,6 +182,10 @@ static void print_stats(FILE *out, const struct vmm_result *res)
 		(unsigned long long)res->mmio_unknown,
 		(unsigned long long)res->msr_unknown,
 		(unsigned long long)res->invalid);
+	if (res->console_dropped)
+		fprintf(out,
+			"isolens vm: console output dropped: %llu bytes (nobody read it in time)\n",
+			(unsigned long long)res->console_dropped);
 	fprintf(out, "isolens vm: seccomp filter: %s\n",
 		res->seccomp ? "installed" : "off");
 }

@@ -17,8 +17,6 @@
 #include "vmm/ports.h"
 #include "vmm/vm.h"
 
-#define VCPU_KICK_SIGNAL SIGUSR1
-
 static __thread struct vcpu *vcpu_self;
 
 void vcpu_note(const char *note)
@@ -207,20 +205,26 @@ static void *vcpu_thread(void *arg)
 	return NULL;
 }
 
-static void vcpu_kick_handler(int sig)
+static void vm_kick_handler(int sig)
 {
 	(void)sig;
 }
 
+void vm_kick_init(void)
+{
+	struct sigaction sa = { .sa_handler = vm_kick_handler };
+
+	/* no SA_RESTART: the signal must interrupt KVM_RUN and write() */
+	sigemptyset(&sa.sa_mask);
+	sigaction(VM_KICK_SIGNAL, &sa, NULL);
+}
+
 int vcpu_start(struct vcpu *v, struct errbuf *eb)
 {
-	struct sigaction sa = { .sa_handler = vcpu_kick_handler };
 	char name[16];
 	int err;
 
-	/* no SA_RESTART: the signal must interrupt KVM_RUN */
-	sigemptyset(&sa.sa_mask);
-	sigaction(VCPU_KICK_SIGNAL, &sa, NULL);
+	vm_kick_init();
 	err = pthread_create(&v->thread, NULL, vcpu_thread, v);
 	if (err)
 		return errbuf_errno(eb, err, "cannot start vCPU thread %u", v->id);
@@ -236,7 +240,7 @@ void vcpu_kick(struct vcpu *v)
 		return;
 	/* immediate_exit covers the window before the thread enters KVM_RUN */
 	__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_RELEASE);
-	pthread_kill(v->thread, VCPU_KICK_SIGNAL);
+	pthread_kill(v->thread, VM_KICK_SIGNAL);
 }
 
 void vcpu_join(struct vcpu *v)

@@ -109,16 +109,25 @@ int vmm_kvm_available(const char *dev, struct errbuf *eb)
 
 /* --- devices wired to the VM ------------------------------------------ */
 
-static void vm_serial_tx(void *ctx, uint8_t byte)
+/* Never blocks: the console thread writes console_out (console.h). */
+static bool vm_serial_tx(void *ctx, uint8_t byte)
 {
 	struct vm *vm = ctx;
 
-	if (vm->cfg->console_write)
+	if (vm->cfg->console_write) {
 		vm->cfg->console_write(vm->cfg->console_ctx, byte);
-	else if (vm->cfg->console_out >= 0 &&
-	    write(vm->cfg->console_out, &byte, 1) < 0) {
-		/* a closed console loses output, as a serial cable would */
+		return true;
 	}
+	if (vm->cfg->console_out < 0)
+		return true; /* no console: the bytes go nowhere */
+	return console_out_put(&vm->console, byte);
+}
+
+static void vm_console_ready(void *ctx)
+{
+	struct vm *vm = ctx;
+
+	serial_tx_ready(&vm->serial);
 }
 
 static void vm_serial_irq(void *ctx, int level)
@@ -164,6 +173,8 @@ static int vm_setup_buses(struct vm *vm, struct errbuf *eb)
 
 	bus_init(&vm->ports, "port", PORT_LIMIT);
 	bus_init(&vm->mmio, "mmio", UINT64_MAX);
+	console_out_init(&vm->console, vm->cfg->console_out, vm_console_ready,
+			 vm);
 	serial_init(&vm->serial, vm_serial_tx, vm_serial_irq, vm);
 	err = bus_register(&vm->ports, SERIAL_COM1_BASE, SERIAL_NR_REGS,
 			   "VMM serial (16550 COM1)", serial_access,
@@ -463,6 +474,7 @@ static void vm_collect(struct vm *vm)
 	res->port_unknown = vm->ports.unknown;
 	res->mmio_unknown = vm->mmio.unknown;
 	res->invalid = vm->ports.invalid + vm->mmio.invalid;
+	res->console_dropped = vm->serial.tx_dropped + vm->console.dropped;
 }
 
 int vmm_run(const struct vmm_config *cfg, struct vmm_result *res,
@@ -560,6 +572,8 @@ int vmm_run(const struct vmm_config *cfg, struct vmm_result *res,
 	 */
 	for (i = 0; i < vm->nr_vcpus && !err; i++)
 		err = vcpu_start(&vm->vcpus[i], eb);
+	if (!err && !cfg->console_write && cfg->console_out >= 0)
+		err = console_out_start(&vm->console, eb);
 	if (!err && cfg->seccomp) {
 		err = vmm_seccomp_install(eb);
 		res->seccomp = !err;
@@ -577,6 +591,8 @@ int vmm_run(const struct vmm_config *cfg, struct vmm_result *res,
 		vcpu_kick(&vm->vcpus[i]);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vcpu_join(&vm->vcpus[i]);
+	/* the guest is gone: what it wrote goes out, unless nobody reads */
+	console_out_stop(&vm->console, CONSOLE_OUT_GRACE_MS);
 	vm_collect(vm);
 	if (!err && res->stop == VMM_STOP_ERROR) {
 		if (res->error_errno)
@@ -596,6 +612,7 @@ out_vcpus:
 		if (vm->vcpus[i].vm)
 			vcpu_destroy(&vm->vcpus[i]);
 	serial_destroy(&vm->serial);
+	console_out_destroy(&vm->console);
 out_mem:
 	guest_mem_free(&vm->mem);
 out_kvm:

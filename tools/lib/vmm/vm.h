@@ -5,10 +5,12 @@
 
 #include <linux/kvm.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "vmm/bus.h"
+#include "vmm/console.h"
 #include "vmm/devices.h"
 #include "vmm/kvm.h"
 #include "vmm/memory.h"
@@ -38,6 +40,7 @@ struct vm {
 	struct guest_mem mem;
 	struct bus ports, mmio;
 	struct serial serial;
+	struct console_out console; /* serial output on its way to stdout */
 	struct i8042 i8042;
 	struct cmos cmos;
 	struct vcpu vcpus[VMM_MAX_CPUS];
@@ -52,6 +55,12 @@ struct vm {
 	uint64_t t0_ns;
 	uint64_t seq;
 };
+
+/* Kicks a VMM thread out of a blocking call (KVM_RUN, write). */
+#define VM_KICK_SIGNAL SIGUSR1
+
+/* Install the kick signal's handler (no SA_RESTART); idempotent. */
+void vm_kick_init(void);
 
 uint64_t vm_now_ns(void);
 

@@ -89,6 +89,7 @@ struct vmm_result {
 	uint64_t exits[VMM_NR_REASONS]; /* userspace exits by KVM_EXIT_* */
 	int64_t kernel_exits; /* handled inside KVM; -1 if unknown */
 	uint64_t port_unknown, mmio_unknown, msr_unknown, invalid;
+	uint64_t console_dropped; /* guest output nobody took */
 	unsigned int cpus;
 	bool seccomp; /* the filter was installed */
 	/* VMM_STOP_ERROR: KVM_RUN's errno, or the exit and its detail */
