@@ -93,6 +93,34 @@ kernel_release() {
 	[[ "$stderr" == *"unknown MMIO 8192"* ]]
 }
 
+# The newest Debian cloud kernel deps.sh unpacked (never installed) on the
+# host; the lab VM sees the directory read-only.
+cloud_kernel() {
+	ls /var/cache/isolens/kernels/linux-image-*-cloud-amd64/boot/vmlinuz-* 2>/dev/null |
+		sort -V | tail -n 1
+}
+
+@test "vm: Debian's cloud kernel (no /dev/port) reaches the marker and reports its status" {
+	local k
+	k=$(cloud_kernel)
+	[ -n "$k" ] || skip "no Debian cloud kernel under /var/cache/isolens/kernels (make deps, as root on the host, unpacks one)"
+	run --separate-stderr "$ISOLENS" vm run --kernel "$k" --stats --timeout $VMRUN_TIMEOUT \
+		-- sh -c 'uname -r; test ! -e /dev/port'
+	echo "$stderr"
+	assert_success
+	assert_output "${k##*/vmlinuz-}"
+	[[ "$stderr" =~ init\ marker\ reached\ after\ [0-9.]+\ ms ]]
+	[[ "$stderr" == *"stop: guest reported its exit status"* ]]
+}
+
+@test "vm: a guest that powers off without a status ends the run with 125" {
+	run --separate-stderr "$ISOLENS" vm run --cpus 2 --stats=json --timeout $VMRUN_TIMEOUT -- poweroff -f
+	echo "$stderr"
+	assert_failure 125
+	[[ "$stderr" == *"isolens vm: the guest halted (power off or halt) before reporting a status"* ]]
+	[[ "$stderr" == *'"stop":"halted"'* ]]
+}
+
 @test "vm: a vCPU thread that cannot start fails the run in one line" {
 	require_cgroup2_controllers pids
 	local cg=/sys/fs/cgroup/isolens-vm-threads

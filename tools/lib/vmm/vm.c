@@ -30,6 +30,8 @@
 
 #define VMM_KERNEL_MAX (256u << 20)
 #define CONSOLE_ESCAPE 0x01 /* Ctrl-A, then x */
+/* a Linux guest this long without an exit to us: is it halted for good? */
+#define HALT_PROBE_MS 1000
 
 static const char *const exit_names[] = {
 	[KVM_EXIT_UNKNOWN] = "UNKNOWN", [KVM_EXIT_EXCEPTION] = "EXCEPTION",
@@ -323,11 +325,52 @@ static void vm_console_input(struct vm *vm, struct console *con)
 	serial_receive(&vm->serial, out, n);
 }
 
+static uint64_t vm_user_exits(struct vm *vm)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		n += __atomic_load_n(&vm->vcpus[i].user_exits,
+				     __ATOMIC_RELAXED);
+	return n;
+}
+
+/*
+ * Ask the vCPUs whether the guest halted for good (vcpu.c answers), when
+ * it has not exited to us for HALT_PROBE_MS and the last question was
+ * answered by all.  Returns the poll timeout until the next look.
+ */
+static int vm_probe_halt(struct vm *vm, uint64_t *exits, uint64_t *quiet_ns)
+{
+	uint64_t now = vm_now_ns(), n = vm_user_exits(vm), quiet_ms;
+	unsigned int i;
+
+	if (n != *exits || !*quiet_ns) {
+		*exits = n;
+		*quiet_ns = now;
+	}
+	quiet_ms = (now - *quiet_ns) / 1000000;
+	if (quiet_ms < HALT_PROBE_MS)
+		return HALT_PROBE_MS - quiet_ms;
+	*quiet_ns = now;
+	if (__atomic_load_n(&vm->probe_answers, __ATOMIC_SEQ_CST) <
+	    (vm->probe_gen ? vm->nr_vcpus : 0))
+		return HALT_PROBE_MS; /* still being answered */
+	__atomic_store_n(&vm->probe_answers, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&vm->probe_halted, 0, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&vm->probe_gen, 1, __ATOMIC_SEQ_CST);
+	for (i = 0; i < vm->nr_vcpus; i++)
+		vcpu_kick(&vm->vcpus[i]);
+	return HALT_PROBE_MS;
+}
+
 static void vm_wait(struct vm *vm, int sig_fd)
 {
 	struct console con = { .open = vm->cfg->console_in >= 0 };
 	uint64_t deadline = vm->cfg->timeout_ms ?
 		vm->t0_ns + vm->cfg->timeout_ms * 1000000ULL : 0;
+	uint64_t exits = 0, quiet_ns = 0;
 
 	while (!__atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE)) {
 		struct pollfd pfd[3] = {
@@ -352,6 +395,12 @@ static void vm_wait(struct vm *vm, int sig_fd)
 				con.send_eof = false;
 			else
 				timeout = 5;
+		}
+		if (vm->linux_guest) {
+			int next = vm_probe_halt(vm, &exits, &quiet_ns);
+
+			if (timeout < 0 || next < timeout)
+				timeout = next;
 		}
 		if (deadline) {
 			uint64_t now = vm_now_ns();

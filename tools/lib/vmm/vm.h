@@ -31,6 +31,7 @@ struct vcpu {
 	int64_t first_exits, last_exits; /* KVM "exits" at start, at last exit */
 	uint64_t user_exits; /* exits that reached us */
 	struct vmm_exit *cur; /* the exit being handled, for notes */
+	unsigned int probe_seen; /* the last vm->probe_gen answered */
 };
 
 struct vm {
@@ -54,6 +55,8 @@ struct vm {
 	bool marker_seen;
 	uint64_t t0_ns;
 	uint64_t seq;
+	/* "halted for good?": asked by the main thread, answered per vCPU */
+	unsigned int probe_gen, probe_answers, probe_halted;
 };
 
 /* Kicks a VMM thread out of a blocking call (KVM_RUN, write). */
