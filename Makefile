@@ -70,6 +70,9 @@ CMD_SRCS := $(wildcard tools/isolens/*.c)
 CMD_OBJS := $(CMD_SRCS:.c=.o)
 ISOLENS := tools/isolens/isolens
 KVM_HOLD := tools/lib/lab/guest/kvm-hold
+VMM_OUTB := tools/lib/vmm/guest/outb
+# programs that run in a guest's initramfs, embedded in isolens with .incbin
+GUEST_BINS := $(KVM_HOLD) $(VMM_OUTB)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:.c=)
@@ -127,9 +130,10 @@ $(LIB_OBJS) $(CMD_OBJS): | $(BPF_SKELS)
 
 # .incbin inputs are invisible to -MMD
 tools/lib/lab/guest_init.o: tools/lib/lab/guest-init.sh $(KVM_HOLD)
+tools/lib/vmm/guest_bin.o: $(VMM_OUTB)
 
-# Runs in the lab VM's initramfs: static, no libc, a few hundred bytes.
-$(KVM_HOLD): $(KVM_HOLD).c
+# Run in a guest's initramfs: static, no libc, a few hundred bytes.
+$(GUEST_BINS): %: %.c
 	$(call quiet,CC,$@)
 	$(Q)$(CC) -static -nostdlib -nostartfiles -ffreestanding -fno-pie -no-pie \
 		-fno-stack-protector -fno-asynchronous-unwind-tables -Os \
@@ -231,7 +235,7 @@ clean:
 ifneq ($(strip $(KDIR)),)
 	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) clean -s 2>/dev/null || true
 endif
-	$(Q)rm -f $(LIB_OBJS) $(CMD_OBJS) $(LIB) $(ISOLENS) $(KVM_HOLD) $(UNIT_BINS) \
+	$(Q)rm -f $(LIB_OBJS) $(CMD_OBJS) $(LIB) $(ISOLENS) $(GUEST_BINS) $(UNIT_BINS) \
 		$(SECCOMP_GEN) $(SECCOMP_BINS) \
 		$(TEST_HELPERS) ebpf/vmlinux.h ebpf/*.bpf.o ebpf/*.skel.h
 	$(Q)find . -name '*.d' -not -path './.git/*' -delete

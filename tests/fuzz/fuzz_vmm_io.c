@@ -17,10 +17,10 @@
 
 #define RUN_SIZE 4096
 
-static void tx(void *ctx, uint8_t b)
+static bool tx(void *ctx, uint8_t b)
 {
 	(void)ctx;
-	(void)b;
+	return b & 1; /* a sink that is sometimes full */
 }
 
 static void irq(void *ctx, int level)
@@ -90,6 +90,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (r[0] & 8)
 			serial_receive(&uart, r + 11, r[10] & 3);
+		if (r[0] & 16)
+			serial_tx_ready(&uart);
 	}
 	serial_destroy(&uart);
 	return 0;

@@ -12,11 +12,17 @@ static uint8_t txbuf[256];
 static unsigned int txlen;
 static int irq_level, irq_changes;
 
-static void tx(void *ctx, uint8_t b)
+static unsigned int tx_room = ~0u; /* bytes the sink takes before "full" */
+
+static bool tx(void *ctx, uint8_t b)
 {
 	(void)ctx;
+	if (!tx_room)
+		return false;
+	tx_room--;
 	if (txlen < sizeof(txbuf))
 		txbuf[txlen++] = b;
+	return true;
 }
 
 static void irq(void *ctx, int level)
@@ -42,6 +48,7 @@ static uint8_t rd(struct serial *s, unsigned int reg)
 static void setup(struct serial *s)
 {
 	txlen = 0;
+	tx_room = ~0u;
 	irq_level = 0;
 	irq_changes = 0;
 	serial_init(s, tx, irq, NULL);
@@ -146,6 +153,43 @@ static void test_loopback(void)
 	serial_destroy(&s);
 }
 
+/*
+ * A sink that is full (stdout not read): bytes wait in the 16-byte transmit
+ * FIFO, THR is not empty and does not interrupt until the sink took them.
+ */
+static void test_transmit_backpressure(void)
+{
+	struct serial s;
+	unsigned int i;
+
+	setup(&s);
+	wr(&s, UART_FCR, UART_FCR_ENABLE_FIFO);
+	wr(&s, UART_IER, UART_IER_THRI);
+	CHECK_EQ(rd(&s, UART_IIR) & 0x0f, UART_IIR_THRI);
+	CHECK_EQ(irq_level, 0);
+	tx_room = 2;
+	for (i = 0; i < 2 + SERIAL_TX_FIFO + 1; i++)
+		wr(&s, UART_TX, 'a' + i);
+	CHECK_EQ(txlen, 2);
+	CHECK_EQ(s.tx_len, SERIAL_TX_FIFO);
+	CHECK_EQ(s.tx_dropped, 1); /* written into a full FIFO */
+	CHECK(!(rd(&s, UART_LSR) & (UART_LSR_THRE | UART_LSR_TEMT)));
+	CHECK_EQ(irq_level, 0);
+	/* room for a few: still not empty */
+	tx_room = 4;
+	serial_tx_ready(&s);
+	CHECK_EQ(txlen, 6);
+	CHECK_EQ(irq_level, 0);
+	tx_room = ~0u;
+	serial_tx_ready(&s);
+	CHECK_EQ(txlen, 2 + SERIAL_TX_FIFO);
+	CHECK_EQ(txbuf[2], 'c'); /* in order */
+	CHECK_EQ(txbuf[txlen - 1], 'a' + 1 + SERIAL_TX_FIFO);
+	CHECK(rd(&s, UART_LSR) & UART_LSR_TEMT);
+	CHECK_EQ(irq_level, 1); /* THR empty at last */
+	serial_destroy(&s);
+}
+
 /* Any byte to any register offset, any width: no crash, state stays sane. */
 static void test_random_access(void)
 {
@@ -164,8 +208,14 @@ static void test_random_access(void)
 			      size);
 		if (!(i % 1000))
 			serial_receive(&s, data, size);
+		if (!(i % 777))
+			tx_room = rand() % 3 ? ~0u : (unsigned int)rand() % 20;
+		if (!(i % 500))
+			serial_tx_ready(&s);
 		CHECK(s.rx_len <= SERIAL_FIFO);
 		CHECK(s.rx_head < SERIAL_FIFO);
+		CHECK(s.tx_len <= SERIAL_TX_FIFO);
+		CHECK(s.tx_head < SERIAL_TX_FIFO);
 	}
 	serial_destroy(&s);
 }
@@ -178,6 +228,7 @@ int main(void)
 	RUN(test_thri_interrupt);
 	RUN(test_receive);
 	RUN(test_loopback);
+	RUN(test_transmit_backpressure);
 	RUN(test_random_access);
 	UNIT_DONE();
 }

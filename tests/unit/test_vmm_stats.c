@@ -27,6 +27,7 @@ static void sample(struct vmm_result *res)
 	res->mmio_unknown = 8192;
 	res->msr_unknown = 2;
 	res->invalid = 4;
+	res->console_dropped = 12;
 	res->seccomp = true;
 }
 
@@ -54,6 +55,7 @@ static void test_round_trip(void)
 	CHECK_EQ(out.mmio_unknown, 8192);
 	CHECK_EQ(out.msr_unknown, 2);
 	CHECK_EQ(out.invalid, 4);
+	CHECK_EQ(out.console_dropped, 12);
 	CHECK(out.seccomp);
 }
 

@@ -92,3 +92,84 @@ kernel_release() {
 	[[ "$output" == *"hostile: done"* ]]
 	[[ "$stderr" == *"unknown MMIO 8192"* ]]
 }
+
+# The newest Debian cloud kernel deps.sh unpacked (never installed) on the
+# host; the lab VM sees the directory read-only.
+cloud_kernel() {
+	ls /var/cache/isolens/kernels/linux-image-*-cloud-amd64/boot/vmlinuz-* 2>/dev/null |
+		sort -V | tail -n 1
+}
+
+@test "vm: Debian's cloud kernel (no /dev/port) reaches the marker and reports its status" {
+	local k
+	k=$(cloud_kernel)
+	[ -n "$k" ] || skip "no Debian cloud kernel under /var/cache/isolens/kernels (make deps, as root on the host, unpacks one)"
+	run --separate-stderr "$ISOLENS" vm run --kernel "$k" --stats --timeout $VMRUN_TIMEOUT \
+		-- sh -c 'uname -r; test ! -e /dev/port'
+	echo "$stderr"
+	assert_success
+	assert_output "${k##*/vmlinuz-}"
+	[[ "$stderr" =~ init\ marker\ reached\ after\ [0-9.]+\ ms ]]
+	[[ "$stderr" == *"stop: guest reported its exit status"* ]]
+}
+
+@test "vm: a guest that powers off without a status ends the run with 125" {
+	run --separate-stderr "$ISOLENS" vm run --cpus 2 --stats=json --timeout $VMRUN_TIMEOUT -- poweroff -f
+	echo "$stderr"
+	assert_failure 125
+	[[ "$stderr" == *"isolens vm: the guest halted (power off or halt) before reporting a status"* ]]
+	[[ "$stderr" == *'"stop":"halted"'* ]]
+}
+
+@test "vm: a vCPU thread that cannot start fails the run in one line" {
+	require_cgroup2_controllers pids
+	local cg=/sys/fs/cgroup/isolens-vm-threads
+	mkdir -p "$cg"
+	# the VMM's main thread, KVM's kvm-nx-lpage-recovery thread (where
+	# the host has one) and some vCPU threads, not all eight
+	echo 4 > "$cg/pids.max"
+	run --separate-stderr timeout 120 sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' \
+		sh "$cg" "$ISOLENS" vm run --cpus 8 --timeout 60 -- true
+	rmdir "$cg"
+	echo "$stderr"
+	assert_failure 125
+	[[ "$stderr" =~ ^isolens\ vm:\ cannot\ start\ vCPU\ thread\ [1-7]:\ Resource\ temporarily\ unavailable$ ]]
+}
+
+# CMD... with stdout a one-page pipe that is already full and that nobody
+# reads, and stdin a pipe that stays open without data; exits with CMD's
+# status (or 137 after 150 s).
+full_pipe() {
+	timeout -s KILL 150 python3 -c '
+import fcntl, os, subprocess, sys
+r, w = os.pipe()
+fcntl.fcntl(w, 1031, 4096)  # F_SETPIPE_SZ: one page
+os.set_blocking(w, False)
+try:
+    while True:
+        os.write(w, b"x" * 512)
+except BlockingIOError:
+    pass
+os.set_blocking(w, True)
+rin, win = os.pipe()
+sys.exit(subprocess.run(sys.argv[1:], stdin=rin, stdout=w).returncode)
+' "$@"
+}
+
+# Before, the UART wrote stdout under its lock and the main loop waited for
+# that lock: a full pipe (isolens vm run -- dmesg | less) hung the VMM.
+@test "vm: --timeout ends a run whose console output nobody reads, with 124" {
+	local t0=$SECONDS marker
+	run --separate-stderr full_pipe "$ISOLENS" vm run --timeout 20s --stats=json -- yes
+	echo "$stderr"
+	echo "exit $status after $((SECONDS - t0)) s"
+	assert_failure 124
+	[ $((SECONDS - t0)) -lt 35 ]
+	[[ "$stderr" == *"isolens vm: timeout: the VM was stopped"* ]]
+	[[ "$stderr" == *'"stop":"timeout"'* ]]
+	# output was stuck, not lost on the way, if the command got to run
+	marker=$(printf '%s\n' "$stderr" | grep '^{' | jq .marker_ns)
+	if [ "$marker" != null ] && [ "$marker" -lt 15000000000 ]; then
+		[[ "$stderr" =~ \"console_dropped\":[1-9] ]]
+	fi
+}

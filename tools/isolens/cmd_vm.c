@@ -183,6 +183,10 @@ static void print_stats(FILE *out, const struct vmm_result *res)
 		(unsigned long long)res->mmio_unknown,
 		(unsigned long long)res->msr_unknown,
 		(unsigned long long)res->invalid);
+	if (res->console_dropped)
+		fprintf(out,
+			"isolens vm: console output dropped: %llu bytes (nobody read it in time)\n",
+			(unsigned long long)res->console_dropped);
 	fprintf(out, "isolens vm: seccomp filter: %s\n",
 		res->seccomp ? "installed" : "off");
 }
@@ -222,11 +226,16 @@ static void tty_make_raw(void)
 	}
 }
 
-static int vm_status(const struct vmm_result *res)
+static int vm_status(const struct vmm_result *res, bool teaching)
 {
 	switch (res->stop) {
 	case VMM_STOP_HLT:
-		return EXIT_OK;
+		if (teaching)
+			return EXIT_OK;
+		cli_error(
+			"vm",
+			"the guest halted (power off or halt) before reporting a status");
+		return EXIT_RUNTIME;
 	case VMM_STOP_STATUS:
 		return res->status;
 	case VMM_STOP_TIMEOUT:
@@ -476,7 +485,7 @@ static int vm_run_cmd(int argc, char **argv)
 		print_stats(stderr, &res);
 	if (stats == STATS_JSON)
 		print_stats_json(stderr, &res);
-	ret = vm_status(&res);
+	ret = vm_status(&res, cfg.guest != NULL);
 out:
 	free(cmd_cpio);
 	free(base_cpio);

@@ -39,6 +39,47 @@ if [ ! -e "/boot/vmlinuz-$rel" ] || [ ! -e "/lib/modules/$rel/build" ]; then
 	esac
 fi
 
+# A second kernel for the VMM's tests (tests/vm/vm.bats): Debian's cloud
+# kernel, configured unlike the lab VM's (no /dev/port, no MP table).  Only
+# downloaded and unpacked (dpkg -x) under $KERNELS, never installed; the lab
+# VM sees that directory read-only.  The one matching the lab VM's kernel,
+# else the newest of the same series.
+KERNELS=/var/cache/isolens/kernels
+cloud_kernel() {
+	case "$ID" in debian) ;; *) return 0 ;; esac
+	if ls "$KERNELS"/linux-image-*-cloud-amd64/boot/vmlinuz-* >/dev/null 2>&1; then
+		return 0
+	fi
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "deps: as root, would also unpack Debian's cloud kernel into $KERNELS (tests/vm)" >&2
+		return 0
+	fi
+	lab=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sed 's|.*/vmlinuz-||' | sort -V | tail -n 1)
+	[ -n "$lab" ] || return 0
+	series=$(echo "${lab%%-*}" | sed 's/\./\\./g')
+	pkg=linux-image-${lab%-amd64}-cloud-amd64
+	if ! apt-cache show "$pkg" >/dev/null 2>&1; then
+		pkg=$(apt-cache search --names-only "^linux-image-$series-[0-9]+-cloud-amd64\$" |
+			cut -d' ' -f1 | sort -V | tail -n 1)
+	fi
+	if [ -z "$pkg" ]; then
+		echo "deps: no Debian cloud kernel package for $lab: tests/vm skips its test" >&2
+		return 0
+	fi
+	echo "deps: apt-get download $pkg, unpacked into $KERNELS/$pkg"
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/isolens-kernel.XXXXXX")
+	chown _apt "$tmp" 2>/dev/null || true
+	if (cd "$tmp" && apt-get download -q "$pkg") && dpkg -x "$tmp"/*.deb "$tmp/root"; then
+		rm -rf "$tmp/root/usr"
+		mkdir -p "$KERNELS"
+		rm -rf "${KERNELS:?}/$pkg"
+		mv "$tmp/root" "$KERNELS/$pkg"
+	else
+		echo "deps: cannot fetch $pkg: tests/vm skips its test" >&2
+	fi
+	rm -rf "$tmp"
+}
+
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -48,6 +89,7 @@ done
 
 if [ -z "$missing" ]; then
 	echo "deps: all $(echo $PKGS | wc -w) packages present"
+	cloud_kernel
 	exit 0
 fi
 
@@ -64,4 +106,5 @@ echo "deps: apt-get update"
 apt-get update -q
 echo "deps: $cmd"
 $cmd
+cloud_kernel
 echo "deps: done"

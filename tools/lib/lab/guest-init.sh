@@ -63,10 +63,21 @@ stage2() {
 	export HOME=/root
 	. $CTL/env || fail "no settings in the control share"
 
-	# The host root is read-only: give tools the writable places they expect.
+	# The host root is read-only: give tools the writable places they expect,
+	# keeping the kernels deps.sh unpacked for tests (read-only, where the
+	# host has them).
+	kernels=/var/cache/isolens/kernels
+	if [ -d $kernels ]; then
+		$B mkdir -p /run/isolens/kernels
+		$B mount --bind $kernels /run/isolens/kernels
+	fi
 	for d in /tmp /var/tmp /root /var/cache /var/lib /var/log; do
 		$B mount -t tmpfs -o mode=0755 tmpfs $d 2>/dev/null
 	done
+	if [ -d /run/isolens/kernels ]; then
+		$B mkdir -p $kernels
+		$B mount --move /run/isolens/kernels $kernels
+	fi
 	$B chmod 1777 /tmp /var/tmp
 	$B mkdir -p /dev/shm /dev/pts /run/lock
 	$B mount -t tmpfs -o mode=1777 tmpfs /dev/shm

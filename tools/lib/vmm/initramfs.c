@@ -14,15 +14,20 @@
 #include "vmm/initramfs.h"
 #include "vmm/vmm.h"
 
-#define VMM_INITRAMFS_FORMAT 2 /* bump when the init or layout changes */
+#define VMM_INITRAMFS_FORMAT 3 /* bump when the init or layout changes */
+#define VMM_INITRAMFS_OUTB "/isolens/outb"
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
+extern const char vmm_outb_start[], vmm_outb_end[];
+
 /*
- * Ports are written through /dev/port: "dd seek=N" is an outb to port N.
- * stty re-applies the console settings with TCSADRAIN, which waits until
- * the UART has sent everything, so no output is lost when the VMM stops
- * at the status write.
+ * Ports are written by the embedded outb helper (guest/outb.c): an OUT
+ * after ioperm(), since not every kernel has /dev/port.  stty re-applies
+ * the console settings with TCSADRAIN, which waits until the UART has sent
+ * everything, so no output is lost when the VMM stops at the status write.
+ * Should the status never arrive, poweroff halts the guest, and the VMM
+ * notices that too.
  */
 static const char init_script[] =
 	"#!/bin/busybox sh\n"
@@ -34,11 +39,10 @@ static const char init_script[] =
 	"mount -t tmpfs tmpfs /tmp\n"
 	"export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root TERM=linux\n"
 	"hostname isolens-vm\n"
-	"port() { printf \"\\\\$(printf %o \"$2\")\" | "
-	"dd of=/dev/port bs=1 seek=$1 count=1 conv=notrunc 2>/dev/null; }\n"
+	"outb=" VMM_INITRAMFS_OUTB "\n"
 	"# plain \\n on the console: output is the same in a pipe or a file\n"
 	"stty -F /dev/console -onlcr 2>/dev/null\n"
-	"port " STR(VMM_PORT_MARKER_DEC) " 1\n"
+	"$outb " STR(VMM_PORT_MARKER) " 1\n"
 	"if [ -f " VMM_INITRAMFS_CMD " ]; then\n"
 	"\tsh " VMM_INITRAMFS_CMD "\n"
 	"else\n"
@@ -46,7 +50,7 @@ static const char init_script[] =
 	"fi\n"
 	"st=$?\n"
 	"stty -F /dev/console $(stty -F /dev/console -g) 2>/dev/null\n"
-	"port " STR(VMM_PORT_STATUS_DEC) " $((st & 255))\n"
+	"$outb " STR(VMM_PORT_STATUS) " $((st & 255))\n"
 	"poweroff -f\n";
 
 static int archive_open(FILE **f, char **buf, size_t *len,
@@ -100,6 +104,8 @@ int vmm_initramfs_build(const char *busybox, void **out, size_t *len,
 		return err;
 	}
 	cpio_add_symlink(&w, "bin/sh", "busybox");
+	cpio_add_file(&w, VMM_INITRAMFS_OUTB + 1, 0755, vmm_outb_start,
+		      vmm_outb_end - vmm_outb_start);
 	cpio_add_file(&w, "init", 0755, init_script, sizeof(init_script) - 1);
 	return archive_close(f, &buf, &w, out, eb);
 }

@@ -30,7 +30,7 @@ static void serial_update_irq(struct serial *s)
 	}
 }
 
-void serial_init(struct serial *s, void (*tx)(void *ctx, uint8_t byte),
+void serial_init(struct serial *s, bool (*tx)(void *ctx, uint8_t byte),
 		 void (*irq)(void *ctx, int level), void *ctx)
 {
 	memset(s, 0, sizeof(*s));
@@ -93,6 +93,38 @@ static uint8_t serial_rx_pop(struct serial *s)
 	return c;
 }
 
+/*
+ * Hand the transmit FIFO to the sink, as far as it takes it.  THR (and the
+ * transmitter) are empty, and THR-empty may interrupt, only once it took
+ * everything.
+ */
+static void serial_tx_flush(struct serial *s)
+{
+	while (s->tx_len && (!s->tx || s->tx(s->ctx, s->txq[s->tx_head]))) {
+		s->tx_head = (s->tx_head + 1) % SERIAL_TX_FIFO;
+		s->tx_len--;
+	}
+	if (s->tx_len) {
+		s->lsr &= ~(UART_LSR_THRE | UART_LSR_TEMT);
+		return;
+	}
+	s->lsr |= UART_LSR_THRE | UART_LSR_TEMT;
+	s->thr_ipending = true;
+}
+
+static void serial_tx_push(struct serial *s, uint8_t c)
+{
+	if (s->tx_len == SERIAL_TX_FIFO) {
+		s->tx_dropped++; /* written into a full FIFO: lost */
+		return;
+	}
+	s->txq[(s->tx_head + s->tx_len) % SERIAL_TX_FIFO] = c;
+	s->tx_len++;
+	s->tx_bytes++;
+	s->thr_ipending = false; /* writing THR acknowledges THR-empty */
+	serial_tx_flush(s);
+}
+
 static void serial_write(struct serial *s, unsigned int reg, uint8_t v)
 {
 	bool dlab = s->lcr & UART_LCR_DLAB;
@@ -103,13 +135,13 @@ static void serial_write(struct serial *s, unsigned int reg, uint8_t v)
 			s->dll = v;
 			break;
 		}
-		if (s->mcr & UART_MCR_LOOP)
+		if (s->mcr & UART_MCR_LOOP) {
 			serial_rx_push(s, v);
-		else if (s->tx)
-			s->tx(s->ctx, v);
-		s->tx_bytes++;
-		/* sent at once: the holding register is empty again */
-		s->thr_ipending = true;
+			/* looped back at once: THR is empty again */
+			s->thr_ipending = true;
+		} else {
+			serial_tx_push(s, v);
+		}
 		break;
 	case UART_IER:
 		if (dlab) {
@@ -118,7 +150,7 @@ static void serial_write(struct serial *s, unsigned int reg, uint8_t v)
 		}
 		s->ier = v & 0x0f;
 		/* enabling THRI with an empty THR interrupts at once */
-		if (s->ier & UART_IER_THRI)
+		if ((s->ier & UART_IER_THRI) && !s->tx_len)
 			s->thr_ipending = true;
 		break;
 	case UART_FCR:
@@ -126,6 +158,11 @@ static void serial_write(struct serial *s, unsigned int reg, uint8_t v)
 		if (v & UART_FCR_CLEAR_RCVR) {
 			s->rx_len = 0;
 			s->lsr &= ~UART_LSR_DR;
+		}
+		if ((v & UART_FCR_CLEAR_XMIT) && s->tx_len) {
+			s->tx_dropped += s->tx_len;
+			s->tx_len = 0;
+			serial_tx_flush(s);
 		}
 		break;
 	case UART_LCR:
@@ -196,6 +233,16 @@ void serial_access(void *opaque, uint64_t offset, bool is_write,
 			data[i] = serial_read(s, offset + i);
 	}
 	serial_update_irq(s);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void serial_tx_ready(struct serial *s)
+{
+	pthread_mutex_lock(&s->lock);
+	if (s->tx_len) {
+		serial_tx_flush(s);
+		serial_update_irq(s);
+	}
 	pthread_mutex_unlock(&s->lock);
 }
 

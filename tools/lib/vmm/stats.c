@@ -162,6 +162,8 @@ int vmm_stats_format_json(const struct vmm_result *res, char *buf, size_t len)
 	    (unsigned long long)res->mmio_unknown,
 	    (unsigned long long)res->msr_unknown,
 	    (unsigned long long)res->invalid);
+	put(&o, ",\"console_dropped\":%llu",
+	    (unsigned long long)res->console_dropped);
 	put(&o, ",\"seccomp\":%s}\n", res->seccomp ? "true" : "false");
 	if (o.n >= len)
 		return -ENOSPC;
@@ -351,6 +353,8 @@ static int stats_member(struct in *in, const char *key, struct vmm_result *res)
 		res->marker_ns = known ? v : 0;
 	else if (!strcmp(key, "kernel_exits"))
 		res->kernel_exits = known ? v : -1;
+	else if (!strcmp(key, "console_dropped"))
+		res->console_dropped = v;
 	/* a number a later version adds is no error */
 	return 0;
 }

@@ -5,6 +5,7 @@
  * the guest did something KVM leaves to userspace, described in the
  * shared kvm_run page; we handle it and go back in.
  */
+#include <asm/processor-flags.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,8 +17,6 @@
 #include "vmm/guests.h"
 #include "vmm/ports.h"
 #include "vmm/vm.h"
-
-#define VCPU_KICK_SIGNAL SIGUSR1
 
 static __thread struct vcpu *vcpu_self;
 
@@ -155,6 +154,39 @@ static void vcpu_report(struct vcpu *v, struct vmm_exit *ex)
 	pthread_mutex_unlock(&vm->lock);
 }
 
+/*
+ * With the in-kernel irqchip KVM handles HLT itself, so a guest that halted
+ * for good (Linux's halt or power-off without ACPI: every CPU in HLT with
+ * interrupts off) would sleep in KVM_RUN forever.  When the guest has been
+ * quiet for a while, the main thread asks (a new vm->probe_gen, then a
+ * kick); each vCPU answers with its state, and the last answer decides.
+ * An AP the guest never started (INIT/SIPI) cannot run either.
+ */
+static void vcpu_answer_probe(struct vcpu *v, unsigned int gen)
+{
+	struct vm *vm = v->vm;
+	struct kvm_mp_state mp;
+	struct kvm_regs regs;
+	unsigned int n = vm->nr_vcpus, answers;
+	bool halted = false;
+
+	if (!ioctl(v->fd, KVM_GET_MP_STATE, &mp)) {
+		if (mp.mp_state == KVM_MP_STATE_UNINITIALIZED ||
+		    mp.mp_state == KVM_MP_STATE_INIT_RECEIVED)
+			halted = v->id != 0;
+		else if (mp.mp_state == KVM_MP_STATE_HALTED &&
+			 !ioctl(v->fd, KVM_GET_REGS, &regs))
+			halted = !(regs.rflags & X86_EFLAGS_IF);
+	}
+	v->probe_seen = gen;
+	if (halted)
+		__atomic_add_fetch(&vm->probe_halted, 1, __ATOMIC_SEQ_CST);
+	answers = __atomic_add_fetch(&vm->probe_answers, 1, __ATOMIC_SEQ_CST);
+	if (answers == n &&
+	    __atomic_load_n(&vm->probe_halted, __ATOMIC_SEQ_CST) == n)
+		vm_stop(vm, VMM_STOP_HLT, 0);
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
@@ -162,21 +194,32 @@ static void *vcpu_thread(void *arg)
 	bool explain = vm->cfg->explain != NULL;
 
 	vcpu_self = v;
-	pthread_barrier_wait(&vm->start);
+	pthread_mutex_lock(&vm->lock);
+	while (!vm->gate_open)
+		pthread_cond_wait(&vm->gate, &vm->lock);
+	pthread_mutex_unlock(&vm->lock);
 	while (!__atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE)) {
 		struct vmm_exit ex = { .vcpu = v->id, .kernel_exits = -1 };
+		unsigned int gen;
 		bool stop;
 
+		gen = __atomic_load_n(&vm->probe_gen, __ATOMIC_SEQ_CST);
+		if (gen != v->probe_seen) {
+			vcpu_answer_probe(v, gen);
+			continue; /* re-check stopping */
+		}
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
-				v->run->immediate_exit = 0;
+				/* before the checks above: see vcpu_kick() */
+				__atomic_store_n(&v->run->immediate_exit, 0,
+						 __ATOMIC_SEQ_CST);
 				continue; /* kicked: re-check stopping */
 			}
 			vm->res->error_errno = errno;
 			vm_stop(vm, VMM_STOP_ERROR, 0);
 			break;
 		}
-		v->user_exits++;
+		__atomic_add_fetch(&v->user_exits, 1, __ATOMIC_RELAXED);
 		if (v->run->exit_reason < VMM_NR_REASONS)
 			__atomic_fetch_add(&vm->res->exits[v->run->exit_reason],
 					   1, __ATOMIC_RELAXED);
@@ -204,20 +247,26 @@ static void *vcpu_thread(void *arg)
 	return NULL;
 }
 
-static void vcpu_kick_handler(int sig)
+static void vm_kick_handler(int sig)
 {
 	(void)sig;
 }
 
+void vm_kick_init(void)
+{
+	struct sigaction sa = { .sa_handler = vm_kick_handler };
+
+	/* no SA_RESTART: the signal must interrupt KVM_RUN and write() */
+	sigemptyset(&sa.sa_mask);
+	sigaction(VM_KICK_SIGNAL, &sa, NULL);
+}
+
 int vcpu_start(struct vcpu *v, struct errbuf *eb)
 {
-	struct sigaction sa = { .sa_handler = vcpu_kick_handler };
 	char name[16];
 	int err;
 
-	/* no SA_RESTART: the signal must interrupt KVM_RUN */
-	sigemptyset(&sa.sa_mask);
-	sigaction(VCPU_KICK_SIGNAL, &sa, NULL);
+	vm_kick_init();
 	err = pthread_create(&v->thread, NULL, vcpu_thread, v);
 	if (err)
 		return errbuf_errno(eb, err, "cannot start vCPU thread %u", v->id);
@@ -231,9 +280,14 @@ void vcpu_kick(struct vcpu *v)
 {
 	if (!v->started)
 		return;
-	/* immediate_exit covers the window before the thread enters KVM_RUN */
-	__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_RELEASE);
-	pthread_kill(v->thread, VCPU_KICK_SIGNAL);
+	/*
+	 * immediate_exit covers the window before the thread enters KVM_RUN;
+	 * the caller's flag (stopping, probe_gen) is stored before it, and
+	 * the thread clears it before reading the flags, so one of the two
+	 * always reaches the thread.
+	 */
+	__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	pthread_kill(v->thread, VM_KICK_SIGNAL);
 }
 
 void vcpu_join(struct vcpu *v)

@@ -31,6 +31,8 @@
 
 #define VMM_KERNEL_MAX (256u << 20)
 #define CONSOLE_ESCAPE 0x01 /* Ctrl-A, then x */
+/* a Linux guest this long without an exit to us: is it halted for good? */
+#define HALT_PROBE_MS 1000
 
 const char *vmm_stop_name(enum vmm_stop stop)
 {
@@ -87,16 +89,25 @@ int vmm_kvm_available(const char *dev, struct errbuf *eb)
 
 /* --- devices wired to the VM ------------------------------------------ */
 
-static void vm_serial_tx(void *ctx, uint8_t byte)
+/* Never blocks: the console thread writes console_out (console.h). */
+static bool vm_serial_tx(void *ctx, uint8_t byte)
 {
 	struct vm *vm = ctx;
 
-	if (vm->cfg->console_write)
+	if (vm->cfg->console_write) {
 		vm->cfg->console_write(vm->cfg->console_ctx, byte);
-	else if (vm->cfg->console_out >= 0 &&
-	    write(vm->cfg->console_out, &byte, 1) < 0) {
-		/* a closed console loses output, as a serial cable would */
+		return true;
 	}
+	if (vm->cfg->console_out < 0)
+		return true; /* no console: the bytes go nowhere */
+	return console_out_put(&vm->console, byte);
+}
+
+static void vm_console_ready(void *ctx)
+{
+	struct vm *vm = ctx;
+
+	serial_tx_ready(&vm->serial);
 }
 
 static void vm_serial_irq(void *ctx, int level)
@@ -142,6 +153,8 @@ static int vm_setup_buses(struct vm *vm, struct errbuf *eb)
 
 	bus_init(&vm->ports, "port", PORT_LIMIT);
 	bus_init(&vm->mmio, "mmio", UINT64_MAX);
+	console_out_init(&vm->console, vm->cfg->console_out, vm_console_ready,
+			 vm);
 	serial_init(&vm->serial, vm_serial_tx, vm_serial_irq, vm);
 	err = bus_register(&vm->ports, SERIAL_COM1_BASE, SERIAL_NR_REGS,
 			   "VMM serial (16550 COM1)", serial_access,
@@ -290,11 +303,52 @@ static void vm_console_input(struct vm *vm, struct console *con)
 	serial_receive(&vm->serial, out, n);
 }
 
+static uint64_t vm_user_exits(struct vm *vm)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		n += __atomic_load_n(&vm->vcpus[i].user_exits,
+				     __ATOMIC_RELAXED);
+	return n;
+}
+
+/*
+ * Ask the vCPUs whether the guest halted for good (vcpu.c answers), when
+ * it has not exited to us for HALT_PROBE_MS and the last question was
+ * answered by all.  Returns the poll timeout until the next look.
+ */
+static int vm_probe_halt(struct vm *vm, uint64_t *exits, uint64_t *quiet_ns)
+{
+	uint64_t now = vm_now_ns(), n = vm_user_exits(vm), quiet_ms;
+	unsigned int i;
+
+	if (n != *exits || !*quiet_ns) {
+		*exits = n;
+		*quiet_ns = now;
+	}
+	quiet_ms = (now - *quiet_ns) / 1000000;
+	if (quiet_ms < HALT_PROBE_MS)
+		return HALT_PROBE_MS - quiet_ms;
+	*quiet_ns = now;
+	if (__atomic_load_n(&vm->probe_answers, __ATOMIC_SEQ_CST) <
+	    (vm->probe_gen ? vm->nr_vcpus : 0))
+		return HALT_PROBE_MS; /* still being answered */
+	__atomic_store_n(&vm->probe_answers, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&vm->probe_halted, 0, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&vm->probe_gen, 1, __ATOMIC_SEQ_CST);
+	for (i = 0; i < vm->nr_vcpus; i++)
+		vcpu_kick(&vm->vcpus[i]);
+	return HALT_PROBE_MS;
+}
+
 static void vm_wait(struct vm *vm, int sig_fd)
 {
 	struct console con = { .open = vm->cfg->console_in >= 0 };
 	uint64_t deadline = vm->cfg->timeout_ms ?
 		vm->t0_ns + vm->cfg->timeout_ms * 1000000ULL : 0;
+	uint64_t exits = 0, quiet_ns = 0;
 
 	while (!__atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE)) {
 		struct pollfd pfd[3] = {
@@ -319,6 +373,12 @@ static void vm_wait(struct vm *vm, int sig_fd)
 				con.send_eof = false;
 			else
 				timeout = 5;
+		}
+		if (vm->linux_guest) {
+			int next = vm_probe_halt(vm, &exits, &quiet_ns);
+
+			if (timeout < 0 || next < timeout)
+				timeout = next;
 		}
 		if (deadline) {
 			uint64_t now = vm_now_ns();
@@ -441,6 +501,7 @@ static void vm_collect(struct vm *vm)
 	res->port_unknown = vm->ports.unknown;
 	res->mmio_unknown = vm->mmio.unknown;
 	res->invalid = vm->ports.invalid + vm->mmio.invalid;
+	res->console_dropped = vm->serial.tx_dropped + vm->console.dropped;
 }
 
 int vmm_run(const struct vmm_config *cfg, struct vmm_result *res,
@@ -470,6 +531,7 @@ int vmm_run(const struct vmm_config *cfg, struct vmm_result *res,
 	vm->kvm.sys_fd = vm->kvm.vm_fd = -1;
 	vm->event_fd = -1;
 	pthread_mutex_init(&vm->lock, NULL);
+	pthread_cond_init(&vm->gate, NULL);
 	res->cpus = vm->nr_vcpus;
 
 	err = kvm_open(&vm->kvm, cfg->kvm_dev ? cfg->kvm_dev : KVM_DEVICE, eb);
@@ -529,35 +591,35 @@ int vmm_run(const struct vmm_config *cfg, struct vmm_result *res,
 		err = errbuf_errno(eb, errno, "signalfd");
 		goto out_sigmask;
 	}
-	pthread_barrier_init(&vm->start, NULL, vm->nr_vcpus + 1);
-	for (i = 0; i < vm->nr_vcpus; i++) {
+	/*
+	 * Every thread exists before the filter (clone is not allowed after
+	 * it); they wait at the gate until it is installed.  If one cannot be
+	 * started, or the filter fails, the gate opens on a stopped VM: the
+	 * started threads end without entering the guest and are joined.
+	 */
+	for (i = 0; i < vm->nr_vcpus && !err; i++)
 		err = vcpu_start(&vm->vcpus[i], eb);
-		if (err) {
-			/* let the started ones through, then stop them */
-			vm_stop(vm, VMM_STOP_ERROR, 0);
-			for (; i < vm->nr_vcpus; i++)
-				pthread_barrier_wait(&vm->start);
-			goto out_join;
-		}
-	}
-	if (cfg->seccomp) {
+	if (!err && !cfg->console_write && cfg->console_out >= 0)
+		err = console_out_start(&vm->console, eb);
+	if (!err && cfg->seccomp) {
 		err = vmm_seccomp_install(eb);
-		if (err) {
-			vm_stop(vm, VMM_STOP_ERROR, 0);
-			pthread_barrier_wait(&vm->start);
-			goto out_join;
-		}
-		res->seccomp = true;
+		res->seccomp = !err;
 	}
-	pthread_barrier_wait(&vm->start);
-	vm_wait(vm, sig_fd);
+	if (err)
+		vm_stop(vm, VMM_STOP_ERROR, 0);
+	pthread_mutex_lock(&vm->lock);
+	vm->gate_open = true;
+	pthread_cond_broadcast(&vm->gate);
+	pthread_mutex_unlock(&vm->lock);
+	if (!err)
+		vm_wait(vm, sig_fd);
 
-out_join:
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vcpu_join(&vm->vcpus[i]);
-	pthread_barrier_destroy(&vm->start);
+	/* the guest is gone: what it wrote goes out, unless nobody reads */
+	console_out_stop(&vm->console, CONSOLE_OUT_GRACE_MS);
 	vm_collect(vm);
 	if (!err && res->stop == VMM_STOP_ERROR) {
 		if (res->error_errno)
@@ -578,11 +640,13 @@ out_vcpus:
 		if (vm->vcpus[i].vm)
 			vcpu_destroy(&vm->vcpus[i]);
 	serial_destroy(&vm->serial);
+	console_out_destroy(&vm->console);
 out_mem:
 	guest_mem_free(&vm->mem);
 out_kvm:
 	kvm_close(&vm->kvm);
 out_free:
+	pthread_cond_destroy(&vm->gate);
 	pthread_mutex_destroy(&vm->lock);
 	free(vm);
 	return err;

@@ -5,10 +5,12 @@
 
 #include <linux/kvm.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "vmm/bus.h"
+#include "vmm/console.h"
 #include "vmm/devices.h"
 #include "vmm/kvm.h"
 #include "vmm/memory.h"
@@ -29,6 +31,7 @@ struct vcpu {
 	int64_t first_exits, last_exits; /* KVM "exits" at start, at last exit */
 	uint64_t user_exits; /* exits that reached us */
 	struct vmm_exit *cur; /* the exit being handled, for notes */
+	unsigned int probe_seen; /* the last vm->probe_gen answered */
 };
 
 struct vm {
@@ -38,19 +41,29 @@ struct vm {
 	struct guest_mem mem;
 	struct bus ports, mmio;
 	struct serial serial;
+	struct console_out console; /* serial output on its way to stdout */
 	struct i8042 i8042;
 	struct cmos cmos;
 	struct vcpu vcpus[VMM_MAX_CPUS];
 	unsigned int nr_vcpus;
 	bool linux_guest;
-	pthread_barrier_t start; /* vCPUs wait here until the VMM is sealed */
 	pthread_mutex_t lock; /* stop state, results, explain ordering */
+	pthread_cond_t gate; /* vCPUs wait until the VMM is sealed ... */
+	bool gate_open; /* ... which this says, under lock */
 	int event_fd; /* wakes the main thread: stop or marker */
 	bool stopping;
 	bool marker_seen;
 	uint64_t t0_ns;
 	uint64_t seq;
+	/* "halted for good?": asked by the main thread, answered per vCPU */
+	unsigned int probe_gen, probe_answers, probe_halted;
 };
+
+/* Kicks a VMM thread out of a blocking call (KVM_RUN, write). */
+#define VM_KICK_SIGNAL SIGUSR1
+
+/* Install the kick signal's handler (no SA_RESTART); idempotent. */
+void vm_kick_init(void);
 
 uint64_t vm_now_ns(void);
 

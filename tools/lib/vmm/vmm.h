@@ -20,8 +20,6 @@
 /* Ports isolens guests use to talk to the VMM (see docs/microvm.md). */
 #define VMM_PORT_MARKER 0x0600 /* any byte: "init is running" */
 #define VMM_PORT_STATUS 0x0601 /* one byte: the guest command's status */
-#define VMM_PORT_MARKER_DEC 1536 /* the same, for dd seek= in the init */
-#define VMM_PORT_STATUS_DEC 1537
 
 /* One exit, as the VMM handled it. */
 struct vmm_exit {
@@ -45,7 +43,7 @@ typedef void vmm_explain_fn(void *ctx, const struct vmm_exit *exit);
 
 enum vmm_stop {
 	VMM_STOP_NONE,
-	VMM_STOP_HLT, /* teaching guest halted */
+	VMM_STOP_HLT, /* halted for good: HLT, or every vCPU halted, IF off */
 	VMM_STOP_STATUS, /* guest reported a status on VMM_PORT_STATUS */
 	VMM_STOP_RESET, /* i8042 reset (reboot) or KVM system event */
 	VMM_STOP_SHUTDOWN, /* triple fault */
@@ -89,6 +87,7 @@ struct vmm_result {
 	uint64_t exits[VMM_NR_REASONS]; /* userspace exits by KVM_EXIT_* */
 	int64_t kernel_exits; /* handled inside KVM; -1 if unknown */
 	uint64_t port_unknown, mmio_unknown, msr_unknown, invalid;
+	uint64_t console_dropped; /* guest output nobody took */
 	unsigned int cpus;
 	bool seccomp; /* the filter was installed */
 	/* VMM_STOP_ERROR: KVM_RUN's errno, or the exit and its detail */
