@@ -171,8 +171,11 @@ static void emit_exit(struct kvm_vcpu *vcpu, u32 isa, u64 reason,
  */
 static void probe_exit(void *data, struct kvm_vcpu *vcpu, u32 isa)
 {
+	/* clang-format would read the unknown u32 * as a multiplication */
+	/* clang-format off */
 	void (*get_exit_info)(struct kvm_vcpu *vcpu, u32 *reason, u64 *info1,
 			      u64 *info2, u32 *intr_info, u32 *error_code);
+	/* clang-format on */
 	u64 reason = ISOLENS_KVM_REASON_UNKNOWN, info1 = 0, info2 = 0;
 	struct kvm_x86_ops *ops = READ_ONCE(kvm_ops);
 	u32 r = 0, intr_info = 0, error_code = 0;
