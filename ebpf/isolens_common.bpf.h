@@ -149,8 +149,7 @@ static __always_inline int selected(struct trace_bpf_cfg *c, __u32 class)
 	if ((c->filter & TRACE_FILTER_TGID) && tgid_followed(tgid))
 		return 1;
 	if ((c->filter & TRACE_FILTER_CGROUP) &&
-	    bpf_get_current_ancestor_cgroup_id(c->cgroup_level) ==
-		    c->cgroup_id)
+	    bpf_get_current_ancestor_cgroup_id(c->cgroup_level) == c->cgroup_id)
 		return 1;
 	if (c->filter & TRACE_FILTER_PIDNS) {
 		struct task_struct *t = (void *)bpf_get_current_task_btf();

@@ -44,8 +44,8 @@ static void ring_copy_in(struct isolens_ring *ring, u64 pos, const void *src,
 	memcpy(ring->data, src + first, len - first);
 }
 
-static void ring_copy_out(const struct isolens_ring *ring, u64 pos,
-			  void *dst, u32 len)
+static void ring_copy_out(const struct isolens_ring *ring, u64 pos, void *dst,
+			  u32 len)
 {
 	size_t off = pos & (ring->size - 1);
 	size_t first = min_t(size_t, len, ring->size - off);

@@ -89,13 +89,17 @@ static void probe_oom_task(void *data, struct task_struct *task, uid_t uid)
 }
 
 struct isolens_hook isolens_cgroup_hooks[] = {
-	{ .name = "cgroup_mkdir", .probe = probe_mkdir,
+	{ .name = "cgroup_mkdir",
+	  .probe = probe_mkdir,
 	  .class = ISOLENS_CLASS_CGROUP },
-	{ .name = "cgroup_rmdir", .probe = probe_rmdir,
+	{ .name = "cgroup_rmdir",
+	  .probe = probe_rmdir,
 	  .class = ISOLENS_CLASS_CGROUP },
-	{ .name = "cgroup_attach_task", .probe = probe_attach,
+	{ .name = "cgroup_attach_task",
+	  .probe = probe_attach,
 	  .class = ISOLENS_CLASS_CGROUP },
-	{ .name = "cgroup_transfer_tasks", .probe = probe_transfer,
+	{ .name = "cgroup_transfer_tasks",
+	  .probe = probe_transfer,
 	  .class = ISOLENS_CLASS_CGROUP },
 	{ .name = "mark_victim",
 	  .probe = ISOLENS_PROBE_FOR(mark_victim, (int), probe_oom_pid,

@@ -39,18 +39,18 @@
 /* Per-reader ring size in KiB (module parameter, see main.c). */
 unsigned int isolens_buffer_kb = 256;
 
-DEFINE_MUTEX(isolens_readers_lock);	/* writers of isolens_readers */
-LIST_HEAD(isolens_readers);		/* producers walk it under RCU */
+DEFINE_MUTEX(isolens_readers_lock); /* writers of isolens_readers */
+LIST_HEAD(isolens_readers); /* producers walk it under RCU */
 atomic64_t isolens_total_events = ATOMIC64_INIT(0);
 
-static unsigned int nr_files;		/* open files, under the mutex */
-static bool isolens_shutdown;		/* set once, by module exit */
+static unsigned int nr_files; /* open files, under the mutex */
+static bool isolens_shutdown; /* set once, by module exit */
 static DECLARE_WAIT_QUEUE_HEAD(files_closed);
 
 static void reader_wakeup(struct irq_work *work)
 {
-	struct isolens_reader *r = container_of(work, struct isolens_reader,
-						wakeup);
+	struct isolens_reader *r =
+		container_of(work, struct isolens_reader, wakeup);
 
 	wake_up_interruptible_poll(&r->wait, EPOLLIN | EPOLLRDNORM);
 }
@@ -129,8 +129,8 @@ static bool reader_ready(struct isolens_reader *r)
 	return isolens_ring_used(&r->ring) || READ_ONCE(isolens_shutdown);
 }
 
-static ssize_t isolens_read(struct file *file, char __user *buf,
-			    size_t count, loff_t *ppos)
+static ssize_t isolens_read(struct file *file, char __user *buf, size_t count,
+			    loff_t *ppos)
 {
 	struct isolens_reader *r = file->private_data;
 	ssize_t copied = 0;
@@ -323,8 +323,7 @@ void isolens_readers_shutdown(void)
 		/* A timeout, not an uninterruptible sleep without end, so
 		 * the hung-task detector stays quiet and we keep reporting.
 		 */
-		wait_event_timeout(files_closed, !READ_ONCE(nr_files),
-				   10 * HZ);
+		wait_event_timeout(files_closed, !READ_ONCE(nr_files), 10 * HZ);
 	}
 	synchronize_rcu_tasks();
 }

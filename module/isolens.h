@@ -25,9 +25,9 @@
 /* buffer.c: a byte ring of whole, variable-size records. */
 struct isolens_ring {
 	u8 *data;
-	size_t size;		/* power of two */
-	u64 head;		/* bytes ever written; producers advance it */
-	u64 tail;		/* bytes ever consumed; the reader moves it */
+	size_t size; /* power of two */
+	u64 head; /* bytes ever written; producers advance it */
+	u64 tail; /* bytes ever consumed; the reader moves it */
 };
 
 int isolens_ring_init(struct isolens_ring *ring, size_t size);
@@ -47,18 +47,18 @@ static inline u64 isolens_ring_used(const struct isolens_ring *ring)
  * read() takes @read_mutex to serialise consumers of the same file.
  */
 struct isolens_reader {
-	struct list_head node;		/* isolens_readers, RCU */
-	spinlock_t lock;		/* ring, filter, counters */
+	struct list_head node; /* isolens_readers, RCU */
+	spinlock_t lock; /* ring, filter, counters */
 	struct isolens_ring ring;
 	struct isolens_filter filter;
-	u64 events;			/* records accepted into the ring */
-	u64 drops;			/* records lost: ring full */
-	wait_queue_head_t wait;		/* read() and poll() wait here */
-	struct irq_work wakeup;		/* wakes @wait, any context */
+	u64 events; /* records accepted into the ring */
+	u64 drops; /* records lost: ring full */
+	wait_queue_head_t wait; /* read() and poll() wait here */
+	struct irq_work wakeup; /* wakes @wait, any context */
 	struct mutex read_mutex;
-	pid_t owner_pid;		/* who opened it, for /proc */
+	pid_t owner_pid; /* who opened it, for /proc */
 	char owner_comm[ISOLENS_COMM_LEN];
-	u8 bounce[ISOLENS_RECORD_MAX];	/* one record on its way out */
+	u8 bounce[ISOLENS_RECORD_MAX]; /* one record on its way out */
 };
 
 /* device.c */
@@ -79,10 +79,10 @@ void isolens_emit(struct isolens_event *ev);
 
 /* tracepoints.c: a hook is one probe on one kernel tracepoint. */
 struct isolens_hook {
-	const char *name;		/* e.g. sched_process_fork */
+	const char *name; /* e.g. sched_process_fork */
 	void *probe;
 	u32 class;
-	struct tracepoint *tp;		/* found by name at load */
+	struct tracepoint *tp; /* found by name at load */
 	bool attached;
 	atomic64_t hits;
 };
@@ -93,11 +93,10 @@ struct isolens_hook {
  * (struct task_struct *).  Version numbers would lie: stable kernels
  * backport prototype changes.  Needs <trace/events/...> for trace_<tp>.
  */
-#define ISOLENS_PROBE_FOR(tp, proto, old_probe, new_probe)		\
-	__builtin_choose_expr(						\
-		__builtin_types_compatible_p(typeof(trace_##tp),	\
-					     void proto),		\
-		(void *)(old_probe), (void *)(new_probe))
+#define ISOLENS_PROBE_FOR(tp, proto, old_probe, new_probe)                     \
+	__builtin_choose_expr(__builtin_types_compatible_p(typeof(trace_##tp), \
+							   void proto),        \
+			      (void *)(old_probe), (void *)(new_probe))
 
 int isolens_hooks_attach(void);
 void isolens_hooks_detach(void);
@@ -124,7 +123,7 @@ extern const size_t isolens_cgroup_nr_hooks;
  * handler sees the return value and emits the record.
  */
 struct isolens_kprobe {
-	struct kretprobe krp;		/* .kp.symbol_name: the function */
+	struct kretprobe krp; /* .kp.symbol_name: the function */
 	u32 class;
 	bool attached;
 	atomic64_t hits;
@@ -134,8 +133,8 @@ int isolens_kprobes_attach(void);
 void isolens_kprobes_detach(void);
 void isolens_kprobes_show(struct seq_file *m);
 
-static inline struct isolens_kprobe *isolens_kprobe_of(
-	struct kretprobe_instance *ri)
+static inline struct isolens_kprobe *
+isolens_kprobe_of(struct kretprobe_instance *ri)
 {
 	return container_of(get_kretprobe(ri), struct isolens_kprobe, krp);
 }

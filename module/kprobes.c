@@ -58,8 +58,8 @@ int isolens_kprobes_attach(void)
 			continue;
 		}
 		if (ret) {
-			pr_err("cannot probe %s: %d\n",
-			       p->krp.kp.symbol_name, ret);
+			pr_err("cannot probe %s: %d\n", p->krp.kp.symbol_name,
+			       ret);
 			isolens_kprobes_detach();
 			return ret;
 		}
@@ -100,6 +100,5 @@ void isolens_kprobes_show(struct seq_file *m)
 		seq_printf(m, "kprobe %s %s hits %lld missed %d\n",
 			   p->krp.kp.symbol_name,
 			   p->attached ? "attached" : "off",
-			   (long long)atomic64_read(&p->hits),
-			   p->krp.nmissed);
+			   (long long)atomic64_read(&p->hits), p->krp.nmissed);
 }

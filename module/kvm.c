@@ -35,14 +35,14 @@
 
 /* One VM, as its vCPUs show it: identity is the struct kvm and the VMM. */
 struct isolens_vm {
-	const void *kvm;		/* compared, never dereferenced */
-	pid_t pid;			/* the VMM process */
-	u32 vcpus;			/* highest vcpu_id seen + 1 */
+	const void *kvm; /* compared, never dereferenced */
+	pid_t pid; /* the VMM process */
+	u32 vcpus; /* highest vcpu_id seen + 1 */
 	u32 isa;
 	u64 entries;
 	u64 exits;
 	u64 userspace_exits;
-	u64 last_seen;			/* ns, for evicting the oldest */
+	u64 last_seen; /* ns, for evicting the oldest */
 	u32 nr_reasons;
 	struct {
 		u64 reason;
@@ -50,11 +50,11 @@ struct isolens_vm {
 	} reasons[KVM_MAX_REASONS];
 };
 
-static DEFINE_SPINLOCK(vms_lock);	/* taken in kvm_exit: irqsave */
+static DEFINE_SPINLOCK(vms_lock); /* taken in kvm_exit: irqsave */
 static struct isolens_vm vms[KVM_MAX_VMS];
 
-static DEFINE_MUTEX(kvm_hooks_lock);	/* attach/detach and the notifier */
-static struct kvm_x86_ops *kvm_ops;	/* kvm.ko's, while it is loaded */
+static DEFINE_MUTEX(kvm_hooks_lock); /* attach/detach and the notifier */
+static struct kvm_x86_ops *kvm_ops; /* kvm.ko's, while it is loaded */
 
 /* Find or make the slot of the VM that @vcpu belongs to.  vms_lock held. */
 static struct isolens_vm *vm_slot(const void *kvm, u64 now)
@@ -148,8 +148,8 @@ static void probe_entry(void *data, struct kvm_vcpu *vcpu)
 	isolens_emit(&ev);
 }
 
-static void emit_exit(struct kvm_vcpu *vcpu, u32 isa, u64 reason,
-		      u64 info1, u64 info2)
+static void emit_exit(struct kvm_vcpu *vcpu, u32 isa, u64 reason, u64 info1,
+		      u64 info2)
 {
 	struct isolens_event ev;
 
@@ -202,10 +202,10 @@ static void probe_exit_old(void *data, unsigned int exit_reason,
 }
 
 /* The headers' get_exit_info() tells which kvm_exit prototype we face. */
-#define KVM_EXIT_INFO_HAS_REASON					\
-	__builtin_types_compatible_p(					\
-		typeof(((struct kvm_x86_ops *)0)->get_exit_info),	\
-		void (*)(struct kvm_vcpu *, u32 *, u64 *, u64 *, u32 *,	\
+#define KVM_EXIT_INFO_HAS_REASON                                        \
+	__builtin_types_compatible_p(                                   \
+		typeof(((struct kvm_x86_ops *)0)->get_exit_info),       \
+		void (*)(struct kvm_vcpu *, u32 *, u64 *, u64 *, u32 *, \
 			 u32 *))
 
 /* KVM_RUN returns to the VMM: reason is KVM_EXIT_* (kvm_run->exit_reason). */
@@ -276,19 +276,19 @@ static void probe_mmio(void *data, int type, int len, u64 gpa, void *val)
  * register is ignored), unless built with kCFI.
  */
 static struct isolens_hook kvm_hooks[] = {
-	{ .name = "kvm_entry", .probe = probe_entry,
+	{ .name = "kvm_entry",
+	  .probe = probe_entry,
 	  .class = ISOLENS_CLASS_KVM },
 	{ .name = "kvm_exit",
 	  .probe = __builtin_choose_expr(KVM_EXIT_INFO_HAS_REASON,
 					 (void *)probe_exit,
 					 (void *)probe_exit_old),
 	  .class = ISOLENS_CLASS_KVM },
-	{ .name = "kvm_userspace_exit", .probe = probe_userspace_exit,
+	{ .name = "kvm_userspace_exit",
+	  .probe = probe_userspace_exit,
 	  .class = ISOLENS_CLASS_KVM },
-	{ .name = "kvm_pio", .probe = probe_pio,
-	  .class = ISOLENS_CLASS_KVM },
-	{ .name = "kvm_mmio", .probe = probe_mmio,
-	  .class = ISOLENS_CLASS_KVM },
+	{ .name = "kvm_pio", .probe = probe_pio, .class = ISOLENS_CLASS_KVM },
+	{ .name = "kvm_mmio", .probe = probe_mmio, .class = ISOLENS_CLASS_KVM },
 };
 
 /*
@@ -347,8 +347,7 @@ static void kvm_detach(void)
 	     hook++) {
 		if (hook->attached) {
 			WARN_ON(tracepoint_probe_unregister(hook->tp,
-							    hook->probe,
-							    hook));
+							    hook->probe, hook));
 			hook->attached = false;
 			any = true;
 		}
@@ -407,8 +406,7 @@ void isolens_kvm_show_hooks(struct seq_file *m)
 	struct isolens_hook *hook;
 
 	mutex_lock(&kvm_hooks_lock);
-	for (hook = kvm_hooks; hook < kvm_hooks + ARRAY_SIZE(kvm_hooks);
-	     hook++)
+	for (hook = kvm_hooks; hook < kvm_hooks + ARRAY_SIZE(kvm_hooks); hook++)
 		seq_printf(m, "hook %s %s hits %lld\n", hook->name,
 			   hook->attached ? "attached" : "off",
 			   (long long)atomic64_read(&hook->hits));
@@ -434,15 +432,17 @@ int isolens_kvm_show(struct seq_file *m, void *v)
 
 		if (!vm->kvm)
 			continue;
-		seq_printf(m, "vm pid %d vcpus %u isa %s entries %llu exits %llu userspace_exits %llu\n",
-			   vm->pid, vm->vcpus,
-			   vm->isa == ISOLENS_KVM_ISA_VMX ? "vmx" :
-			   vm->isa == ISOLENS_KVM_ISA_SVM ? "svm" : "-",
-			   vm->entries, vm->exits, vm->userspace_exits);
+		seq_printf(
+			m,
+			"vm pid %d vcpus %u isa %s entries %llu exits %llu userspace_exits %llu\n",
+			vm->pid, vm->vcpus,
+			vm->isa == ISOLENS_KVM_ISA_VMX ? "vmx" :
+			vm->isa == ISOLENS_KVM_ISA_SVM ? "svm" :
+							 "-",
+			vm->entries, vm->exits, vm->userspace_exits);
 		for (j = 0; j < vm->nr_reasons; j++)
 			seq_printf(m, "  exit reason 0x%llx count %llu\n",
-				   vm->reasons[j].reason,
-				   vm->reasons[j].count);
+				   vm->reasons[j].reason, vm->reasons[j].count);
 	}
 	kfree(snap);
 	return 0;

@@ -33,8 +33,9 @@ static const struct kernel_param_ops classes_ops = {
 
 /* Read-only once loaded: hooks are chosen at load time. */
 module_param_cb(classes, &classes_ops, &isolens_classes, 0444);
-MODULE_PARM_DESC(classes,
-		 "event classes to hook: proc=1 ns=2 cgroup=4 kvm=8 cap=16 (default all)");
+MODULE_PARM_DESC(
+	classes,
+	"event classes to hook: proc=1 ns=2 cgroup=4 kvm=8 cap=16 (default all)");
 
 static int buffer_kb_set(const char *val, const struct kernel_param *kp)
 {
@@ -55,8 +56,9 @@ static const struct kernel_param_ops buffer_kb_ops = {
 };
 
 module_param_cb(buffer_kb, &buffer_kb_ops, &isolens_buffer_kb, 0444);
-MODULE_PARM_DESC(buffer_kb,
-		 "per-reader ring size in KiB, 4..65536, rounded up to a power of two (default 256)");
+MODULE_PARM_DESC(
+	buffer_kb,
+	"per-reader ring size in KiB, 4..65536, rounded up to a power of two (default 256)");
 
 static int __init isolens_init(void)
 {
@@ -77,8 +79,8 @@ static int __init isolens_init(void)
 	ret = isolens_device_init();
 	if (ret)
 		goto err_kvm;
-	pr_info("loaded: /dev/%s, ABI %u, classes 0x%x\n",
-		ISOLENS_DEVICE_NAME, ISOLENS_ABI_VERSION, isolens_classes);
+	pr_info("loaded: /dev/%s, ABI %u, classes 0x%x\n", ISOLENS_DEVICE_NAME,
+		ISOLENS_ABI_VERSION, isolens_classes);
 	return 0;
 
 err_kvm:

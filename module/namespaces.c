@@ -19,9 +19,9 @@
 #include <linux/user_namespace.h>
 #include "isolens.h"
 
-#define CLONE_NS_FLAGS (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | \
-			CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | \
-			CLONE_NEWCGROUP | CLONE_NEWTIME)
+#define CLONE_NS_FLAGS                                               \
+	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | \
+	 CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWTIME)
 
 /* What an ns entry handler saves for its return handler. */
 struct ns_op_data {
@@ -182,11 +182,15 @@ static int cap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
  * unshare and setns may sleep, so leave room for many.  Calls beyond it
  * are counted in nmissed (shown in /proc/isolens/stats).
  */
-#define NS_KRETPROBE(sym, entry, ret, size, cls)			\
-	{ .krp = { .kp.symbol_name = (sym), .entry_handler = (entry),	\
-		   .handler = (ret), .data_size = (size),		\
-		   .maxactive = 64 },					\
-	  .class = (cls) }
+#define NS_KRETPROBE(sym, entry, ret, size, cls)   \
+	{                                          \
+		.krp = { .kp.symbol_name = (sym),  \
+			 .entry_handler = (entry), \
+			 .handler = (ret),         \
+			 .data_size = (size),      \
+			 .maxactive = 64 },        \
+		.class = (cls)                     \
+	}
 
 struct isolens_kprobe isolens_ns_kprobes[] = {
 	NS_KRETPROBE("kernel_clone", clone_entry, clone_ret,
@@ -197,7 +201,7 @@ struct isolens_kprobe isolens_ns_kprobes[] = {
 		     sizeof(struct ns_op_data), ISOLENS_CLASS_NS),
 	NS_KRETPROBE("switch_task_namespaces", switch_entry, switch_ret,
 		     sizeof(struct isolens_ns_set), ISOLENS_CLASS_NS),
-	NS_KRETPROBE("cap_capable", cap_entry, cap_ret,
-		     sizeof(struct cap_data), ISOLENS_CLASS_CAP),
+	NS_KRETPROBE("cap_capable", cap_entry, cap_ret, sizeof(struct cap_data),
+		     ISOLENS_CLASS_CAP),
 };
 const size_t isolens_ns_nr_kprobes = ARRAY_SIZE(isolens_ns_kprobes);

@@ -40,10 +40,12 @@ static int stats_show(struct seq_file *m, void *v)
 		drops = r->drops;
 		f = r->filter;
 		spin_unlock_irq(&r->lock);
-		seq_printf(m, "reader pid %d comm %s events %llu drops %llu buffered %llu filter classes 0x%x pidns %u cgroup %llu\n",
-			   r->owner_pid, r->owner_comm, events, drops, used,
-			   f.classes, f.pidns_inum,
-			   (unsigned long long)f.cgroup_id);
+		seq_printf(
+			m,
+			"reader pid %d comm %s events %llu drops %llu buffered %llu filter classes 0x%x pidns %u cgroup %llu\n",
+			r->owner_pid, r->owner_comm, events, drops, used,
+			f.classes, f.pidns_inum,
+			(unsigned long long)f.cgroup_id);
 	}
 	mutex_unlock(&isolens_readers_lock);
 	return 0;

@@ -70,9 +70,11 @@ static void probe_exit_group_dead(void *data, struct task_struct *p,
 }
 
 struct isolens_hook isolens_sched_hooks[] = {
-	{ .name = "sched_process_fork", .probe = probe_fork,
+	{ .name = "sched_process_fork",
+	  .probe = probe_fork,
 	  .class = ISOLENS_CLASS_PROC },
-	{ .name = "sched_process_exec", .probe = probe_exec,
+	{ .name = "sched_process_exec",
+	  .probe = probe_exec,
 	  .class = ISOLENS_CLASS_PROC },
 	{ .name = "sched_process_exit",
 	  .probe = ISOLENS_PROBE_FOR(sched_process_exit, (struct task_struct *),

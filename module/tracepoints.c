@@ -107,6 +107,7 @@ void isolens_hooks_show(struct seq_file *m)
 	for_each_hook(hook, n)
 		seq_printf(m, "hook %s %s hits %lld\n", hook->name,
 			   hook->attached ? "attached" :
-			   hook->tp ? "off" : "missing",
+			   hook->tp	  ? "off" :
+					    "missing",
 			   (long long)atomic64_read(&hook->hits));
 }

@@ -31,8 +31,17 @@
 /* Distinct entries one snapshot can hold. */
 #define VIEW_MAX 2048
 
-enum ns_type { NS_MNT, NS_PID, NS_NET, NS_UTS, NS_IPC, NS_USER, NS_CGROUP,
-	       NS_TIME, NS_TYPES };
+enum ns_type {
+	NS_MNT,
+	NS_PID,
+	NS_NET,
+	NS_UTS,
+	NS_IPC,
+	NS_USER,
+	NS_CGROUP,
+	NS_TIME,
+	NS_TYPES
+};
 
 static const char *const ns_names[NS_TYPES] = {
 	"mnt", "pid", "net", "uts", "ipc", "user", "cgroup", "time",
@@ -41,7 +50,7 @@ static const char *const ns_names[NS_TYPES] = {
 struct ns_entry {
 	u32 type;
 	u32 inum;
-	u32 owner;		/* inode of the owning user namespace */
+	u32 owner; /* inode of the owning user namespace */
 	u32 tasks;
 };
 
@@ -125,12 +134,13 @@ static int ns_cmp(const void *a, const void *b)
 /* One line per namespace: type, inode, owning user namespace, processes. */
 int isolens_namespaces_show(struct seq_file *m, void *unused)
 {
-	struct view v = { };
+	struct view v = {};
 	struct task_struct *p;
 	size_t i;
 
 #if defined(CONFIG_RANDSTRUCT) || defined(CONFIG_GCC_PLUGIN_RANDSTRUCT)
-	seq_puts(m, "# mnt namespaces not shown: struct layout is randomised\n");
+	seq_puts(m,
+		 "# mnt namespaces not shown: struct layout is randomised\n");
 #endif
 	v.ns = kvmalloc_array(VIEW_MAX, sizeof(*v.ns), GFP_KERNEL);
 	if (!v.ns)

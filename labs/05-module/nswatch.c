@@ -17,9 +17,9 @@ static const struct {
 	unsigned long flag;
 	const char *name;
 } ns_types[] = {
-	{ CLONE_NEWNS, "mnt" },	    { CLONE_NEWUTS, "uts" },
-	{ CLONE_NEWIPC, "ipc" },    { CLONE_NEWUSER, "user" },
-	{ CLONE_NEWPID, "pid" },    { CLONE_NEWNET, "net" },
+	{ CLONE_NEWNS, "mnt" },	       { CLONE_NEWUTS, "uts" },
+	{ CLONE_NEWIPC, "ipc" },       { CLONE_NEWUSER, "user" },
+	{ CLONE_NEWPID, "pid" },       { CLONE_NEWNET, "net" },
 	{ CLONE_NEWCGROUP, "cgroup" }, { CLONE_NEWTIME, "time" },
 };
 
@@ -56,8 +56,7 @@ static int nswatch_pre(struct kprobe *p, struct pt_regs *regs)
 }
 
 /* TODO 1: probe unshare_nsproxy_namespaces, calling nswatch_pre first. */
-static struct kprobe nswatch_kp = {
-};
+static struct kprobe nswatch_kp = {};
 
 static int nswatch_show(struct seq_file *m, void *v)
 {

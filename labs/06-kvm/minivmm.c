@@ -37,12 +37,14 @@
  *	hlt
  * msg:	db "Hello from the guest", 10, 0
  */
+/* clang-format off */
 static const uint8_t builtin_guest[] = {
 	0xba, 0xf8, 0x03, 0xbe, 0x14, 0x10, 0xac, 0x84, 0xc0, 0x74, 0x03,
 	0xee, 0xeb, 0xf8, 0xc6, 0x06, 0x00, 0x90, 0x2a, 0xf4,
 	'H', 'e', 'l', 'l', 'o', ' ', 'f', 'r', 'o', 'm', ' ', 't', 'h',
 	'e', ' ', 'g', 'u', 'e', 's', 't', '\n', 0,
 };
+/* clang-format on */
 
 static int die(const char *what)
 {

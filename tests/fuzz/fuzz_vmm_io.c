@@ -58,7 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bus_register(&ports, I8042_CMD_PORT, 1, "kbdc", i8042_cmd_access, &kbd,
 		     NULL);
 	bus_register(&ports, CMOS_PORT, 2, "rtc", cmos_access, &rtc, NULL);
-	bus_register(&mmio, 0xd0000, 8, "uart-mmio", serial_access, &uart, NULL);
+	bus_register(&mmio, 0xd0000, 8, "uart-mmio", serial_access, &uart,
+		     NULL);
 
 	for (i = 0; i + 16 <= size; i += 16) {
 		const uint8_t *r = data + i;
@@ -70,21 +71,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			run->io.direction = (r[0] >> 1) & 1;
 			run->io.size = r[1];
 			/* mostly the ports that exist, sometimes anything */
-			run->io.port = (r[0] & 4) ? (uint16_t)(r[2] | r[3] << 8) :
-				       (uint16_t)(0x3f8 + (r[2] & 7));
+			run->io.port = (r[0] & 4) ?
+					       (uint16_t)(r[2] | r[3] << 8) :
+					       (uint16_t)(0x3f8 + (r[2] & 7));
 			run->io.count = r[4] | r[5] << 8;
 			run->io.data_offset = (uint64_t)(r[6] | r[7] << 8) |
 					      ((uint64_t)r[8] << 56);
 			if (run->io.data_offset < RUN_SIZE)
-				memset((uint8_t *)run + run->io.data_offset, r[9],
-				       RUN_SIZE - run->io.data_offset);
+				memset((uint8_t *)run + run->io.data_offset,
+				       r[9], RUN_SIZE - run->io.data_offset);
 			port_exit_handle(&ports, run, RUN_SIZE, &ex);
 		} else {
 			run->exit_reason = KVM_EXIT_MMIO;
 			run->mmio.is_write = (r[0] >> 1) & 1;
 			run->mmio.len = r[1];
-			run->mmio.phys_addr = (r[0] & 4) ? 0xd0000 + (r[2] & 15) :
-					      ((uint64_t)r[2] << 56 | r[3]);
+			run->mmio.phys_addr =
+				(r[0] & 4) ? 0xd0000 + (r[2] & 15) :
+					     ((uint64_t)r[2] << 56 | r[3]);
 			memcpy(run->mmio.data, r + 8, 8);
 			mmio_exit_handle(&mmio, run, &ex);
 		}

@@ -83,7 +83,8 @@ int main(int argc, char **argv)
 	size_t k;
 
 	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: bench_syscalls fork|unshare|setns|getppid COUNT [RATE]\n");
+		fprintf(stderr,
+			"usage: bench_syscalls fork|unshare|setns|getppid COUNT [RATE]\n");
 		return 2;
 	}
 	for (k = 0; k < sizeof(ops) / sizeof(ops[0]); k++)

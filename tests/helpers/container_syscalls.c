@@ -37,13 +37,13 @@
 #define __NR_mount_setattr 442
 #endif
 
-#define TRY(name, ...)                                                     \
-	do {                                                               \
-		long _r;                                                   \
-		errno = 0;                                                 \
-		_r = syscall(__VA_ARGS__);                                 \
-		printf("%s %s\n", name,                                    \
-		       _r < 0 ? strerrorname_np(errno) : "OK");            \
+#define TRY(name, ...)                                          \
+	do {                                                    \
+		long _r;                                        \
+		errno = 0;                                      \
+		_r = syscall(__VA_ARGS__);                      \
+		printf("%s %s\n", name,                         \
+		       _r < 0 ? strerrorname_np(errno) : "OK"); \
 	} while (0)
 
 #ifndef AF_VSOCK

@@ -52,19 +52,32 @@
 static const char *errname(int e)
 {
 	switch (e) {
-	case 0: return "OK";
-	case EPERM: return "EPERM";
-	case EACCES: return "EACCES";
-	case ENOENT: return "ENOENT";
-	case ENODEV: return "ENODEV";
-	case ENXIO: return "ENXIO";
-	case ENOTTY: return "ENOTTY";
-	case EFAULT: return "EFAULT";
-	case EINVAL: return "EINVAL";
-	case EAGAIN: return "EAGAIN";
-	case EINTR: return "EINTR";
-	case EBUSY: return "EBUSY";
-	default: return "EOTHER";
+	case 0:
+		return "OK";
+	case EPERM:
+		return "EPERM";
+	case EACCES:
+		return "EACCES";
+	case ENOENT:
+		return "ENOENT";
+	case ENODEV:
+		return "ENODEV";
+	case ENXIO:
+		return "ENXIO";
+	case ENOTTY:
+		return "ENOTTY";
+	case EFAULT:
+		return "EFAULT";
+	case EINVAL:
+		return "EINVAL";
+	case EAGAIN:
+		return "EAGAIN";
+	case EINTR:
+		return "EINTR";
+	case EBUSY:
+		return "EBUSY";
+	default:
+		return "EOTHER";
 	}
 }
 
@@ -144,8 +157,9 @@ static int cmd_ioctls(void)
 	report("bad_ptr_filter", ioctl(fd, ISOLENS_IOC_SET_FILTER, (void *)8));
 	report("bad_ptr_stats", ioctl(fd, ISOLENS_IOC_GET_STATS, (void *)8));
 	report("bad_size", ioctl(fd, _IOR(ISOLENS_IOC_MAGIC, 1, __u64), &v));
-	report("bad_dir", ioctl(fd, _IOW(ISOLENS_IOC_MAGIC, 3,
-					 struct isolens_stats), &st));
+	report("bad_dir",
+	       ioctl(fd, _IOW(ISOLENS_IOC_MAGIC, 3, struct isolens_stats),
+		     &st));
 	f.classes = 1U << 31;
 	report("bad_classes", ioctl(fd, ISOLENS_IOC_SET_FILTER, &f));
 	f.classes = ISOLENS_CLASS_PROC;
@@ -240,25 +254,44 @@ static __u32 ns_ino(const char *name)
 static const char *kind_name(unsigned int kind)
 {
 	switch (kind) {
-	case ISOLENS_EV_FORK: return "fork";
-	case ISOLENS_EV_EXEC: return "exec";
-	case ISOLENS_EV_EXIT: return "exit";
-	case ISOLENS_EV_CLONE: return "clone";
-	case ISOLENS_EV_UNSHARE: return "unshare";
-	case ISOLENS_EV_SETNS: return "setns";
-	case ISOLENS_EV_NS_SWITCH: return "ns_switch";
-	case ISOLENS_EV_CAP_CHECK: return "cap_check";
-	case ISOLENS_EV_CGROUP_MKDIR: return "cgroup_mkdir";
-	case ISOLENS_EV_CGROUP_RMDIR: return "cgroup_rmdir";
-	case ISOLENS_EV_CGROUP_ATTACH: return "cgroup_attach";
-	case ISOLENS_EV_CGROUP_TRANSFER: return "cgroup_transfer";
-	case ISOLENS_EV_OOM_KILL: return "oom_kill";
-	case ISOLENS_EV_KVM_ENTRY: return "kvm_entry";
-	case ISOLENS_EV_KVM_EXIT: return "kvm_exit";
-	case ISOLENS_EV_KVM_USERSPACE_EXIT: return "kvm_userspace_exit";
-	case ISOLENS_EV_KVM_PIO: return "kvm_pio";
-	case ISOLENS_EV_KVM_MMIO: return "kvm_mmio";
-	default: return "other";
+	case ISOLENS_EV_FORK:
+		return "fork";
+	case ISOLENS_EV_EXEC:
+		return "exec";
+	case ISOLENS_EV_EXIT:
+		return "exit";
+	case ISOLENS_EV_CLONE:
+		return "clone";
+	case ISOLENS_EV_UNSHARE:
+		return "unshare";
+	case ISOLENS_EV_SETNS:
+		return "setns";
+	case ISOLENS_EV_NS_SWITCH:
+		return "ns_switch";
+	case ISOLENS_EV_CAP_CHECK:
+		return "cap_check";
+	case ISOLENS_EV_CGROUP_MKDIR:
+		return "cgroup_mkdir";
+	case ISOLENS_EV_CGROUP_RMDIR:
+		return "cgroup_rmdir";
+	case ISOLENS_EV_CGROUP_ATTACH:
+		return "cgroup_attach";
+	case ISOLENS_EV_CGROUP_TRANSFER:
+		return "cgroup_transfer";
+	case ISOLENS_EV_OOM_KILL:
+		return "oom_kill";
+	case ISOLENS_EV_KVM_ENTRY:
+		return "kvm_entry";
+	case ISOLENS_EV_KVM_EXIT:
+		return "kvm_exit";
+	case ISOLENS_EV_KVM_USERSPACE_EXIT:
+		return "kvm_userspace_exit";
+	case ISOLENS_EV_KVM_PIO:
+		return "kvm_pio";
+	case ISOLENS_EV_KVM_MMIO:
+		return "kvm_mmio";
+	default:
+		return "other";
 	}
 }
 
@@ -287,11 +320,17 @@ static const char *ns_diff(const struct isolens_ns_set *a,
 	static char out[64];
 
 	out[0] = 0;
-#define NS_DIFF(f) \
+#define NS_DIFF(f)        \
 	if (a->f != b->f) \
-		strcat(strcat(out, out[0] ? "," : ""), #f)
-	NS_DIFF(mnt); NS_DIFF(pid); NS_DIFF(net); NS_DIFF(uts);
-	NS_DIFF(ipc); NS_DIFF(user); NS_DIFF(cgroup); NS_DIFF(time);
+	strcat(strcat(out, out[0] ? "," : ""), #f)
+	NS_DIFF(mnt);
+	NS_DIFF(pid);
+	NS_DIFF(net);
+	NS_DIFF(uts);
+	NS_DIFF(ipc);
+	NS_DIFF(user);
+	NS_DIFF(cgroup);
+	NS_DIFF(time);
 #undef NS_DIFF
 	return out[0] ? out : "none";
 }
@@ -342,10 +381,14 @@ static int cmd_trace(__u32 classes, char **cmd)
 {
 	struct isolens_filter f = { .classes = classes };
 	struct isolens_ns_set self = {
-		.mnt = ns_ino("mnt"), .pid = ns_ino("pid"),
-		.net = ns_ino("net"), .uts = ns_ino("uts"),
-		.ipc = ns_ino("ipc"), .user = ns_ino("user"),
-		.cgroup = ns_ino("cgroup"), .time = ns_ino("time"),
+		.mnt = ns_ino("mnt"),
+		.pid = ns_ino("pid"),
+		.net = ns_ino("net"),
+		.uts = ns_ino("uts"),
+		.ipc = ns_ino("ipc"),
+		.user = ns_ino("user"),
+		.cgroup = ns_ino("cgroup"),
+		.time = ns_ino("time"),
 	};
 	static char buf[1 << 16];
 	int fd = open_dev(O_NONBLOCK);
@@ -355,7 +398,7 @@ static int cmd_trace(__u32 classes, char **cmd)
 
 	if (ioctl(fd, ISOLENS_IOC_SET_FILTER, &f) || pipe(go))
 		return 1;
-	track(getpid());	/* our fork record names the child */
+	track(getpid()); /* our fork record names the child */
 	child = fork();
 	if (child == 0) {
 		char c;
@@ -395,10 +438,11 @@ static int cmd_trace(__u32 classes, char **cmd)
 			}
 			printf("event=%s pid=%u ns_pid=%u comm=%.16s child=%u code=%d file=%s ns_match=%d cgroup=%llu\n",
 			       kind_name(ev->hdr.kind), ev->hdr.pid,
-			       ev->hdr.ns_pid, ev->hdr.comm,
-			       ev->proc.child_pid, ev->proc.exit_code,
+			       ev->hdr.ns_pid, ev->hdr.comm, ev->proc.child_pid,
+			       ev->proc.exit_code,
 			       ev->hdr.kind == ISOLENS_EV_EXEC ?
-			       ev->proc.filename : "-",
+				       ev->proc.filename :
+				       "-",
 			       !memcmp(&ev->hdr.ns, &self, sizeof(self)),
 			       (unsigned long long)ev->hdr.cgroup_id);
 		}
@@ -452,8 +496,8 @@ static int cmd_drops(unsigned long n)
 /* clone(CLONE_NEWUTS): a namespace made by clone, not by unshare. */
 static int cmd_clone_ns(void)
 {
-	long pid = syscall(SYS_clone, CLONE_NEWUTS | SIGCHLD, NULL, NULL,
-			   NULL, NULL);
+	long pid = syscall(SYS_clone, CLONE_NEWUTS | SIGCHLD, NULL, NULL, NULL,
+			   NULL);
 
 	if (pid < 0) {
 		printf("clone=%s\n", errname(errno));
@@ -499,12 +543,15 @@ static int cmd_fuzz(unsigned long rounds)
 		 */
 		void *arg = (rand() & 1) ? (void *)buf :
 			    (rand() & 1) ? (void *)(uintptr_t)(rand() % 4096) :
-			    (void *)(0xffff800000000000UL + (unsigned)rand());
+					   (void *)(0xffff800000000000UL +
+						    (unsigned)rand());
 
 		if (rand() & 1)
 			memset(buf, rand(), 64);
-		if (ioctl(fd, cmd, arg) == 0 && cmd != ISOLENS_IOC_ABI_VERSION &&
-		    cmd != ISOLENS_IOC_SET_FILTER && cmd != ISOLENS_IOC_GET_STATS)
+		if (ioctl(fd, cmd, arg) == 0 &&
+		    cmd != ISOLENS_IOC_ABI_VERSION &&
+		    cmd != ISOLENS_IOC_SET_FILTER &&
+		    cmd != ISOLENS_IOC_GET_STATS)
 			bad++;
 		if (read(fd, buf, rand() % sizeof(buf)) > 0 &&
 		    ((struct isolens_event *)buf)->hdr.size == 0)
@@ -538,8 +585,8 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "trace") && argc > 2)
 		return cmd_trace(ISOLENS_CLASS_PROC, argv + 2);
 	if (!strcmp(argv[1], "events") && argc > 3)
-		return cmd_trace(ISOLENS_CLASS_PROC |
-				 strtoul(argv[2], NULL, 0), argv + 3);
+		return cmd_trace(ISOLENS_CLASS_PROC | strtoul(argv[2], NULL, 0),
+				 argv + 3);
 	if (!strcmp(argv[1], "stats"))
 		return cmd_stats();
 	if (!strcmp(argv[1], "clone-ns"))
@@ -547,6 +594,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "fuzz") && argc == 3)
 		return cmd_fuzz(strtoul(argv[2], NULL, 0));
 usage:
-	fprintf(stderr, "usage: isolens_ioctl abi|open-as UID|open-nocap|ioctls|read [-n] [-q] [-s SIZE]|drops N|block|pollwait|trace CMD...|events CLASSES CMD...|stats|clone-ns|fuzz N\n");
+	fprintf(stderr,
+		"usage: isolens_ioctl abi|open-as UID|open-nocap|ioctls|read [-n] [-q] [-s SIZE]|drops N|block|pollwait|trace CMD...|events CLASSES CMD...|stats|clone-ns|fuzz N\n");
 	return 2;
 }

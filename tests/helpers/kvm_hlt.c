@@ -17,8 +17,8 @@
 int main(void)
 {
 	/* mov dx,0x3f8; mov al,'K'; out dx,al; hlt */
-	static const unsigned char code[] = { 0xba, 0xf8, 0x03, 0xb0, 'K',
-					      0xee, 0xf4 };
+	static const unsigned char code[] = { 0xba, 0xf8, 0x03, 0xb0,
+					      'K',  0xee, 0xf4 };
 	struct kvm_userspace_memory_region region = { 0 };
 	struct kvm_sregs sregs;
 	struct kvm_regs regs = { .rip = 0x1000, .rflags = 2 };
@@ -69,7 +69,8 @@ int main(void)
 		case KVM_EXIT_IO:
 			printf("exit io port=0x%x dir=%s byte=%c\n",
 			       run->io.port,
-			       run->io.direction == KVM_EXIT_IO_OUT ? "out" : "in",
+			       run->io.direction == KVM_EXIT_IO_OUT ? "out" :
+								      "in",
 			       *((char *)run + run->io.data_offset));
 			io++;
 			break;

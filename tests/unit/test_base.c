@@ -105,9 +105,14 @@ static void test_cpio_layout(void)
 	fclose(f);
 
 	/* header: magic, ino 1, mode 040755 */
-	CHECK(!strncmp(buf, "070701" "00000001" "000041ED", 22));
+	CHECK(!strncmp(buf,
+		       "070701"
+		       "00000001"
+		       "000041ED",
+		       22));
 	/* every entry starts 4-aligned: the second header follows "bin\0" padded */
-	CHECK(!strncmp(buf + 112 + 2, "070701", 6) || !strncmp(buf + 116, "070701", 6));
+	CHECK(!strncmp(buf + 112 + 2, "070701", 6) ||
+	      !strncmp(buf + 116, "070701", 6));
 	CHECK(memmem(buf, len, "init\0", 5) != NULL);
 	CHECK(memmem(buf, len, "abc", 3) != NULL);
 	/* char device 5:1 as rdevmajor/rdevminor */

@@ -76,22 +76,31 @@ static void test_conclusion_from_numbers(void)
 	struct report *r = sample_report();
 
 	report_conclude(r);
-	CHECK(strstr(r->conclusion, "entered the host kernel 42 times") != NULL);
-	CHECK(strstr(r->conclusion, "(2 distinct syscalls in 2 categories)") != NULL);
-	CHECK(strstr(r->conclusion, "made 0 syscalls the host could see") != NULL);
-	CHECK(strstr(r->conclusion, "1000 VM exits, 90% absorbed inside KVM and 100 passed") != NULL);
-	CHECK(strstr(r->conclusion, "300 syscalls of its own (1 distinct)") != NULL);
-	CHECK(strstr(r->conclusion, "1 namespace operation and 3 cgroup events") != NULL);
+	CHECK(strstr(r->conclusion, "entered the host kernel 42 times") !=
+	      NULL);
+	CHECK(strstr(r->conclusion, "(2 distinct syscalls in 2 categories)") !=
+	      NULL);
+	CHECK(strstr(r->conclusion, "made 0 syscalls the host could see") !=
+	      NULL);
+	CHECK(strstr(r->conclusion,
+		     "1000 VM exits, 90% absorbed inside KVM and 100 passed") !=
+	      NULL);
+	CHECK(strstr(r->conclusion, "300 syscalls of its own (1 distinct)") !=
+	      NULL);
+	CHECK(strstr(r->conclusion,
+		     "1 namespace operation and 3 cgroup events") != NULL);
 	CHECK(strstr(r->conclusion, "10 times and denied 2") != NULL);
 	CHECK(strstr(r->conclusion, "ready in 10.0 ms, 200x faster") != NULL);
 	/* different numbers, different text */
 	r->side[REPORT_SIDE_CTR].sys[1] = 8;
 	report_conclude(r);
-	CHECK(strstr(r->conclusion, "entered the host kernel 50 times") != NULL);
+	CHECK(strstr(r->conclusion, "entered the host kernel 50 times") !=
+	      NULL);
 	r->side[REPORT_SIDE_VM].ran = false;
 	report_conclude(r);
-	CHECK_STR(r->conclusion,
-		  "Only the container side ran, so there is nothing to compare.");
+	CHECK_STR(
+		r->conclusion,
+		"Only the container side ran, so there is nothing to compare.");
 	free(r);
 }
 
@@ -125,8 +134,11 @@ static void test_json_shape(void)
 	report_write_json(r, f);
 	fclose(f);
 	CHECK(strncmp(buf, "{\"schema\":\"isolens-compare/1\",", 30) == 0);
-	CHECK(strstr(buf, "\"by_name\":{\"read\":40,\"sethostname\":2}") != NULL);
-	CHECK(strstr(buf, "\"exits\":{\"total\":1000,\"in_kernel\":900,\"to_vmm\":100,") != NULL);
+	CHECK(strstr(buf, "\"by_name\":{\"read\":40,\"sethostname\":2}") !=
+	      NULL);
+	CHECK(strstr(buf,
+		     "\"exits\":{\"total\":1000,\"in_kernel\":900,\"to_vmm\":100,") !=
+	      NULL);
 	CHECK(strstr(buf, "\"cgroup_memory_peak_bytes\":0,") != NULL);
 	CHECK(strstr(buf, "\"startup_ms\":10.000,") != NULL);
 	free(buf);
@@ -138,7 +150,9 @@ static void fake_sym(void *ctx, uint64_t ip, char *buf, size_t len)
 {
 	(void)ctx;
 	snprintf(buf, len, "%s+0x%llx [kvm]",
-		 ip >> 12 == 1 ? "alpha" : ip >> 12 == 2 ? "beta" : "gamma",
+		 ip >> 12 == 1 ? "alpha" :
+		 ip >> 12 == 2 ? "beta" :
+				 "gamma",
 		 (unsigned long long)(ip & 0xfff));
 }
 
@@ -146,7 +160,8 @@ static void test_hot_paths(void)
 {
 	static const uint64_t a[] = { 0x1010, 0x3000, 0x3100 };
 	static const uint64_t b[] = { 0x2020, 0x3000 };
-	static const uint64_t c[] = { 0x1020, 0x3000 }; /* alpha, other offset */
+	static const uint64_t c[] = { 0x1020,
+				      0x3000 }; /* alpha, other offset */
 	static const uint64_t deep[10] = { 0x2000 };
 	struct report_side s = { 0 };
 	int i;

@@ -119,7 +119,8 @@ static void test_groups(void)
 	gid_t g[CONTAINER_MAX_GROUPS];
 	int n = 0, i;
 
-	CHECK_EQ(container_parse_groups("10,20", g, &n, CONTAINER_MAX_GROUPS), 0);
+	CHECK_EQ(container_parse_groups("10,20", g, &n, CONTAINER_MAX_GROUPS),
+		 0);
 	CHECK_EQ(n, 2);
 	CHECK_EQ(g[0], 10);
 	CHECK_EQ(g[1], 20);
@@ -139,8 +140,11 @@ static void test_groups(void)
 				     CONTAINER_MAX_GROUPS) < 0);
 	n = 0;
 	for (i = 0; i < CONTAINER_MAX_GROUPS; i++)
-		CHECK_EQ(container_parse_groups("7", g, &n, CONTAINER_MAX_GROUPS), 0);
-	CHECK_EQ(container_parse_groups("7", g, &n, CONTAINER_MAX_GROUPS), -E2BIG);
+		CHECK_EQ(container_parse_groups("7", g, &n,
+						CONTAINER_MAX_GROUPS),
+			 0);
+	CHECK_EQ(container_parse_groups("7", g, &n, CONTAINER_MAX_GROUPS),
+		 -E2BIG);
 	CHECK_EQ(n, CONTAINER_MAX_GROUPS);
 }
 

@@ -593,7 +593,8 @@ static void test_builtin_matches_libseccomp(void)
 	int userns, i;
 
 	for (userns = 0; userns < 2; userns++) {
-		CHECK_EQ(container_seccomp_prepare(NULL, userns, &built, &eb), 0);
+		CHECK_EQ(container_seccomp_prepare(NULL, userns, &built, &eb),
+			 0);
 		CHECK_EQ(container_seccomp_new(NULL, userns, &fresh, &eb), 0);
 		CHECK_EQ(ctr_seccomp_compile(fresh, &eb), 0);
 		CHECK(built->builtin);
@@ -602,8 +603,10 @@ static void test_builtin_matches_libseccomp(void)
 		for (i = 0; i < built->nbpf && i < fresh->nbpf; i++) {
 			CHECK_EQ(built->bpf[i].len, fresh->bpf[i].len);
 			CHECK(built->bpf[i].len == fresh->bpf[i].len &&
-			      !memcmp(built->bpf[i].filter, fresh->bpf[i].filter,
-				      built->bpf[i].len * sizeof(struct sock_filter)));
+			      !memcmp(built->bpf[i].filter,
+				      fresh->bpf[i].filter,
+				      built->bpf[i].len *
+					      sizeof(struct sock_filter)));
 		}
 		container_seccomp_free(built);
 		container_seccomp_free(fresh);

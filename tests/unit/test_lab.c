@@ -48,12 +48,13 @@ static void test_modules_order(void)
 	struct errbuf eb = {};
 	const char *want[] = { "9p", "9pnet_virtio", "virtio_mmio" };
 
-	write_text("modules.dep",
-		   "kernel/fs/9p/9p.ko: kernel/net/9p/9pnet.ko kernel/fs/fscache/fscache.ko kernel/fs/netfs/netfs.ko\n"
-		   "kernel/net/9p/9pnet.ko:\n"
-		   "kernel/fs/fscache/fscache.ko: kernel/fs/netfs/netfs.ko\n"
-		   "kernel/fs/netfs/netfs.ko:\n"
-		   "kernel/net/9p/9pnet_virtio.ko: kernel/net/9p/9pnet.ko\n");
+	write_text(
+		"modules.dep",
+		"kernel/fs/9p/9p.ko: kernel/net/9p/9pnet.ko kernel/fs/fscache/fscache.ko kernel/fs/netfs/netfs.ko\n"
+		"kernel/net/9p/9pnet.ko:\n"
+		"kernel/fs/fscache/fscache.ko: kernel/fs/netfs/netfs.ko\n"
+		"kernel/fs/netfs/netfs.ko:\n"
+		"kernel/net/9p/9pnet_virtio.ko: kernel/net/9p/9pnet.ko\n");
 	write_text("modules.builtin", "kernel/drivers/virtio/virtio_mmio.ko\n");
 	CHECK_EQ(lab_modules_resolve(tmpdir, want, 3, &m, &eb), 0);
 	CHECK_EQ(m.nr, 5);

@@ -35,7 +35,8 @@ static void test_cgroup_patterns(void)
 	       ID64);
 	expect("/libpod_parent/libpod-" ID64, "podman", ID64);
 	expect("/kubepods.slice/kubepods-pod1.slice/cri-containerd-" ID64
-	       ".scope", "containerd", ID64);
+	       ".scope",
+	       "containerd", ID64);
 	expect("/kubepods/crio-" ID64 ".scope", "cri-o", ID64);
 	expect("/machine.slice/machine-web\\x2d1.scope", "systemd-nspawn",
 	       "web-1");

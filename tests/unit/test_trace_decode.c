@@ -138,7 +138,8 @@ static void test_json_escapes(void)
 	event_format_json(&e, &ctx, buf, sizeof(buf));
 	CHECK(strstr(buf, "\"comm\":\"a\\\"b\\\\c\\u000a\"") != NULL);
 	CHECK(strstr(buf, "\"filename\":\"/bin/\\u0001x\"") != NULL);
-	CHECK(strstr(buf, "\"ctx\":{\"type\":\"container\",\"name\":\"web\"") != NULL);
+	CHECK(strstr(buf, "\"ctx\":{\"type\":\"container\",\"name\":\"web\"") !=
+	      NULL);
 	CHECK(buf[0] == '{' && buf[strlen(buf) - 1] == '}');
 	/* a small buffer truncates without overrunning */
 	buf[10] = 'X';

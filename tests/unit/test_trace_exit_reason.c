@@ -10,8 +10,10 @@ static void test_vmx(void)
 	CHECK_STR(exit_reason_name(ISOLENS_KVM_ISA_VMX, 30), "IO_INSTRUCTION");
 	CHECK_STR(exit_reason_name(ISOLENS_KVM_ISA_VMX, 12), "HLT");
 	CHECK_STR(exit_reason_name(ISOLENS_KVM_ISA_VMX, 48), "EPT_VIOLATION");
-	CHECK_STR(exit_reason_name(ISOLENS_KVM_ISA_VMX, 1), "EXTERNAL_INTERRUPT");
-	CHECK(exit_reason_name(ISOLENS_KVM_ISA_VMX, 5) == NULL); /* unused number */
+	CHECK_STR(exit_reason_name(ISOLENS_KVM_ISA_VMX, 1),
+		  "EXTERNAL_INTERRUPT");
+	CHECK(exit_reason_name(ISOLENS_KVM_ISA_VMX, 5) ==
+	      NULL); /* unused number */
 	/* bit 31 marks a failed VM entry; the basic reason is bits 0..15 */
 	exit_reason_format(ISOLENS_KVM_ISA_VMX, 0x80000021, buf, sizeof(buf));
 	CHECK_STR(buf, "INVALID_STATE FAILED_VMENTRY");
@@ -37,14 +39,18 @@ static void test_svm(void)
 	CHECK(exit_reason_name(ISOLENS_KVM_ISA_SVM, ~0ULL) == NULL);
 	CHECK(exit_reason_name(ISOLENS_KVM_ISA_VMX, ~0ULL) == NULL);
 	/* the same number means different things per isa */
-	CHECK_STR(exit_reason_name(ISOLENS_KVM_ISA_VMX, 0x1e), "IO_INSTRUCTION");
+	CHECK_STR(exit_reason_name(ISOLENS_KVM_ISA_VMX, 0x1e),
+		  "IO_INSTRUCTION");
 	CHECK(exit_reason_name(ISOLENS_KVM_ISA_SVM, 0x1e) == NULL);
 	exit_reason_format(ISOLENS_KVM_ISA_SVM, 0x999, buf, sizeof(buf));
 	CHECK_STR(buf, "unknown(0x999)");
 	CHECK_EQ(exit_reason_group(ISOLENS_KVM_ISA_SVM, 0x07b), EXIT_GROUP_IO);
-	CHECK_EQ(exit_reason_group(ISOLENS_KVM_ISA_SVM, 0x400), EXIT_GROUP_MMIO);
-	CHECK_EQ(exit_reason_group(ISOLENS_KVM_ISA_SVM, 0x060), EXIT_GROUP_INTR);
-	CHECK_EQ(exit_reason_group(ISOLENS_KVM_ISA_SVM, 0x04e), EXIT_GROUP_EXCEPTION);
+	CHECK_EQ(exit_reason_group(ISOLENS_KVM_ISA_SVM, 0x400),
+		 EXIT_GROUP_MMIO);
+	CHECK_EQ(exit_reason_group(ISOLENS_KVM_ISA_SVM, 0x060),
+		 EXIT_GROUP_INTR);
+	CHECK_EQ(exit_reason_group(ISOLENS_KVM_ISA_SVM, 0x04e),
+		 EXIT_GROUP_EXCEPTION);
 }
 
 static void test_misc(void)

@@ -138,7 +138,8 @@ static void test_page_tables(void)
 	CHECK_EQ(pd[1], (2 << 20) | 0x83);
 	CHECK_EQ(pd[2047], (2047ULL << 21) | 0x83);
 	/* code64 at 0x10: present, DPL0, code, L=1 */
-	CHECK_EQ(((uint64_t *)(mem.hva + BOOT_GDT_ADDR))[2], 0x00af9b000000ffffULL);
+	CHECK_EQ(((uint64_t *)(mem.hva + BOOT_GDT_ADDR))[2],
+		 0x00af9b000000ffffULL);
 	guest_mem_free(&mem);
 }
 

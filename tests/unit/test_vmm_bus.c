@@ -31,9 +31,11 @@ static void test_register(void)
 
 	bus_init(&b, "port", PORT_LIMIT);
 	CHECK_EQ(bus_register(&b, 0x3f8, 8, "uart", dev, NULL, &eb), 0);
-	CHECK_EQ(bus_register(&b, 0x3fc, 8, "overlap", dev, NULL, &eb), -EINVAL);
+	CHECK_EQ(bus_register(&b, 0x3fc, 8, "overlap", dev, NULL, &eb),
+		 -EINVAL);
 	CHECK(strstr(eb.msg, "overlaps uart") != NULL);
-	CHECK_EQ(bus_register(&b, 0xfffe, 4, "past end", dev, NULL, &eb), -EINVAL);
+	CHECK_EQ(bus_register(&b, 0xfffe, 4, "past end", dev, NULL, &eb),
+		 -EINVAL);
 	CHECK_EQ(bus_register(&b, 0x10, 0, "empty", dev, NULL, &eb), -EINVAL);
 	CHECK_EQ(bus_register(&b, 0x3f0, 8, "adjacent", dev, NULL, &eb), 0);
 }

@@ -82,7 +82,8 @@ static void expect_einval(uint8_t *p, size_t len, const char *field)
 
 	CHECK_EQ(bzimage_parse(p, len, &info, &eb), -EINVAL);
 	if (!strstr(eb.msg, field)) {
-		printf("#   message \"%s\" does not name \"%s\"\n", eb.msg, field);
+		printf("#   message \"%s\" does not name \"%s\"\n", eb.msg,
+		       field);
 		unit_cur_failed = 1;
 	}
 }
@@ -193,7 +194,8 @@ static void test_release_file(void)
 	CHECK(strstr(eb.msg, "truncated") != NULL);
 	unlink(path);
 	CHECK_EQ(bzimage_kernel_release(path, rel, sizeof(rel), &eb), -ENOENT);
-	CHECK_EQ(bzimage_kernel_release("/etc", rel, sizeof(rel), &eb), -EINVAL);
+	CHECK_EQ(bzimage_kernel_release("/etc", rel, sizeof(rel), &eb),
+		 -EINVAL);
 	free(p);
 }
 

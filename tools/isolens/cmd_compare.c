@@ -30,8 +30,7 @@ struct workload {
 static const struct workload workloads[] = {
 	{ "hostname", "hostname isolens-demo 2>&1; hostname",
 	  "uts: who decides whether root may set the hostname" },
-	{ "ps", "ps",
-	  "pid: the processes each side can see" },
+	{ "ps", "ps", "pid: the processes each side can see" },
 	{ "net",
 	  "ip link set lo up 2>/dev/null; nc -l -p 7777 & sleep 0.3; "
 	  "echo hello over loopback | nc 127.0.0.1 7777; wait",
@@ -40,7 +39,8 @@ static const struct workload workloads[] = {
 	  "i=0; while [ $i -lt 64 ]; do sleep 2 & i=$((i+1)); done; "
 	  "echo started $i; wait",
 	  "pids: 64 processes against pids.max 32 / the guest's own limits" },
-	{ "alloc", "dd if=/dev/zero of=/dev/null bs=96M count=1 && echo allocated 96M",
+	{ "alloc",
+	  "dd if=/dev/zero of=/dev/null bs=96M count=1 && echo allocated 96M",
 	  "memory: a 96 MiB buffer against memory.max 64M / 256M guest RAM" },
 	{ "io",
 	  "dd if=/dev/zero of=/tmp/f bs=64k count=256 2>/dev/null && sync && "
@@ -154,10 +154,12 @@ static int output(const struct report *r, bool json, const char *html,
 		code = EXIT_FAIL;
 	}
 	if (!c->uname[0] || !v->uname[0]) {
-		cli_error(CMD, "the %s side did not run the command (status %d); its output: %.200s",
-			  !c->uname[0] ? "container" : "VM",
-			  !c->uname[0] ? c->status : v->status,
-			  !c->uname[0] ? c->output : v->log);
+		cli_error(
+			CMD,
+			"the %s side did not run the command (status %d); its output: %.200s",
+			!c->uname[0] ? "container" : "VM",
+			!c->uname[0] ? c->status : v->status,
+			!c->uname[0] ? c->output : v->log);
 		code = EXIT_FAIL;
 	}
 	return code;
@@ -216,13 +218,16 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (optind < argc) {
 		if (strcmp(argv[optind - 1], "--")) {
-			cli_error(CMD, "unexpected argument '%s' (a command goes after --)",
-				  argv[optind]);
+			cli_error(
+				CMD,
+				"unexpected argument '%s' (a command goes after --)",
+				argv[optind]);
 			return EXIT_USAGE;
 		}
 		user_cmd = join_cmd(argv + optind);
 		if (!user_cmd || strlen(user_cmd) > COMPARE_COMMAND_MAX) {
-			cli_error(CMD, "the command is too long (%d bytes at most)",
+			cli_error(CMD,
+				  "the command is too long (%d bytes at most)",
 				  COMPARE_COMMAND_MAX);
 			free(user_cmd);
 			return EXIT_USAGE;

@@ -20,42 +20,42 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-"usage: isolens container run [options] [--] CMD [ARG...]\n"
-"       isolens container exec [exec options] NAME [--] CMD [ARG...]\n"
-"       isolens container kill NAME [SIGNAL]      (default KILL)\n"
-"       isolens container rm [--force] NAME...\n"
-"       isolens container ls [--json]\n"
-"       isolens container rootfs [DIR]           (build a busybox rootfs)\n"
-"       isolens container seccomp --export [--pfc] [--userns] [--seccomp-profile FILE]\n"
-"                                     (the filter the kernel will run: raw BPF, or\n"
-"                                      libseccomp's PFC text with --pfc)\n"
-"\n"
-"run options:\n"
-"  --rootfs DIR        root filesystem (default: cached busybox tree, read-only)\n"
-"  --name NAME         name for exec/kill/rm and the state file\n"
-"  --hostname H        hostname (default: the name)\n"
-"  --env K=V           environment variable (repeatable)\n"
-"  --workdir DIR       working directory inside the container\n"
-"  --share LIST        namespaces kept from the host: mnt,uts,ipc,net,pid,cgroup,time\n"
-"  --userns            new user namespace (required when not root)\n"
-"  --net MODE          none | loopback (default) | veth\n"
-"  --memory SIZE       memory.max, e.g. 64M (cgroup v2)\n"
-"  --pids N            pids.max (cgroup v2)\n"
-"  --cpus X            cpu.max as a number of CPUs, e.g. 0.5 (cgroup v2)\n"
-"  --seccomp MODE      default | unconfined\n"
-"  --seccomp-profile FILE  an OCI/Docker seccomp profile (JSON) instead of the default\n"
-"  --cap-add CAPS      capabilities added to the default set (or ALL)\n"
-"  --group-add GIDS    supplementary groups, comma-separated (default: none)\n"
-"  --preserve-fds N    pass the caller's fds 3..3+N-1 (all others are closed)\n"
-"  -t, --tty           give CMD a pty of its own, relayed to this terminal\n"
-"  --json              print a JSON summary on stdout after exit\n"
-"\n"
-"exec options: --seccomp, --seccomp-profile, --cap-add, --group-add, --preserve-fds,\n"
-"  --tty, as for run\n"
-"\n"
-"exit status: the command's (128+N if killed by signal N); 125 runtime error,\n"
-"126 command cannot be executed, 127 command not found, 2 usage; a bad\n"
-"seccomp profile is a runtime error (125).\n");
+		"usage: isolens container run [options] [--] CMD [ARG...]\n"
+		"       isolens container exec [exec options] NAME [--] CMD [ARG...]\n"
+		"       isolens container kill NAME [SIGNAL]      (default KILL)\n"
+		"       isolens container rm [--force] NAME...\n"
+		"       isolens container ls [--json]\n"
+		"       isolens container rootfs [DIR]           (build a busybox rootfs)\n"
+		"       isolens container seccomp --export [--pfc] [--userns] [--seccomp-profile FILE]\n"
+		"                                     (the filter the kernel will run: raw BPF, or\n"
+		"                                      libseccomp's PFC text with --pfc)\n"
+		"\n"
+		"run options:\n"
+		"  --rootfs DIR        root filesystem (default: cached busybox tree, read-only)\n"
+		"  --name NAME         name for exec/kill/rm and the state file\n"
+		"  --hostname H        hostname (default: the name)\n"
+		"  --env K=V           environment variable (repeatable)\n"
+		"  --workdir DIR       working directory inside the container\n"
+		"  --share LIST        namespaces kept from the host: mnt,uts,ipc,net,pid,cgroup,time\n"
+		"  --userns            new user namespace (required when not root)\n"
+		"  --net MODE          none | loopback (default) | veth\n"
+		"  --memory SIZE       memory.max, e.g. 64M (cgroup v2)\n"
+		"  --pids N            pids.max (cgroup v2)\n"
+		"  --cpus X            cpu.max as a number of CPUs, e.g. 0.5 (cgroup v2)\n"
+		"  --seccomp MODE      default | unconfined\n"
+		"  --seccomp-profile FILE  an OCI/Docker seccomp profile (JSON) instead of the default\n"
+		"  --cap-add CAPS      capabilities added to the default set (or ALL)\n"
+		"  --group-add GIDS    supplementary groups, comma-separated (default: none)\n"
+		"  --preserve-fds N    pass the caller's fds 3..3+N-1 (all others are closed)\n"
+		"  -t, --tty           give CMD a pty of its own, relayed to this terminal\n"
+		"  --json              print a JSON summary on stdout after exit\n"
+		"\n"
+		"exec options: --seccomp, --seccomp-profile, --cap-add, --group-add, --preserve-fds,\n"
+		"  --tty, as for run\n"
+		"\n"
+		"exit status: the command's (128+N if killed by signal N); 125 runtime error,\n"
+		"126 command cannot be executed, 127 command not found, 2 usage; a bad\n"
+		"seccomp profile is a runtime error (125).\n");
 }
 
 static int parse_seccomp(const char *s, bool *on)
@@ -75,9 +75,13 @@ static int parse_group_add(const char *arg, gid_t *groups, int *n)
 	int err = container_parse_groups(arg, groups, n, CONTAINER_MAX_GROUPS);
 
 	if (err == -E2BIG)
-		cli_error(CMD, "--group-add: at most %d groups", CONTAINER_MAX_GROUPS);
+		cli_error(CMD, "--group-add: at most %d groups",
+			  CONTAINER_MAX_GROUPS);
 	else if (err)
-		cli_error(CMD, "--group-add '%s': expected numeric gids from 0 to 65534, comma-separated", arg);
+		cli_error(
+			CMD,
+			"--group-add '%s': expected numeric gids from 0 to 65534, comma-separated",
+			arg);
 	return err;
 }
 
@@ -86,7 +90,10 @@ static int parse_preserve_fds(const char *arg, int *n)
 	uint64_t v;
 
 	if (parse_uint(arg, 0, 1024, &v)) {
-		cli_error(CMD, "--preserve-fds '%s': expected a number from 0 to 1024", arg);
+		cli_error(
+			CMD,
+			"--preserve-fds '%s': expected a number from 0 to 1024",
+			arg);
 		return -EINVAL;
 	}
 	*n = (int)v;
@@ -108,9 +115,26 @@ static void print_json(const struct container_opts *o,
 
 static int cmd_run(int argc, char **argv)
 {
-	enum { O_ROOTFS = 256, O_HOST, O_ENV, O_WORKDIR, O_NAME, O_SHARE,
-	       O_USERNS, O_NET, O_MEM, O_PIDS, O_CPUS, O_SECCOMP, O_PROFILE,
-	       O_CAPADD, O_GROUPADD, O_PRESERVE, O_JSON, O_HELP };
+	enum {
+		O_ROOTFS = 256,
+		O_HOST,
+		O_ENV,
+		O_WORKDIR,
+		O_NAME,
+		O_SHARE,
+		O_USERNS,
+		O_NET,
+		O_MEM,
+		O_PIDS,
+		O_CPUS,
+		O_SECCOMP,
+		O_PROFILE,
+		O_CAPADD,
+		O_GROUPADD,
+		O_PRESERVE,
+		O_JSON,
+		O_HELP
+	};
 	static const struct option opts[] = {
 		{ "rootfs", required_argument, NULL, O_ROOTFS },
 		{ "hostname", required_argument, NULL, O_HOST },
@@ -149,14 +173,16 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case O_HOST:
 			if (!*optarg || strlen(optarg) > 64) {
-				cli_error(CMD, "--hostname must be 1 to 64 bytes");
+				cli_error(CMD,
+					  "--hostname must be 1 to 64 bytes");
 				return EXIT_USAGE;
 			}
 			o.hostname = optarg;
 			break;
 		case O_ENV:
 			if (!strchr(optarg, '=') || *optarg == '=') {
-				cli_error(CMD, "--env '%s': expected KEY=VALUE", optarg);
+				cli_error(CMD, "--env '%s': expected KEY=VALUE",
+					  optarg);
 				return EXIT_USAGE;
 			}
 			if (o.nenv >= CONTAINER_MAX_ENV - 1) {
@@ -168,22 +194,30 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case O_WORKDIR:
 			if (*optarg != '/') {
-				cli_error(CMD, "--workdir '%s': must be an absolute path", optarg);
+				cli_error(
+					CMD,
+					"--workdir '%s': must be an absolute path",
+					optarg);
 				return EXIT_USAGE;
 			}
 			o.workdir = optarg;
 			break;
 		case O_NAME:
 			if (!container_name_valid(optarg)) {
-				cli_error(CMD, "--name '%s': use up to %d letters, digits, '.', '_', '-'",
-					  optarg, CONTAINER_NAME_MAX - 1);
+				cli_error(
+					CMD,
+					"--name '%s': use up to %d letters, digits, '.', '_', '-'",
+					optarg, CONTAINER_NAME_MAX - 1);
 				return EXIT_USAGE;
 			}
 			snprintf(o.name, sizeof(o.name), "%s", optarg);
 			break;
 		case O_SHARE:
 			if (container_parse_share(optarg, &o.share)) {
-				cli_error(CMD, "--share '%s': expected a list of mnt,uts,ipc,net,pid,cgroup,time", optarg);
+				cli_error(
+					CMD,
+					"--share '%s': expected a list of mnt,uts,ipc,net,pid,cgroup,time",
+					optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -192,33 +226,48 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case O_NET:
 			if (container_parse_net(optarg, &o.net)) {
-				cli_error(CMD, "--net '%s': expected none, loopback or veth", optarg);
+				cli_error(
+					CMD,
+					"--net '%s': expected none, loopback or veth",
+					optarg);
 				return EXIT_USAGE;
 			}
 			break;
 		case O_MEM:
 			if (parse_size(optarg, &o.memory_max) ||
 			    o.memory_max < 4096) {
-				cli_error(CMD, "--memory '%s': expected a size of at least 4K, e.g. 64M", optarg);
+				cli_error(
+					CMD,
+					"--memory '%s': expected a size of at least 4K, e.g. 64M",
+					optarg);
 				return EXIT_USAGE;
 			}
 			break;
 		case O_PIDS:
 			if (parse_uint(optarg, 1, 4194304, &o.pids_max)) {
-				cli_error(CMD, "--pids '%s': expected a number from 1 to 4194304", optarg);
+				cli_error(
+					CMD,
+					"--pids '%s': expected a number from 1 to 4194304",
+					optarg);
 				return EXIT_USAGE;
 			}
 			break;
 		case O_CPUS:
 			if (container_parse_cpus(optarg, &o.cpu_quota_us,
 						 &o.cpu_period_us)) {
-				cli_error(CMD, "--cpus '%s': expected a number of CPUs from 0.01, e.g. 0.5", optarg);
+				cli_error(
+					CMD,
+					"--cpus '%s': expected a number of CPUs from 0.01, e.g. 0.5",
+					optarg);
 				return EXIT_USAGE;
 			}
 			break;
 		case O_SECCOMP:
 			if (parse_seccomp(optarg, &o.seccomp)) {
-				cli_error(CMD, "--seccomp '%s': expected default or unconfined", optarg);
+				cli_error(
+					CMD,
+					"--seccomp '%s': expected default or unconfined",
+					optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -227,7 +276,9 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case O_CAPADD:
 			if (container_caps_parse(optarg, &mask)) {
-				cli_error(CMD, "--cap-add '%s': unknown capability", optarg);
+				cli_error(CMD,
+					  "--cap-add '%s': unknown capability",
+					  optarg);
 				return EXIT_USAGE;
 			}
 			o.cap_add |= mask;
@@ -256,11 +307,15 @@ static int cmd_run(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		cli_error(CMD, "run: no command given (isolens container run [options] -- CMD)");
+		cli_error(
+			CMD,
+			"run: no command given (isolens container run [options] -- CMD)");
 		return EXIT_USAGE;
 	}
 	if (!o.seccomp && o.seccomp_profile) {
-		cli_error(CMD, "run: --seccomp-profile contradicts --seccomp=unconfined");
+		cli_error(
+			CMD,
+			"run: --seccomp-profile contradicts --seccomp=unconfined");
 		return EXIT_USAGE;
 	}
 	o.argv = argv + optind;
@@ -275,7 +330,8 @@ static int cmd_run(int argc, char **argv)
 		return res.fail_code;
 	}
 	if (limits || res.oom_kill || res.pids_max_hits)
-		cli_note(CMD, "cgroup events: oom_kill=%" PRIu64 " oom=%" PRIu64
+		cli_note(CMD,
+			 "cgroup events: oom_kill=%" PRIu64 " oom=%" PRIu64
 			 " pids.max=%" PRIu64 " cpu.nr_throttled=%" PRIu64,
 			 res.oom_kill, res.oom, res.pids_max_hits,
 			 res.nr_throttled);
@@ -308,7 +364,10 @@ static int cmd_exec(int argc, char **argv)
 		switch (c) {
 		case 's':
 			if (parse_seccomp(optarg, &x.seccomp)) {
-				cli_error(CMD, "--seccomp '%s': expected default or unconfined", optarg);
+				cli_error(
+					CMD,
+					"--seccomp '%s': expected default or unconfined",
+					optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -317,7 +376,9 @@ static int cmd_exec(int argc, char **argv)
 			break;
 		case 'c':
 			if (container_caps_parse(optarg, &mask)) {
-				cli_error(CMD, "--cap-add '%s': unknown capability", optarg);
+				cli_error(CMD,
+					  "--cap-add '%s': unknown capability",
+					  optarg);
 				return EXIT_USAGE;
 			}
 			x.cap_add |= mask;
@@ -337,13 +398,16 @@ static int cmd_exec(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		default:
-			cli_error(CMD, "exec: unknown or incomplete option '%s'",
+			cli_error(CMD,
+				  "exec: unknown or incomplete option '%s'",
 				  argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}
 	if (!x.seccomp && x.seccomp_profile) {
-		cli_error(CMD, "exec: --seccomp-profile contradicts --seccomp=unconfined");
+		cli_error(
+			CMD,
+			"exec: --seccomp-profile contradicts --seccomp=unconfined");
 		return EXIT_USAGE;
 	}
 	if (optind < argc && !strcmp(argv[optind], "--"))
@@ -447,7 +511,8 @@ static int cmd_ls(int argc, char **argv)
 		if (container_state_stale(&v[i])) {
 			/* leftovers of a runtime that crashed */
 			container_cleanup(&v[i]);
-			cli_note(CMD, "removed leftovers of '%s' (pid %d is gone)",
+			cli_note(CMD,
+				 "removed leftovers of '%s' (pid %d is gone)",
 				 v[i].name, (int)v[i].pid);
 			continue;
 		}
@@ -461,7 +526,8 @@ static int cmd_ls(int argc, char **argv)
 		}
 		clock_gettime(CLOCK_REALTIME, &now);
 		up = ((uint64_t)now.tv_sec * 1000000000ull + now.tv_nsec -
-		      v[i].created_ns) / 1000000000ull;
+		      v[i].created_ns) /
+		     1000000000ull;
 		/* the first host uid and how many: uid_base+id_count */
 		if (v[i].id_count)
 			snprintf(ids, sizeof(ids), "%u+%u",
@@ -543,21 +609,28 @@ static int cmd_seccomp(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		default:
-			cli_error(CMD, "seccomp: unknown or incomplete option '%s'",
+			cli_error(CMD,
+				  "seccomp: unknown or incomplete option '%s'",
 				  argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}
 	if (!export || optind < argc) {
-		cli_error(CMD, "seccomp: expected --export [--pfc] [--userns] [--seccomp-profile FILE]");
+		cli_error(
+			CMD,
+			"seccomp: expected --export [--pfc] [--userns] [--seccomp-profile FILE]");
 		return EXIT_USAGE;
 	}
 	if (userns && profile) {
-		cli_error(CMD, "seccomp: --userns selects a variant of the default profile, not of --seccomp-profile");
+		cli_error(
+			CMD,
+			"seccomp: --userns selects a variant of the default profile, not of --seccomp-profile");
 		return EXIT_USAGE;
 	}
 	if (!pfc && isatty(STDOUT_FILENO)) {
-		cli_error(CMD, "seccomp: not writing binary BPF to a terminal (redirect stdout, or use --pfc)");
+		cli_error(
+			CMD,
+			"seccomp: not writing binary BPF to a terminal (redirect stdout, or use --pfc)");
 		return EXIT_USAGE;
 	}
 	if (container_seccomp_new(profile, userns, &f, &eb)) {
@@ -566,8 +639,10 @@ static int cmd_seccomp(int argc, char **argv)
 	}
 	unknown = container_seccomp_unknown(f, &first);
 	if (unknown)
-		cli_note(CMD, "seccomp profile %s: %u syscall name%s unknown to libseccomp, skipped (e.g. \"%s\")",
-			 profile, unknown, unknown == 1 ? "" : "s", first);
+		cli_note(
+			CMD,
+			"seccomp profile %s: %u syscall name%s unknown to libseccomp, skipped (e.g. \"%s\")",
+			profile, unknown, unknown == 1 ? "" : "s", first);
 	fflush(stdout);
 	err = container_seccomp_export(f, STDOUT_FILENO, pfc, &eb);
 	container_seccomp_free(f);
@@ -584,8 +659,9 @@ int cmd_container(int argc, char **argv)
 		const char *name;
 		int (*fn)(int, char **);
 	} subs[] = {
-		{ "run", cmd_run },   { "exec", cmd_exec }, { "kill", cmd_kill },
-		{ "rm", cmd_rm },     { "ls", cmd_ls },     { "rootfs", cmd_rootfs },
+		{ "run", cmd_run },	    { "exec", cmd_exec },
+		{ "kill", cmd_kill },	    { "rm", cmd_rm },
+		{ "ls", cmd_ls },	    { "rootfs", cmd_rootfs },
 		{ "seccomp", cmd_seccomp },
 	};
 	size_t i;
@@ -602,7 +678,9 @@ int cmd_container(int argc, char **argv)
 	for (i = 0; i < ARRAY_SIZE(subs); i++)
 		if (!strcmp(argv[1], subs[i].name))
 			return subs[i].fn(argc - 1, argv + 1);
-	cli_error(CMD, "unknown subcommand '%s' (run, exec, kill, rm, ls, rootfs, seccomp)",
-		  argv[1]);
+	cli_error(
+		CMD,
+		"unknown subcommand '%s' (run, exec, kill, rm, ls, rootfs, seccomp)",
+		argv[1]);
 	return EXIT_USAGE;
 }

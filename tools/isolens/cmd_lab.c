@@ -45,8 +45,8 @@ static void lab_usage(FILE *out)
 		"127 command not found in the lab VM.\n");
 }
 
-static int lab_parse(int argc, char **argv, struct lab_config *cfg,
-		     char **env, bool *verbose)
+static int lab_parse(int argc, char **argv, struct lab_config *cfg, char **env,
+		     bool *verbose)
 {
 	static const struct option opts[] = {
 		{ "kernel", required_argument, NULL, 'k' },
@@ -78,14 +78,17 @@ static int lab_parse(int argc, char **argv, struct lab_config *cfg,
 			break;
 		case 'a':
 			if (lab_accel_parse(optarg, &cfg->accel)) {
-				cli_error("lab", "bad --accel '%s': expected auto, kvm or tcg",
-					  optarg);
+				cli_error(
+					"lab",
+					"bad --accel '%s': expected auto, kvm or tcg",
+					optarg);
 				return -EINVAL;
 			}
 			break;
 		case 'c':
 			if (parse_uint(optarg, 1, 64, &v)) {
-				cli_error("lab", "bad --cpus '%s': expected 1..64",
+				cli_error("lab",
+					  "bad --cpus '%s': expected 1..64",
 					  optarg);
 				return -EINVAL;
 			}
@@ -94,24 +97,30 @@ static int lab_parse(int argc, char **argv, struct lab_config *cfg,
 		case 'm':
 			if (parse_size(optarg, &v) || v < (128ULL << 20) ||
 			    v > (64ULL << 30)) {
-				cli_error("lab", "bad --mem '%s': expected a size from 128M to 64G",
-					  optarg);
+				cli_error(
+					"lab",
+					"bad --mem '%s': expected a size from 128M to 64G",
+					optarg);
 				return -EINVAL;
 			}
 			cfg->mem_bytes = v;
 			break;
 		case 't':
 			if (parse_duration_ms(optarg, &v)) {
-				cli_error("lab", "bad --timeout '%s': expected seconds, e.g. 90 or 5m",
-					  optarg);
+				cli_error(
+					"lab",
+					"bad --timeout '%s': expected seconds, e.g. 90 or 5m",
+					optarg);
 				return -EINVAL;
 			}
 			cfg->timeout_ms = v;
 			break;
 		case 'w':
 			if (access(optarg, W_OK) || optarg[0] != '/') {
-				cli_error("lab", "bad --workdir '%s': expected a writable absolute directory",
-					  optarg);
+				cli_error(
+					"lab",
+					"bad --workdir '%s': expected a writable absolute directory",
+					optarg);
 				return -EINVAL;
 			}
 			cfg->workdir = optarg;
@@ -123,9 +132,10 @@ static int lab_parse(int argc, char **argv, struct lab_config *cfg,
 			cfg->cd = optarg;
 			break;
 		case 'e':
-			if (cfg->nr_env >= LAB_MAX_ENV || !strchr(optarg, '=') ||
-			    optarg[0] == '=') {
-				cli_error("lab", "bad --env '%s': expected KEY=VALUE",
+			if (cfg->nr_env >= LAB_MAX_ENV ||
+			    !strchr(optarg, '=') || optarg[0] == '=') {
+				cli_error("lab",
+					  "bad --env '%s': expected KEY=VALUE",
 					  optarg);
 				return -EINVAL;
 			}
@@ -144,7 +154,8 @@ static int lab_parse(int argc, char **argv, struct lab_config *cfg,
 			lab_usage(stdout);
 			return 1;
 		default:
-			cli_error("lab", "unknown option (see 'isolens lab --help')");
+			cli_error("lab",
+				  "unknown option (see 'isolens lab --help')");
 			return -EINVAL;
 		}
 	}
@@ -217,9 +228,12 @@ int cmd_lab(int argc, char **argv)
 		lab_usage(stdout);
 		return EXIT_OK;
 	}
-	if (strcmp(verb, "run") && strcmp(verb, "shell") && strcmp(verb, "info")) {
-		cli_error("lab", "unknown subcommand '%s': expected run, shell or info",
-			  verb);
+	if (strcmp(verb, "run") && strcmp(verb, "shell") &&
+	    strcmp(verb, "info")) {
+		cli_error(
+			"lab",
+			"unknown subcommand '%s': expected run, shell or info",
+			verb);
 		return EXIT_USAGE;
 	}
 	ret = lab_parse(argc - 1, argv + 1, &cfg, env, &verbose);
@@ -232,7 +246,9 @@ int cmd_lab(int argc, char **argv)
 		cfg.mode = LAB_SHELL;
 		cfg.timeout_ms = 0;
 	} else if (!cfg.argv[0]) {
-		cli_error("lab", "run needs a command: isolens lab run [options] -- CMD");
+		cli_error(
+			"lab",
+			"run needs a command: isolens lab run [options] -- CMD");
 		return EXIT_USAGE;
 	}
 

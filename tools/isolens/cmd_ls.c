@@ -42,8 +42,10 @@ static void print_text(struct attrib *a, const struct ctx_group *g, size_t n)
 	for (i = 0; i < n; i++) {
 		trace_context_label(&g[i].ctx, label, sizeof(label));
 		if (g[i].ctx.own)
-			strncat(label, " own", sizeof(label) - strlen(label) - 1);
-		if (!ns_set_diff(&g[i].ns, attrib_host_ns(a), diff, sizeof(diff)))
+			strncat(label, " own",
+				sizeof(label) - strlen(label) - 1);
+		if (!ns_set_diff(&g[i].ns, attrib_host_ns(a), diff,
+				 sizeof(diff)))
 			snprintf(diff, sizeof(diff), "-");
 		printf("%-34s %5zu  %-28s %-26s", label, g[i].npids, diff,
 		       g[i].cgroup[0] ? g[i].cgroup : "-");
@@ -63,8 +65,8 @@ static void print_text(struct attrib *a, const struct ctx_group *g, size_t n)
 		if (!v->nvcpu)
 			printf(" %d vcpu fds, threads not named", v->nvcpu_fds);
 		for (k = 0; k < (size_t)v->nvcpu; k++)
-			printf("%svcpu%d=tid %d", k ? ", " : " ", v->vcpu_idx[k],
-			       (int)v->vcpu_tid[k]);
+			printf("%svcpu%d=tid %d", k ? ", " : " ",
+			       v->vcpu_idx[k], (int)v->vcpu_tid[k]);
 		printf("%s\n", v->own ? " own" : "");
 	}
 }
@@ -149,7 +151,8 @@ int cmd_ls_contexts(int argc, char **argv)
 			ls_usage(stdout);
 			return EXIT_OK;
 		default:
-			cli_error(CMD, "unknown option '%s' (see isolens ls --help)",
+			cli_error(CMD,
+				  "unknown option '%s' (see isolens ls --help)",
 				  argv[optind - 1]);
 			return EXIT_USAGE;
 		}

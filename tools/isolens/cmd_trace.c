@@ -86,8 +86,7 @@ static void on_signal(int sig)
 	stop_sig = sig;
 }
 
-static uint32_t stack_first(struct trace_run *r,
-			    const struct isolens_stack *st)
+static uint32_t stack_first(struct trace_run *r, const struct isolens_stack *st)
 {
 	return r->ksyms ? ksyms_skip_tracing(r->ksyms, st->ip, st->nr) : 0;
 }
@@ -214,8 +213,10 @@ static int cgroup_resolve(const char *path, uint64_t *id, unsigned int *level)
 		return -1;
 	}
 	if (statfs(real, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC) {
-		cli_error(CMD, "--cgroup %s: not on a cgroup v2 mount (cgroup v1 has no id BPF can test; use --pid)",
-			  path);
+		cli_error(
+			CMD,
+			"--cgroup %s: not on a cgroup v2 mount (cgroup v1 has no id BPF can test; use --pid)",
+			path);
 		return -1;
 	}
 	*id = st.st_ino;
@@ -225,14 +226,14 @@ static int cgroup_resolve(const char *path, uint64_t *id, unsigned int *level)
 		const char *dash = strstr(line, " - ");
 		size_t ml;
 
-		if (!dash || sscanf(line, "%*s %*s %*s %4095s %4095s", root,
-				    mnt) != 2 ||
+		if (!dash ||
+		    sscanf(line, "%*s %*s %*s %4095s %4095s", root, mnt) != 2 ||
 		    sscanf(dash + 3, "%63s", fstype) != 1 ||
 		    strcmp(fstype, "cgroup2"))
 			continue;
 		ml = strlen(mnt);
-		if (strncmp(real, mnt, ml) || (real[ml] && real[ml] != '/' &&
-					       strcmp(mnt, "/")))
+		if (strncmp(real, mnt, ml) ||
+		    (real[ml] && real[ml] != '/' && strcmp(mnt, "/")))
 			continue;
 		if (ml > strlen(best_mnt)) {
 			snprintf(best_mnt, sizeof(best_mnt), "%s", mnt);
@@ -292,20 +293,45 @@ static int trace_parse(int argc, char **argv, struct trace_args *a)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'a': a->all = true; nsel++; break;
-		case 'p': a->pid = optarg; nsel++; break;
-		case 'g': a->cgroup = optarg; nsel++; break;
-		case 'c': a->container = optarg; nsel++; break;
-		case 'v': a->vm = optarg; nsel++; break;
-		case 'j': a->json = true; break;
-		case 'n': a->count = true; break;
-		case 's': a->stacks = true; break;
-		case 'C': a->cap_all = true; break;
+		case 'a':
+			a->all = true;
+			nsel++;
+			break;
+		case 'p':
+			a->pid = optarg;
+			nsel++;
+			break;
+		case 'g':
+			a->cgroup = optarg;
+			nsel++;
+			break;
+		case 'c':
+			a->container = optarg;
+			nsel++;
+			break;
+		case 'v':
+			a->vm = optarg;
+			nsel++;
+			break;
+		case 'j':
+			a->json = true;
+			break;
+		case 'n':
+			a->count = true;
+			break;
+		case 's':
+			a->stacks = true;
+			break;
+		case 'C':
+			a->cap_all = true;
+			break;
 		case 'B':
 			if (strcmp(optarg, "bpf") && strcmp(optarg, "module") &&
 			    strcmp(optarg, "auto")) {
-				cli_error(CMD, "--backend '%s': expected bpf, module or auto",
-					  optarg);
+				cli_error(
+					CMD,
+					"--backend '%s': expected bpf, module or auto",
+					optarg);
 				return -1;
 			}
 			a->backend = optarg;
@@ -319,17 +345,21 @@ static int trace_parse(int argc, char **argv, struct trace_args *a)
 		case 'd':
 			if (parse_duration_ms(optarg, &a->duration_ms) ||
 			    !a->duration_ms) {
-				cli_error(CMD, "--duration '%s': not a positive duration",
-					  optarg);
+				cli_error(
+					CMD,
+					"--duration '%s': not a positive duration",
+					optarg);
 				return -1;
 			}
 			break;
 		case 'b':
-			if (parse_size(optarg, &a->buffer) || a->buffer < 4096 ||
-			    (a->buffer & (a->buffer - 1)) ||
+			if (parse_size(optarg, &a->buffer) ||
+			    a->buffer < 4096 || (a->buffer & (a->buffer - 1)) ||
 			    a->buffer > (1ULL << 30)) {
-				cli_error(CMD, "--buffer '%s': need a power of 2 between 4K and 1G",
-					  optarg);
+				cli_error(
+					CMD,
+					"--buffer '%s': need a power of 2 between 4K and 1G",
+					optarg);
 				return -1;
 			}
 			break;
@@ -337,30 +367,40 @@ static int trace_parse(int argc, char **argv, struct trace_args *a)
 			trace_usage(stdout);
 			exit(EXIT_OK);
 		default:
-			cli_error(CMD, "unknown or incomplete option '%s' (see isolens trace --help)",
-				  argv[optind - 1]);
+			cli_error(
+				CMD,
+				"unknown or incomplete option '%s' (see isolens trace --help)",
+				argv[optind - 1]);
 			return -1;
 		}
 	}
 	if (optind < argc) {
 		if (strcmp(argv[optind - 1], "--")) {
-			cli_error(CMD, "unexpected argument '%s' (a command goes after --)",
-				  argv[optind]);
+			cli_error(
+				CMD,
+				"unexpected argument '%s' (a command goes after --)",
+				argv[optind]);
 			return -1;
 		}
 		a->cmd = argv + optind;
 		nsel++;
 	}
 	if (nsel > 1) {
-		cli_error(CMD, "choose one of --all, --pid, --cgroup, --container, --vm, -- CMD");
+		cli_error(
+			CMD,
+			"choose one of --all, --pid, --cgroup, --container, --vm, -- CMD");
 		return -1;
 	}
 	if (a->count && a->stacks) {
-		cli_error(CMD, "--count and --stacks: a count has no stack (use one)");
+		cli_error(
+			CMD,
+			"--count and --stacks: a count has no stack (use one)");
 		return -1;
 	}
 	if (a->count && a->backend && !strcmp(a->backend, "module")) {
-		cli_error(CMD, "--count needs the bpf backend: the module has no in-kernel counting");
+		cli_error(
+			CMD,
+			"--count needs the bpf backend: the module has no in-kernel counting");
 		return -1;
 	}
 	return 0;
@@ -380,7 +420,8 @@ static int trace_select(struct trace_args *a, struct trace_run *r,
 			cli_error(CMD, "--pid '%s': not a pid", a->pid);
 			return -1;
 		}
-		snprintf(path, sizeof(path), "/proc/%llu", (unsigned long long)v);
+		snprintf(path, sizeof(path), "/proc/%llu",
+			 (unsigned long long)v);
 		if (access(path, F_OK)) {
 			cli_error(CMD, "--pid %llu: no such process",
 				  (unsigned long long)v);
@@ -406,7 +447,8 @@ static int trace_select(struct trace_args *a, struct trace_run *r,
 			unsigned int lvl;
 			uint64_t id;
 
-			if (!statfs(cg, &sfs) && sfs.f_type == CGROUP2_SUPER_MAGIC &&
+			if (!statfs(cg, &sfs) &&
+			    sfs.f_type == CGROUP2_SUPER_MAGIC &&
 			    !cgroup_resolve(cg, &id, &lvl)) {
 				o->by_cgroup = true;
 				o->cgroup_id = id;
@@ -417,7 +459,8 @@ static int trace_select(struct trace_args *a, struct trace_run *r,
 		const struct attrib_vm *vm = attrib_find_vm(r->attrib, a->vm);
 
 		if (!vm) {
-			cli_error(CMD, "--vm: no VM named '%s' (see isolens ls)",
+			cli_error(CMD,
+				  "--vm: no VM named '%s' (see isolens ls)",
 				  a->vm);
 			return -1;
 		}
@@ -447,8 +490,8 @@ static void trace_announce(unsigned int classes, bool count)
 static int trace_loop(struct trace_backend *b, struct trace_run *r,
 		      struct trace_args *a, pid_t child)
 {
-	uint64_t deadline = a->duration_ms ?
-				    mono_ns() + a->duration_ms * 1000000ULL : 0;
+	uint64_t deadline =
+		a->duration_ms ? mono_ns() + a->duration_ms * 1000000ULL : 0;
 	int status, code = EXIT_OK, n;
 
 	while (!stop_sig) {
@@ -464,7 +507,8 @@ static int trace_loop(struct trace_backend *b, struct trace_run *r,
 			attrib_refresh(r->attrib);
 			r->last_refresh = mono_ns();
 		}
-		if (r->counts && mono_ns() - r->last_count_scan > 200000000ULL) {
+		if (r->counts &&
+		    mono_ns() - r->last_count_scan > 200000000ULL) {
 			trace_backend_counts(b, false, count_scan, r);
 			r->last_count_scan = mono_ns();
 		}
@@ -512,7 +556,9 @@ int cmd_trace(int argc, char **argv)
 	if (trace_parse(argc, argv, &a))
 		return EXIT_USAGE;
 	if (geteuid() != 0) {
-		cli_error(CMD, "needs root: loading BPF programs requires CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN");
+		cli_error(
+			CMD,
+			"needs root: loading BPF programs requires CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN");
 		return EXIT_RUNTIME;
 	}
 	spawn_init(&child);
@@ -549,7 +595,9 @@ int cmd_trace(int argc, char **argv)
 	if (a.stacks && ksyms_open(&r->ksyms, &eb))
 		cli_note(CMD, "stacks unsymbolized: %s", eb.msg);
 	else if (a.stacks && !ksyms_has_lines(r->ksyms))
-		cli_note(CMD, "no kernel debug info found (vmlinux with DWARF): stacks show function+offset without file:line");
+		cli_note(
+			CMD,
+			"no kernel debug info found (vmlinux with DWARF): stacks show function+offset without file:line");
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -566,8 +614,8 @@ int cmd_trace(int argc, char **argv)
 		follow[o.nfollow++] = child.pid;
 	}
 	/* --count: only the bpf backend counts in the kernel */
-	backend = trace_backend_choose(a.count || !a.backend ? "bpf" : a.backend,
-				       why, sizeof(why));
+	backend = trace_backend_choose(
+		a.count || !a.backend ? "bpf" : a.backend, why, sizeof(why));
 	if (a.backend && !strcmp(a.backend, "auto"))
 		cli_note(CMD, "backend %s: %s", backend, why);
 	if (trace_backend_open(&b, backend, &o, on_record, r, &eb)) {

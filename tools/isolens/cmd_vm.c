@@ -28,9 +28,9 @@
 #include "vmm/stats.h"
 #include "vmm/vmm.h"
 
-#define DEFAULT_CMDLINE                                                  \
-	"console=ttyS0 reboot=k panic=-1 acpi=off pci=off nomodule "      \
-	"i8042.noaux i8042.nomux i8042.dumbkbd 8250.nr_uarts=1 "          \
+#define DEFAULT_CMDLINE                                              \
+	"console=ttyS0 reboot=k panic=-1 acpi=off pci=off nomodule " \
+	"i8042.noaux i8042.nomux i8042.dumbkbd 8250.nr_uarts=1 "     \
 	"tsc=reliable loglevel=2 rdinit=/init"
 
 static void usage(FILE *out)
@@ -53,7 +53,8 @@ static void usage(FILE *out)
 		"  --mem SIZE    guest RAM (default 256M, 16M..3G)\n"
 		"  --cpus N      vCPUs, one thread each (default 1, max %d)\n"
 		"  --timeout DUR stop the VM after DUR (exit 124)\n\n"
-		"teaching guests:\n", VMM_MAX_CPUS);
+		"teaching guests:\n",
+		VMM_MAX_CPUS);
 	for (i = 0; i < vmm_nr_guests; i++)
 		fprintf(out, "  %-11s %s\n", vmm_guests[i].name,
 			vmm_guests[i].summary);
@@ -116,12 +117,15 @@ static void explain_exit(void *ctx, const struct vmm_exit *e)
 				n += snprintf(what + n, sizeof(what) - n, "%s",
 					      c == '\n' ? "\\n" : "");
 				if (c != '\n')
-					what[n++] = (c >= 0x20 && c < 0x7f) ? c : '.';
+					what[n++] = (c >= 0x20 && c < 0x7f) ?
+							    c :
+							    '.';
 				what[n] = '\0';
 			}
 			snprintf(what + n, sizeof(what) - n, "\"");
 		} else if (e->count == 1) {
-			n += snprintf(what + n, sizeof(what) - n, " data 0x%llx",
+			n += snprintf(what + n, sizeof(what) - n,
+				      " data 0x%llx",
 				      (unsigned long long)e->data);
 			if (e->size == 1 && e->data >= 0x20 && e->data < 0x7f)
 				snprintf(what + n, sizeof(what) - n, " '%c'",
@@ -173,10 +177,12 @@ static void print_stats(FILE *out, const struct vmm_result *res)
 	fprintf(out, " (total %llu)\n",
 		(unsigned long long)vmm_result_user_exits(res));
 	if (res->kernel_exits >= 0)
-		fprintf(out, "isolens vm: exits handled inside KVM (kernel): %lld\n",
+		fprintf(out,
+			"isolens vm: exits handled inside KVM (kernel): %lld\n",
 			(long long)res->kernel_exits);
 	else
-		fprintf(out, "isolens vm: exits handled inside KVM (kernel): unknown (no KVM_GET_STATS_FD)\n");
+		fprintf(out,
+			"isolens vm: exits handled inside KVM (kernel): unknown (no KVM_GET_STATS_FD)\n");
 	fprintf(out,
 		"isolens vm: ignored guest accesses: unknown ports %llu, unknown MMIO %llu, unknown MSRs %llu, malformed %llu\n",
 		(unsigned long long)res->port_unknown,
@@ -242,7 +248,9 @@ static int vm_status(const struct vmm_result *res, bool teaching)
 		cli_error("vm", "timeout: the VM was stopped");
 		return EXIT_TIMEOUT;
 	case VMM_STOP_RESET:
-		cli_error("vm", "the guest rebooted before reporting a status (panic? see the console)");
+		cli_error(
+			"vm",
+			"the guest rebooted before reporting a status (panic? see the console)");
 		return EXIT_RUNTIME;
 	case VMM_STOP_SHUTDOWN:
 		cli_error("vm", "the guest triple-faulted (KVM_EXIT_SHUTDOWN)");
@@ -276,8 +284,11 @@ static int vm_run_cmd(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vmm_config cfg = {
-		.mem = VMM_DEFAULT_MEM, .cpus = 1, .console_in = -1,
-		.console_out = STDOUT_FILENO, .seccomp = true,
+		.mem = VMM_DEFAULT_MEM,
+		.cpus = 1,
+		.console_in = -1,
+		.console_out = STDOUT_FILENO,
+		.seccomp = true,
 	};
 	struct explain x = { .out = stdout };
 	char kernel[4096], initrd[4096], cmdline[4096];
@@ -291,7 +302,8 @@ static int vm_run_cmd(int argc, char **argv)
 	int c, err, ret;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+g:ek:i:c:m:n:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+g:ek:i:c:m:n:h", opts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'g':
 			cfg.guest = optarg;
@@ -315,8 +327,10 @@ static int vm_run_cmd(int argc, char **argv)
 		case 'm':
 			if (parse_size(optarg, &v) || v < (16ULL << 20) ||
 			    v > (3ULL << 30) || (v & 0xfff)) {
-				cli_error("vm", "bad --mem '%s': expected a size from 16M to 3G",
-					  optarg);
+				cli_error(
+					"vm",
+					"bad --mem '%s': expected a size from 16M to 3G",
+					optarg);
 				return EXIT_USAGE;
 			}
 			cfg.mem = v;
@@ -324,7 +338,8 @@ static int vm_run_cmd(int argc, char **argv)
 			break;
 		case 'n':
 			if (parse_uint(optarg, 1, VMM_MAX_CPUS, &v)) {
-				cli_error("vm", "bad --cpus '%s': expected 1..%d",
+				cli_error("vm",
+					  "bad --cpus '%s': expected 1..%d",
 					  optarg, VMM_MAX_CPUS);
 				return EXIT_USAGE;
 			}
@@ -332,8 +347,10 @@ static int vm_run_cmd(int argc, char **argv)
 			break;
 		case OPT_TIMEOUT:
 			if (parse_duration_ms(optarg, &v) || !v) {
-				cli_error("vm", "bad --timeout '%s': expected e.g. 30 or 2m",
-					  optarg);
+				cli_error(
+					"vm",
+					"bad --timeout '%s': expected e.g. 30 or 2m",
+					optarg);
 				return EXIT_USAGE;
 			}
 			cfg.timeout_ms = v;
@@ -344,8 +361,10 @@ static int vm_run_cmd(int argc, char **argv)
 			} else if (!strcmp(optarg, "json")) {
 				stats = STATS_JSON;
 			} else {
-				cli_error("vm", "bad --stats=%s: expected text or json",
-					  optarg);
+				cli_error(
+					"vm",
+					"bad --stats=%s: expected text or json",
+					optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -356,7 +375,8 @@ static int vm_run_cmd(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		default:
-			cli_error("vm", "unknown option (see 'isolens vm --help')");
+			cli_error("vm",
+				  "unknown option (see 'isolens vm --help')");
 			return EXIT_USAGE;
 		}
 	}
@@ -366,12 +386,16 @@ static int vm_run_cmd(int argc, char **argv)
 	if (cfg.guest) {
 		if (cfg.kernel || cfg.initrd || user_cmdline || append ||
 		    mem_set || cfg.cpus != 1 || argc) {
-			cli_error("vm", "--guest runs a built-in guest: no --kernel, --initrd, --cmdline, --append, --mem, --cpus or command");
+			cli_error(
+				"vm",
+				"--guest runs a built-in guest: no --kernel, --initrd, --cmdline, --append, --mem, --cpus or command");
 			return EXIT_USAGE;
 		}
 		if (!vmm_guest_known(cfg.guest)) {
-			cli_error("vm", "unknown guest '%s' (see 'isolens vm guests')",
-				  cfg.guest);
+			cli_error(
+				"vm",
+				"unknown guest '%s' (see 'isolens vm guests')",
+				cfg.guest);
 			return EXIT_USAGE;
 		}
 	} else {
@@ -412,7 +436,8 @@ static int vm_run_cmd(int argc, char **argv)
 				cfg.initrd_append = base_cpio;
 				cfg.initrd_append_len = len;
 			} else {
-				cli_error("vm", "cannot build the initramfs: %s",
+				cli_error("vm",
+					  "cannot build the initramfs: %s",
 					  eb.msg);
 				return EXIT_RUNTIME;
 			}
@@ -441,7 +466,9 @@ static int vm_run_cmd(int argc, char **argv)
 			}
 			cfg.input_after_marker = true;
 		} else if (argc) {
-			cli_error("vm", "a command needs the default initramfs (drop --initrd)");
+			cli_error(
+				"vm",
+				"a command needs the default initramfs (drop --initrd)");
 			return EXIT_USAGE;
 		}
 		cfg.console_in = STDIN_FILENO;
@@ -457,7 +484,8 @@ static int vm_run_cmd(int argc, char **argv)
 	if (cfg.explain) {
 		cfg.console_write = explain_console;
 		cfg.console_ctx = &x;
-		fprintf(x.out, "isolens vm: --explain: each exit KVM hands to userspace, as the VMM handles it\n");
+		fprintf(x.out,
+			"isolens vm: --explain: each exit KVM hands to userspace, as the VMM handles it\n");
 	}
 	if (cfg.console_escape) {
 		tty_make_raw();
@@ -476,7 +504,8 @@ static int vm_run_cmd(int argc, char **argv)
 		 * start the payload, 125 as for every payload command.
 		 */
 		ret = err == -ENOMEM || err == -E2BIG || err == -EFBIG ?
-			EXIT_USAGE : EXIT_RUNTIME;
+			      EXIT_USAGE :
+			      EXIT_RUNTIME;
 		goto out;
 	}
 	if (cfg.explain)
@@ -508,7 +537,8 @@ static int vm_initramfs_cmd(int argc, char **argv)
 	if (argc > 2)
 		first = 3;
 	if (vmm_initramfs_build(VMM_BUSYBOX, &base, &base_len, &eb) ||
-	    vmm_initramfs_cmd(argc - first, argv + first, &cmd, &cmd_len, &eb)) {
+	    vmm_initramfs_cmd(argc - first, argv + first, &cmd, &cmd_len,
+			      &eb)) {
 		cli_error("vm", "cannot build the initramfs: %s", eb.msg);
 		free(base);
 		return EXIT_RUNTIME;
@@ -517,11 +547,13 @@ static int vm_initramfs_cmd(int argc, char **argv)
 	/* both archives are 4-byte aligned, so they concatenate as is */
 	if (!f || fwrite(base, 1, base_len, f) != base_len ||
 	    fwrite(cmd, 1, cmd_len, f) != cmd_len) {
-		cli_error("vm", "cannot write %s: %s", argv[1], strerror(errno));
+		cli_error("vm", "cannot write %s: %s", argv[1],
+			  strerror(errno));
 		ret = EXIT_RUNTIME;
 	}
 	if (f && fclose(f) && ret == EXIT_OK) {
-		cli_error("vm", "cannot write %s: %s", argv[1], strerror(errno));
+		cli_error("vm", "cannot write %s: %s", argv[1],
+			  strerror(errno));
 		ret = EXIT_RUNTIME;
 	}
 	free(base);
@@ -547,7 +579,8 @@ int cmd_vm(int argc, char **argv)
 			       vmm_guests[i].summary);
 		return EXIT_OK;
 	}
-	cli_error("vm", "unknown subcommand '%s': expected run, guests or initramfs",
+	cli_error("vm",
+		  "unknown subcommand '%s': expected run, guests or initramfs",
 		  argv[1]);
 	return EXIT_USAGE;
 }

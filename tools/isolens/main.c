@@ -14,13 +14,19 @@
 const char *isolens_version = ISOLENS_VERSION;
 
 static const struct builtin builtins[] = {
-	{ "compare", cmd_compare, "one command in a container and in a micro-VM, side by side" },
-	{ "container", cmd_container, "run a command in a container (namespaces, cgroup v2)" },
-	{ "lab", cmd_lab, "boot the lab VM and run a command or a shell in it" },
-	{ "ls", cmd_ls_contexts, "list isolation contexts: namespace sets, cgroups, VMs" },
-	{ "trace", cmd_trace, "trace namespace, cgroup and KVM events, attributed" },
+	{ "compare", cmd_compare,
+	  "one command in a container and in a micro-VM, side by side" },
+	{ "container", cmd_container,
+	  "run a command in a container (namespaces, cgroup v2)" },
+	{ "lab", cmd_lab,
+	  "boot the lab VM and run a command or a shell in it" },
+	{ "ls", cmd_ls_contexts,
+	  "list isolation contexts: namespace sets, cgroups, VMs" },
+	{ "trace", cmd_trace,
+	  "trace namespace, cgroup and KVM events, attributed" },
 	{ "version", cmd_version, "print the version and the event ABI" },
-	{ "vm", cmd_vm, "run a micro-VM on the raw KVM API (teaching guests or Linux)" },
+	{ "vm", cmd_vm,
+	  "run a micro-VM on the raw KVM API (teaching guests or Linux)" },
 };
 
 static void vmessage(const char *prefix, const char *cmd, const char *fmt,
@@ -58,7 +64,8 @@ static void usage(FILE *out)
 	for (i = 0; i < ARRAY_SIZE(builtins); i++)
 		fprintf(out, "  %-10s %s\n", builtins[i].name,
 			builtins[i].summary);
-	fprintf(out, "\nisolens <command> --help describes each; see isolens(1).\n");
+	fprintf(out,
+		"\nisolens <command> --help describes each; see isolens(1).\n");
 }
 
 int main(int argc, char **argv)

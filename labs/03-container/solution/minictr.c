@@ -27,13 +27,13 @@
 #include <unistd.h>
 #include <grp.h>
 
-#define STACK_SIZE	(1024 * 1024)
-#define ID_MAP		"0 100000 65536\n"	/* inside outside count */
+#define STACK_SIZE (1024 * 1024)
+#define ID_MAP "0 100000 65536\n" /* inside outside count */
 
 struct child_args {
 	const char *rootfs;
 	char **argv;
-	int sync[2];	/* the parent closes its end once the maps are written */
+	int sync[2]; /* the parent closes its end once the maps are written */
 };
 
 static void die(const char *what)
@@ -88,8 +88,7 @@ static int child(void *arg)
 	 * while a fully visible one exists in this mount namespace.
 	 */
 	snprintf(path, sizeof(path), "%s/proc", a->rootfs);
-	if (mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  NULL))
+	if (mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
 		die("mount proc");
 
 	/* The rootfs becomes / and the old root is stacked on it, then gone. */
@@ -126,7 +125,8 @@ int main(int argc, char **argv)
 
 	pid = clone(child, stack + STACK_SIZE,
 		    CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
-		    CLONE_NEWPID | SIGCHLD, &a);
+			    CLONE_NEWPID | SIGCHLD,
+		    &a);
 	if (pid < 0)
 		die("clone");
 	close(a.sync[0]);
@@ -139,7 +139,7 @@ int main(int argc, char **argv)
 	if (write_file(path, ID_MAP))
 		die("write gid_map");
 
-	close(a.sync[1]);	/* release the child */
+	close(a.sync[1]); /* release the child */
 	if (waitpid(pid, &status, 0) < 0)
 		die("waitpid");
 	if (WIFSIGNALED(status))

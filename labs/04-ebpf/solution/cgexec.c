@@ -56,9 +56,10 @@ int main(int argc, char **argv)
 	}
 	if (argc == 2) {
 		/* A cgroup v2 id is the inode number of its directory. */
-		if (statfs(argv[1], &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC ||
-		    stat(argv[1], &st)) {
-			fprintf(stderr, "cgexec: %s is not a cgroup v2 directory\n",
+		if (statfs(argv[1], &sfs) ||
+		    sfs.f_type != CGROUP2_SUPER_MAGIC || stat(argv[1], &st)) {
+			fprintf(stderr,
+				"cgexec: %s is not a cgroup v2 directory\n",
 				argv[1]);
 			err = 2;
 			goto out;

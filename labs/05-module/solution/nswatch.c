@@ -17,9 +17,9 @@ static const struct {
 	unsigned long flag;
 	const char *name;
 } ns_types[] = {
-	{ CLONE_NEWNS, "mnt" },	    { CLONE_NEWUTS, "uts" },
-	{ CLONE_NEWIPC, "ipc" },    { CLONE_NEWUSER, "user" },
-	{ CLONE_NEWPID, "pid" },    { CLONE_NEWNET, "net" },
+	{ CLONE_NEWNS, "mnt" },	       { CLONE_NEWUTS, "uts" },
+	{ CLONE_NEWIPC, "ipc" },       { CLONE_NEWUSER, "user" },
+	{ CLONE_NEWPID, "pid" },       { CLONE_NEWNET, "net" },
 	{ CLONE_NEWCGROUP, "cgroup" }, { CLONE_NEWTIME, "time" },
 };
 

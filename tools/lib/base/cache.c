@@ -32,7 +32,8 @@ int cache_mkdir(struct errbuf *eb)
 	int ret = mkdir_p(cache_dir(), 0755);
 
 	if (ret)
-		return errbuf_errno(eb, -ret, "cannot create cache directory %s",
+		return errbuf_errno(eb, -ret,
+				    "cannot create cache directory %s",
 				    cache_dir());
 	return 0;
 }

@@ -26,7 +26,8 @@ static void cpio_pad(struct cpio_writer *w)
 		w->err = w->err ?: errno;
 		return;
 	}
-	if (pos & 3 && fwrite(zeros, 1, 4 - (pos & 3), w->out) != (size_t)(4 - (pos & 3)))
+	if (pos & 3 &&
+	    fwrite(zeros, 1, 4 - (pos & 3), w->out) != (size_t)(4 - (pos & 3)))
 		w->err = w->err ?: EIO;
 }
 
@@ -79,8 +80,8 @@ int cpio_add_symlink(struct cpio_writer *w, const char *name,
 int cpio_add_chardev(struct cpio_writer *w, const char *name, mode_t perm,
 		     unsigned int major, unsigned int minor)
 {
-	return cpio_entry(w, name, S_IFCHR | (perm & 07777), major, minor,
-			  NULL, 0);
+	return cpio_entry(w, name, S_IFCHR | (perm & 07777), major, minor, NULL,
+			  0);
 }
 
 int cpio_add_host_file(struct cpio_writer *w, const char *name, mode_t perm,

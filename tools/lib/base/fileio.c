@@ -11,8 +11,7 @@
 
 #include "fileio.h"
 
-static int file_path(const char *dir, const char *name, char *buf,
-		     size_t len)
+static int file_path(const char *dir, const char *name, char *buf, size_t len)
 {
 	int n = dir ? snprintf(buf, len, "%s/%s", dir, name) :
 		      snprintf(buf, len, "%s", name);
@@ -129,7 +128,8 @@ int file_read_all(const char *path, size_t max, void **buf, size_t *len,
 		goto out_close;
 	}
 	if ((uint64_t)st.st_size > max) {
-		err = errbuf_set(eb, EFBIG, "%s: %lld bytes, more than the %zu allowed",
+		err = errbuf_set(eb, EFBIG,
+				 "%s: %lld bytes, more than the %zu allowed",
 				 path, (long long)st.st_size, max);
 		goto out_close;
 	}

@@ -52,23 +52,26 @@ static void bars(FILE *out, const char *title, const struct bar *b, int n,
 				max = b[i].v[j];
 	fprintf(out, "<h2>");
 	esc(out, title);
-	fprintf(out, "</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\">\n",
+	fprintf(out,
+		"</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\">\n",
 		lw + bw + 90, h);
 	for (j = 0; j < nv; j++)
-		fprintf(out, "<rect x=\"%d\" y=\"4\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%d\" y=\"14\">%s</text>\n",
+		fprintf(out,
+			"<rect x=\"%d\" y=\"4\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%d\" y=\"14\">%s</text>\n",
 			lw + j * 160, color[j], lw + 16 + j * 160, series[j]);
 	y = 28;
 	for (i = 0; i < n; i++) {
-		fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", lw - 6,
-			y + bh * nv / 2 + 4);
+		fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">",
+			lw - 6, y + bh * nv / 2 + 4);
 		esc(out, b[i].label);
 		fputs("</text>\n", out);
 		for (j = 0; j < nv; j++, y += bh) {
 			int w = (int)(b[i].v[j] * (double)bw / max);
 
-			fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%llu</text>\n",
-				lw, y, w, bh - 2, color[j], lw + w + 4, y + bh - 4,
-				(unsigned long long)b[i].v[j]);
+			fprintf(out,
+				"<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%llu</text>\n",
+				lw, y, w, bh - 2, color[j], lw + w + 4,
+				y + bh - 4, (unsigned long long)b[i].v[j]);
 		}
 		y += gap;
 	}
@@ -87,9 +90,11 @@ static void timeline(FILE *out, const struct report *r)
 		if (r->side[i].end_ns > t_end)
 			t_end = r->side[i].end_ns;
 	scale = w / (double)(t_end - r->t0_ns);
-	fprintf(out, "<h2>Timelines (%.2f s; ticks: exec, namespace, cgroup, marker)</h2>\n",
+	fprintf(out,
+		"<h2>Timelines (%.2f s; ticks: exec, namespace, cgroup, marker)</h2>\n",
 		(t_end - r->t0_ns) / 1e9);
-	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"110\" role=\"img\">\n",
+	fprintf(out,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"110\" role=\"img\">\n",
 		lw + w + 20);
 	for (i = 0; i < 2; i++) {
 		const struct report_side *s = &r->side[i];
@@ -100,11 +105,14 @@ static void timeline(FILE *out, const struct report *r)
 
 		if (!s->ran || !s->start_ns)
 			continue;
-		fprintf(out, "<text x=\"0\" y=\"%d\">%s</text>\n", y + 14, lane[i]);
-		fprintf(out, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"20\" fill=\"#ddd\"/>\n",
+		fprintf(out, "<text x=\"0\" y=\"%d\">%s</text>\n", y + 14,
+			lane[i]);
+		fprintf(out,
+			"<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"20\" fill=\"#ddd\"/>\n",
 			x0, y, x1 > x0 ? x1 - x0 : 1);
 		if (s->ready_ns > s->start_ns)
-			fprintf(out, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"20\" fill=\"%s\"><title>start-up %.1f ms</title></rect>\n",
+			fprintf(out,
+				"<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"20\" fill=\"%s\"><title>start-up %.1f ms</title></rect>\n",
 				x0, y, xr - x0 > 1 ? xr - x0 : 1,
 				i ? "#f0b27a" : "#85c1e9",
 				(s->ready_ns - s->start_ns) / 1e6);
@@ -116,7 +124,8 @@ static void timeline(FILE *out, const struct report *r)
 
 		if (m->counter || m->ts_ns < r->t0_ns)
 			continue;
-		fprintf(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#333\"><title>",
+		fprintf(out,
+			"<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#333\"><title>",
 			x, x, y + 20, y + 28);
 		esc(out, m->name);
 		fputc(' ', out);
@@ -182,12 +191,13 @@ static void hot_html(const struct report *r, FILE *out)
 
 void report_write_html(const struct report *r, FILE *out)
 {
-	static const char *const both[2] = { "container payload", "VMM process" };
+	static const char *const both[2] = { "container payload",
+					     "VMM process" };
 	static const char *const one[1] = { "VM exits" };
 	const struct report_side *v = &r->side[REPORT_SIDE_VM];
 	struct report_row rows[REPORT_MAX_ROWS];
 	struct bar b[REPORT_MAX_REASONS > SYSCALL_CAT_MAX ? REPORT_MAX_REASONS :
-							     SYSCALL_CAT_MAX];
+							    SYSCALL_CAT_MAX];
 	uint64_t cat[2][SYSCALL_CAT_MAX];
 	int i, n = report_rows(r, rows, REPORT_MAX_ROWS);
 

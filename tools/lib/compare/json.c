@@ -58,7 +58,8 @@ static void hot_paths(FILE *out, const struct report_side *s)
 	int i;
 	uint32_t f;
 
-	fprintf(out, "\"hot_paths\":{\"stacks\":%llu,\"distinct\":%d,\"lost\":%llu,\"functions\":[",
+	fprintf(out,
+		"\"hot_paths\":{\"stacks\":%llu,\"distinct\":%d,\"lost\":%llu,\"functions\":[",
 		(unsigned long long)s->stacks_seen, s->distinct_stacks,
 		(unsigned long long)s->stacks_lost);
 	for (i = 0; i < s->nhot_funcs; i++) {
@@ -95,16 +96,17 @@ static void common(FILE *out, const struct report_side *s)
 	fprintf(out, "\"host_kernel\":%s,", s->host_kernel ? "true" : "false");
 	fprintf(out, "\"rss_peak_kib\":%llu,",
 		(unsigned long long)s->rss_peak_kb);
-	fprintf(out, "\"ns_ops\":%llu,\"cgroup_events\":%llu,\"pids_limit_hits\":%llu,\"oom_kills\":%llu,",
+	fprintf(out,
+		"\"ns_ops\":%llu,\"cgroup_events\":%llu,\"pids_limit_hits\":%llu,\"oom_kills\":%llu,",
 		(unsigned long long)s->ns_ops,
 		(unsigned long long)s->cgroup_events,
 		(unsigned long long)s->pids_limit,
 		(unsigned long long)s->oom_kills);
-	fprintf(out, "\"cap_checks\":%llu,\"cap_denied\":%llu,\"forks\":%llu,\"execs\":%llu,\"events\":%llu,",
+	fprintf(out,
+		"\"cap_checks\":%llu,\"cap_denied\":%llu,\"forks\":%llu,\"execs\":%llu,\"events\":%llu,",
 		(unsigned long long)s->cap_checks,
-		(unsigned long long)s->cap_denied,
-		(unsigned long long)s->forks, (unsigned long long)s->execs,
-		(unsigned long long)s->events);
+		(unsigned long long)s->cap_denied, (unsigned long long)s->forks,
+		(unsigned long long)s->execs, (unsigned long long)s->events);
 	kstr(out, "output", s->output, true);
 	hot_paths(out, s);
 }
@@ -128,7 +130,8 @@ void report_write_json(const struct report *r, FILE *out)
 			(long long)c->cg_mem_peak);
 	else
 		fputs("\"cgroup_memory_peak_bytes\":null,", out);
-	fprintf(out, "\"limits\":{\"memory_max_bytes\":%llu,\"pids_max\":%llu},",
+	fprintf(out,
+		"\"limits\":{\"memory_max_bytes\":%llu,\"pids_max\":%llu},",
 		(unsigned long long)r->ctr_memory_max,
 		(unsigned long long)r->ctr_pids_max);
 	syscalls(out, "syscalls", c->sys);
@@ -144,8 +147,10 @@ void report_write_json(const struct report *r, FILE *out)
 		(unsigned long long)v->sys_guest);
 	syscalls(out, "vmm_syscalls", v->sys);
 	kernel_side = v->kvm_exits > v->user_exits_total ?
-			      v->kvm_exits - v->user_exits_total : 0;
-	fprintf(out, ",\"exits\":{\"total\":%llu,\"in_kernel\":%llu,\"to_vmm\":%llu,\"by_reason\":{",
+			      v->kvm_exits - v->user_exits_total :
+			      0;
+	fprintf(out,
+		",\"exits\":{\"total\":%llu,\"in_kernel\":%llu,\"to_vmm\":%llu,\"by_reason\":{",
 		(unsigned long long)v->kvm_exits,
 		(unsigned long long)kernel_side,
 		(unsigned long long)v->user_exits_total);
@@ -156,8 +161,8 @@ void report_write_json(const struct report *r, FILE *out)
 	}
 	fputs("},\"by_group\":{", out);
 	for (i = 0; i < EXIT_GROUP_MAX; i++)
-		fprintf(out, "%s\"%s\":%llu", i ? "," : "",
-			exit_group_name(i), (unsigned long long)v->groups[i]);
+		fprintf(out, "%s\"%s\":%llu", i ? "," : "", exit_group_name(i),
+			(unsigned long long)v->groups[i]);
 	fputs("},\"to_vmm_by_reason\":{", out);
 	{
 		bool first = true;
@@ -188,7 +193,8 @@ void report_write_json(const struct report *r, FILE *out)
 		fputs("\"marker_ms\":null}", out);
 	fputs("},", out);
 
-	fprintf(out, "\"trace\":{\"drops\":%llu,\"probes\":\"%s\",\"timeline_marks\":%d,\"timeline_dropped\":%llu},",
+	fprintf(out,
+		"\"trace\":{\"drops\":%llu,\"probes\":\"%s\",\"timeline_marks\":%d,\"timeline_dropped\":%llu},",
 		(unsigned long long)r->drops, r->probes, r->nmarks,
 		(unsigned long long)r->marks_dropped);
 	kstr(out, "conclusion", r->conclusion, false);

@@ -19,7 +19,8 @@ static void span(FILE *out, const struct report *r, int side, const char *name,
 {
 	if (!from || to < from)
 		return;
-	fprintf(out, ",\n{\"ph\":\"X\",\"pid\":%d,\"tid\":1,\"name\":\"%s\",\"ts\":%.3f,\"dur\":%.3f}",
+	fprintf(out,
+		",\n{\"ph\":\"X\",\"pid\":%d,\"tid\":1,\"name\":\"%s\",\"ts\":%.3f,\"dur\":%.3f}",
 		side + 1, name, us(r, from), (to - from) / 1e3);
 }
 
@@ -34,24 +35,29 @@ void report_write_perfetto(const struct report *r, FILE *out)
 	for (i = 0; i < 2; i++) {
 		const struct report_side *s = &r->side[i];
 
-		fprintf(out, ",\n{\"ph\":\"M\",\"pid\":%d,\"name\":\"process_name\",\"args\":{\"name\":\"%s\"}}",
+		fprintf(out,
+			",\n{\"ph\":\"M\",\"pid\":%d,\"name\":\"process_name\",\"args\":{\"name\":\"%s\"}}",
 			i + 1, names[i]);
-		fprintf(out, ",\n{\"ph\":\"M\",\"pid\":%d,\"tid\":1,\"name\":\"thread_name\",\"args\":{\"name\":\"lifecycle\"}}",
+		fprintf(out,
+			",\n{\"ph\":\"M\",\"pid\":%d,\"tid\":1,\"name\":\"thread_name\",\"args\":{\"name\":\"lifecycle\"}}",
 			i + 1);
 		span(out, r, i, "run", s->start_ns, s->end_ns);
-		span(out, r, i, i ? "boot to init marker" : "start to first exec",
+		span(out, r, i,
+		     i ? "boot to init marker" : "start to first exec",
 		     s->start_ns, s->ready_ns);
 	}
 	for (i = 0; i < r->nmarks; i++) {
 		const struct report_mark *m = &r->marks[i];
 
 		if (m->counter) {
-			fprintf(out, ",\n{\"ph\":\"C\",\"pid\":%d,\"name\":\"%s\",\"ts\":%.3f,\"args\":{\"n\":%lld}}",
+			fprintf(out,
+				",\n{\"ph\":\"C\",\"pid\":%d,\"name\":\"%s\",\"ts\":%.3f,\"args\":{\"n\":%lld}}",
 				m->side + 1, m->name, us(r, m->ts_ns),
 				(long long)m->value);
 			continue;
 		}
-		fprintf(out, ",\n{\"ph\":\"i\",\"s\":\"t\",\"pid\":%d,\"tid\":2,\"name\":\"",
+		fprintf(out,
+			",\n{\"ph\":\"i\",\"s\":\"t\",\"pid\":%d,\"tid\":2,\"name\":\"",
 			m->side + 1);
 		json_escape(out, m->name);
 		fprintf(out, "\",\"ts\":%.3f,\"args\":{\"detail\":\"",

@@ -274,7 +274,8 @@ int report_rows(const struct report *r, struct report_row *row, int max)
 
 	heading(&rs, "VM exits (the VM's only way into the host)");
 	kernel_side = v->kvm_exits > v->user_exits_total ?
-			      v->kvm_exits - v->user_exits_total : 0;
+			      v->kvm_exits - v->user_exits_total :
+			      0;
 	x = row_add(&rs, "exits (kvm_exit)");
 	cell(x, 0, "-");
 	cell(x, 1, "%llu", (unsigned long long)v->kvm_exits);
@@ -293,7 +294,8 @@ int report_rows(const struct report *r, struct report_row *row, int max)
 	x = row_add(&rs, "VMM's own counters (user|kernel)");
 	cell(x, 0, "-");
 	if (v->vmm_user_exits >= 0)
-		snprintf(b2, sizeof(b2), "%lld", (long long)v->vmm_kernel_exits);
+		snprintf(b2, sizeof(b2), "%lld",
+			 (long long)v->vmm_kernel_exits);
 	else
 		snprintf(b2, sizeof(b2), "?");
 	cell(x, 1, "%lld | %s", (long long)v->vmm_user_exits, b2);
@@ -338,8 +340,11 @@ void report_conclude(struct report *r)
 
 	o[0] = 0;
 	if (!c->ran || !v->ran) {
-		say(o, len, "Only the %s side ran, so there is nothing to compare.",
-		    c->ran ? "container" : v->ran ? "VM" : "no");
+		say(o, len,
+		    "Only the %s side ran, so there is nothing to compare.",
+		    c->ran ? "container" :
+		    v->ran ? "VM" :
+			     "no");
 		return;
 	}
 	say(o, len,
@@ -358,14 +363,17 @@ void report_conclude(struct report *r)
 	    "exits, ",
 	    (unsigned long long)v->sys_guest, v->uname[0] ? v->uname : "?",
 	    !strcmp(v->uname, r->host_release) ? ", the same release but "
-						 "its own instance" : "",
+						 "its own instance" :
+						 "",
 	    (unsigned long long)v->kvm_exits);
 	if (v->kvm_exits) {
 		uint64_t k = v->kvm_exits > v->user_exits_total ?
-				     v->kvm_exits - v->user_exits_total : 0;
+				     v->kvm_exits - v->user_exits_total :
+				     0;
 
-		say(o, len, "%.0f%% absorbed inside KVM and %llu passed to the "
-			    "VMM, which made %llu syscalls of its own (%u distinct). ",
+		say(o, len,
+		    "%.0f%% absorbed inside KVM and %llu passed to the "
+		    "VMM, which made %llu syscalls of its own (%u distinct). ",
 		    100.0 * k / v->kvm_exits,
 		    (unsigned long long)v->user_exits_total,
 		    (unsigned long long)vmm_sys, report_sys_distinct(v->sys));
@@ -374,44 +382,51 @@ void report_conclude(struct report *r)
 		    (unsigned long long)vmm_sys);
 	}
 	if (c->ns_ops || c->cgroup_events)
-		say(o, len, "Isolating the container took %llu namespace "
-			    "operation%s and %llu cgroup event%s in the host "
-			    "kernel. ",
+		say(o, len,
+		    "Isolating the container took %llu namespace "
+		    "operation%s and %llu cgroup event%s in the host "
+		    "kernel. ",
 		    (unsigned long long)c->ns_ops, c->ns_ops == 1 ? "" : "s",
 		    (unsigned long long)c->cgroup_events,
 		    c->cgroup_events == 1 ? "" : "s");
 	if (c->cap_denied)
-		say(o, len, "The host kernel checked the container's "
-			    "capabilities %llu times and denied %llu. ",
+		say(o, len,
+		    "The host kernel checked the container's "
+		    "capabilities %llu times and denied %llu. ",
 		    (unsigned long long)c->cap_checks,
 		    (unsigned long long)c->cap_denied);
 	if (c->pids_limit || c->oom_kills)
-		say(o, len, "The host kernel enforced the container's limits "
-			    "(%llu refused forks, %llu OOM kills); ",
+		say(o, len,
+		    "The host kernel enforced the container's limits "
+		    "(%llu refused forks, %llu OOM kills); ",
 		    (unsigned long long)c->pids_limit,
 		    (unsigned long long)c->oom_kills);
 	if ((c->pids_limit || c->oom_kills) && c->status != v->status)
-		say(o, len, "the VM's own kernel decided differently "
-			    "(status %d against %d). ",
+		say(o, len,
+		    "the VM's own kernel decided differently "
+		    "(status %d against %d). ",
 		    v->status, c->status);
 	else if (c->pids_limit || c->oom_kills)
 		say(o, len, "both sides ended with status %d. ", c->status);
 	if (c->nhot_funcs && v->nhot_funcs)
-		say(o, len, "Its isolation checkpoints ran most often in the "
-			    "host kernel's %s() (%llu of %llu stacks); the VM's "
-			    "in %s() (%llu of %llu), on KVM's side of the "
-			    "boundary. ",
+		say(o, len,
+		    "Its isolation checkpoints ran most often in the "
+		    "host kernel's %s() (%llu of %llu stacks); the VM's "
+		    "in %s() (%llu of %llu), on KVM's side of the "
+		    "boundary. ",
 		    c->hot_funcs[0].func, (unsigned long long)c->hot_funcs[0].n,
 		    (unsigned long long)c->stacks_seen, v->hot_funcs[0].func,
 		    (unsigned long long)v->hot_funcs[0].n,
 		    (unsigned long long)v->stacks_seen);
 	if (cms > 0 && vms > 0)
-		say(o, len, "The container was ready in %.1f ms, %.0fx faster "
-			    "than the VM's %.0f ms to init, ",
+		say(o, len,
+		    "The container was ready in %.1f ms, %.0fx faster "
+		    "than the VM's %.0f ms to init, ",
 		    cms, vms / cms, vms);
 	if (c->rss_peak_kb && v->rss_peak_kb)
-		say(o, len, "and its payload peaked at %.1f MiB resident against "
-			    "the VMM's %.1f MiB.",
+		say(o, len,
+		    "and its payload peaked at %.1f MiB resident against "
+		    "the VMM's %.1f MiB.",
 		    c->rss_peak_kb / 1024.0, v->rss_peak_kb / 1024.0);
 }
 
@@ -448,7 +463,8 @@ static void write_hot_text(const struct report *r, FILE *out)
 
 	if (!c->stacks_seen && !v->stacks_seen)
 		return;
-	fprintf(out, "\nWhere isolation happened: kernel functions at the checkpoints\n");
+	fprintf(out,
+		"\nWhere isolation happened: kernel functions at the checkpoints\n");
 	for (s = 0; s < 2; s++)
 		snprintf(head[s], sizeof(head[s]), "%llu stacks, %d distinct",
 			 (unsigned long long)r->side[s].stacks_seen,
@@ -462,9 +478,10 @@ static void write_hot_text(const struct report *r, FILE *out)
 			const struct report_side *sd = &r->side[s];
 
 			if (i < sd->nhot_funcs)
-				snprintf(cell[s], sizeof(cell[s]), "%-28s %7llu",
-					 sd->hot_funcs[i].func,
-					 (unsigned long long)sd->hot_funcs[i].n);
+				snprintf(
+					cell[s], sizeof(cell[s]), "%-28s %7llu",
+					sd->hot_funcs[i].func,
+					(unsigned long long)sd->hot_funcs[i].n);
 			else
 				cell[s][0] = 0;
 		}
@@ -478,8 +495,8 @@ static void write_hot_text(const struct report *r, FILE *out)
 		for (i = 0; i < sd->nhot_stacks && i < 2; i++) {
 			const struct report_hot_stack *hs = &sd->hot_stacks[i];
 
-			fprintf(out, "    %s %s x%llu: ", who[s], hs->checkpoint,
-				(unsigned long long)hs->n);
+			fprintf(out, "    %s %s x%llu: ", who[s],
+				hs->checkpoint, (unsigned long long)hs->n);
 			for (f = 0; f < hs->nr; f++)
 				fprintf(out, "%s%s", f ? " <- " : "",
 					hs->frames[f]);
@@ -496,9 +513,9 @@ void report_write_text(const struct report *r, FILE *out)
 	fprintf(out, "isolens compare: %s%s%s\n",
 		r->workload[0] ? r->workload : "custom command",
 		r->workload[0] ? ": " : ": ", r->command);
-	fprintf(out, "host kernel %s, container limits memory %llu MiB pids %llu, VM %llu MiB %u vCPU\n\n",
-		r->host_release,
-		(unsigned long long)(r->ctr_memory_max >> 20),
+	fprintf(out,
+		"host kernel %s, container limits memory %llu MiB pids %llu, VM %llu MiB %u vCPU\n\n",
+		r->host_release, (unsigned long long)(r->ctr_memory_max >> 20),
 		(unsigned long long)r->ctr_pids_max,
 		(unsigned long long)(r->side[REPORT_SIDE_VM].guest_ram >> 20),
 		r->vm_cpus);
@@ -514,6 +531,7 @@ void report_write_text(const struct report *r, FILE *out)
 	fprintf(out, "\nConclusion\n");
 	wrap(out, r->conclusion, 100, "  ");
 	if (r->drops)
-		fprintf(out, "\nwarning: %llu trace records were lost (buffer full): event counts are lower bounds\n",
+		fprintf(out,
+			"\nwarning: %llu trace records were lost (buffer full): event counts are lower bounds\n",
 			(unsigned long long)r->drops);
 }

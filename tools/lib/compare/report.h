@@ -126,7 +126,8 @@ struct report {
 	char command[1024];
 	char host_release[80];
 	uint64_t t0_ns;
-	uint64_t ctr_memory_max, ctr_pids_max; /* limits given to the container */
+	uint64_t ctr_memory_max,
+		ctr_pids_max; /* limits given to the container */
 	unsigned int vm_cpus;
 	uint64_t drops; /* trace records lost */
 	char probes[16];

@@ -375,8 +375,8 @@ static const struct syscall_desc table[] = {
 };
 
 static const char *const cat_names[SYSCALL_CAT_MAX] = {
-	"file", "process", "memory", "net", "ipc",
-	"time", "signal", "ns", "other",
+	"file", "process", "memory", "net",   "ipc",
+	"time", "signal",  "ns",     "other",
 };
 
 const char *syscall_name(unsigned int nr)

@@ -27,7 +27,8 @@ enum container_cgroup_mode container_cgroup_detect(char *mnt, size_t len)
 	struct mntent *me;
 	FILE *f;
 
-	if (!statfs("/sys/fs/cgroup", &sfs) && sfs.f_type == CGROUP2_SUPER_MAGIC) {
+	if (!statfs("/sys/fs/cgroup", &sfs) &&
+	    sfs.f_type == CGROUP2_SUPER_MAGIC) {
 		snprintf(mnt, len, "/sys/fs/cgroup");
 		return CONTAINER_CGROUP_UNIFIED;
 	}
@@ -114,7 +115,8 @@ int ctr_cgroup_create(const char *name, char *path, size_t len,
 		/* A leftover of a crashed run with the same name: reuse it
 		 * only if empty (rmdir succeeds only then). */
 		if (err != EEXIST || rmdir(path) || mkdir(path, 0755))
-			return errbuf_errno(eb, err, "creating cgroup %s", path);
+			return errbuf_errno(eb, err, "creating cgroup %s",
+					    path);
 	}
 	return 0;
 }

@@ -142,10 +142,10 @@ int container_parse_groups(const char *list, gid_t *groups, int *n, int max);
 int container_name_valid(const char *name);
 
 /* caps.c */
-#define CONTAINER_CAPS_DEFAULT                                                \
+#define CONTAINER_CAPS_DEFAULT                                                 \
 	((1ULL << 0) | (1ULL << 1) | (1ULL << 3) | (1ULL << 4) | (1ULL << 5) | \
-	 (1ULL << 6) | (1ULL << 7) | (1ULL << 8) | (1ULL << 10) |            \
-	 (1ULL << 13) | (1ULL << 18) | (1ULL << 27) | (1ULL << 29) |         \
+	 (1ULL << 6) | (1ULL << 7) | (1ULL << 8) | (1ULL << 10) |              \
+	 (1ULL << 13) | (1ULL << 18) | (1ULL << 27) | (1ULL << 29) |           \
 	 (1ULL << 31))
 int container_caps_parse(const char *list, uint64_t *mask);
 
@@ -167,7 +167,8 @@ int container_seccomp_from_file(const char *path,
 /* run and exec: like _new, but the default comes compiled at build time
  * (seccomp_builtin.S); export needs _new, which keeps libseccomp's ctx. */
 int container_seccomp_prepare(const char *profile, bool userns,
-			      struct container_seccomp **out, struct errbuf *eb);
+			      struct container_seccomp **out,
+			      struct errbuf *eb);
 int container_seccomp_new(const char *profile, bool userns,
 			  struct container_seccomp **out, struct errbuf *eb);
 /* Child: after no_new_privs, the last step before execve. */

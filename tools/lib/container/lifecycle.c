@@ -76,20 +76,22 @@ int container_exec(const char *name, const struct container_exec_opts *x,
 	if (pidfd < 0)
 		return pidfd;
 	if (x->ngroups && geteuid() != 0) {
-		err = errbuf_set(eb, EPERM,
-				 "--group-add needs root (a rootless user namespace denies setgroups)");
+		err = errbuf_set(
+			eb, EPERM,
+			"--group-add needs root (a rootless user namespace denies setgroups)");
 		goto out;
 	}
 	if (x->seccomp) {
-		err = container_seccomp_prepare(x->seccomp_profile,
-						st.userns, &filter, eb);
+		err = container_seccomp_prepare(x->seccomp_profile, st.userns,
+						&filter, eb);
 		if (err)
 			goto out;
 	}
 	if (st.cgroup[0]) {
 		cgfd = open(st.cgroup, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (cgfd < 0) {
-			err = errbuf_errno(eb, errno, "opening the container's cgroup %s",
+			err = errbuf_errno(eb, errno,
+					   "opening the container's cgroup %s",
 					   st.cgroup);
 			goto out;
 		}
@@ -101,8 +103,8 @@ int container_exec(const char *name, const struct container_exec_opts *x,
 	if (err)
 		goto out;
 	if (pipe2(errp, O_CLOEXEC) ||
-	    (x->tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
-				  ttyp))) {
+	    (x->tty &&
+	     socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ttyp))) {
 		err = errbuf_errno(eb, errno, "pipe");
 		goto out;
 	}
@@ -114,9 +116,10 @@ int container_exec(const char *name, const struct container_exec_opts *x,
 	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 	if (pid < 0) {
 		if (errno == EAGAIN && cgfd >= 0)
-			err = errbuf_set(eb, EAGAIN,
-					 "cannot start a process in '%s': its cgroup is at the pids limit (pids.max)",
-					 name);
+			err = errbuf_set(
+				eb, EAGAIN,
+				"cannot start a process in '%s': its cgroup is at the pids limit (pids.max)",
+				name);
 		else
 			err = errbuf_errno(eb, errno, "clone3 into '%s'", name);
 		goto out;
@@ -140,7 +143,8 @@ int container_exec(const char *name, const struct container_exec_opts *x,
 			close(ttyp[0]);
 		if ((st.ns_new & CLONE_NEWCGROUP) &&
 		    setns(pidfd, CLONE_NEWCGROUP)) {
-			errbuf_errno(&ceb, errno, "entering the cgroup namespace of '%s'",
+			errbuf_errno(&ceb, errno,
+				     "entering the cgroup namespace of '%s'",
 				     name);
 			ctr_payload_fail(errp[1], EXIT_RUNTIME, &ceb);
 		}
@@ -148,7 +152,8 @@ int container_exec(const char *name, const struct container_exec_opts *x,
 		if (ctr_devices_v1_join(&dp, &ceb))
 			ctr_payload_fail(errp[1], EXIT_RUNTIME, &ceb);
 		if (st.userns && (setresgid(0, 0, 0) || setresuid(0, 0, 0))) {
-			errbuf_errno(&ceb, errno, "becoming root in the user namespace");
+			errbuf_errno(&ceb, errno,
+				     "becoming root in the user namespace");
 			ctr_payload_fail(errp[1], EXIT_RUNTIME, &ceb);
 		}
 		ctr_payload_exec(&p, errp[1]);
@@ -228,12 +233,14 @@ int container_rm(const char *name, bool force, struct errbuf *eb)
 	if (err)
 		return err;
 	if (!container_state_alive(&st) && !container_state_stale(&st))
-		return errbuf_set(eb, EBUSY, "container '%s' is starting", name);
+		return errbuf_set(eb, EBUSY, "container '%s' is starting",
+				  name);
 	if (container_state_alive(&st)) {
 		if (!force)
-			return errbuf_set(eb, EBUSY,
-					  "container '%s' is running (kill it first, or rm --force)",
-					  name);
+			return errbuf_set(
+				eb, EBUSY,
+				"container '%s' is running (kill it first, or rm --force)",
+				name);
 		fd = pidfd_open_(st.pid);
 		if (fd >= 0) {
 			/* a pidfd polls readable once the process exited */

@@ -58,14 +58,16 @@ static int refuse(struct errbuf *eb, int rootfd, const char *root,
 	    S_ISLNK(st.st_mode)) {
 		n = readlinkat(rootfd, path, target, sizeof(target) - 1);
 		target[n > 0 ? n : 0] = '\0';
-		return errbuf_set(eb, ELOOP,
-				  "rootfs %s: /%s is a symlink (to %s): refused",
-				  root, path, target);
+		return errbuf_set(
+			eb, ELOOP,
+			"rootfs %s: /%s is a symlink (to %s): refused", root,
+			path, target);
 	}
 	if (err == ELOOP)
-		return errbuf_set(eb, ELOOP,
-				  "rootfs %s: /%s passes through a symlink: refused",
-				  root, path);
+		return errbuf_set(
+			eb, ELOOP,
+			"rootfs %s: /%s passes through a symlink: refused",
+			root, path);
 	if (err == ENOTDIR)
 		return errbuf_set(eb, ENOTDIR,
 				  "rootfs %s: /%s is not a directory: refused",
@@ -130,9 +132,10 @@ static int check_inside(struct mnt_root *r, int fd, const char *path)
 	where[len] = '\0';
 	if (strncmp(where, r->root, n) ||
 	    (where[n] && where[n] != '/' && strcmp(r->root, "/")))
-		return errbuf_set(r->eb, EXDEV,
-				  "rootfs %s: /%s resolves to %s, outside the rootfs: refused",
-				  r->root, path, where);
+		return errbuf_set(
+			r->eb, EXDEV,
+			"rootfs %s: /%s resolves to %s, outside the rootfs: refused",
+			r->root, path, where);
 	return 0;
 }
 
@@ -257,8 +260,10 @@ static int setup_dev(struct mnt_root *r)
 		"null", "zero", "full", "random", "urandom", "tty",
 	};
 	static const char *const links[][2] = {
-		{ "/proc/self/fd", "fd" },     { "/proc/self/fd/0", "stdin" },
-		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
+		{ "/proc/self/fd", "fd" },
+		{ "/proc/self/fd/0", "stdin" },
+		{ "/proc/self/fd/1", "stdout" },
+		{ "/proc/self/fd/2", "stderr" },
 		{ "pts/ptmx", "ptmx" },
 	};
 	char host[32];
@@ -277,7 +282,8 @@ static int setup_dev(struct mnt_root *r)
 	for (i = 0; i < ARRAY_SIZE(nodes) && !err; i++) {
 		snprintf(host, sizeof(host), "/dev/%s", nodes[i]);
 		fd = openat(devfd, nodes[i],
-			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+				    O_CLOEXEC,
 			    0644);
 		if (fd < 0 || mount(host, fd_path(fd).s, NULL, MS_BIND, NULL))
 			err = errbuf_errno(r->eb, errno, "binding %s", host);
@@ -318,7 +324,8 @@ static int setup_sys(struct mnt_root *r, bool own_netns, bool cgroup_ns)
 		return err;
 	/* The container's cgroup namespace root, read-only; best effort. */
 	if (cgroup_ns) {
-		struct mnt_root quiet = { .root = r->root, .fd = r->fd,
+		struct mnt_root quiet = { .root = r->root,
+					  .fd = r->fd,
 					  .eb = &ignore };
 
 		mount_in(&quiet, "sys/fs/cgroup", false, "cgroup2", "cgroup2",
@@ -456,7 +463,8 @@ int ctr_mounts_mask_proc(struct errbuf *eb)
 			return errbuf_errno(eb, errno, "binding %s", *p);
 		err = remount_bind(*p, MS_RDONLY);
 		if (err)
-			return errbuf_errno(eb, -err, "making %s read-only", *p);
+			return errbuf_errno(eb, -err, "making %s read-only",
+					    *p);
 	}
 	return 0;
 }

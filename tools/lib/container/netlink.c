@@ -63,8 +63,8 @@ static int nl_talk(struct nlmsghdr *h)
 		return -errno;
 	h->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
 	h->nlmsg_seq = 1;
-	if (sendto(fd, h, h->nlmsg_len, 0, (struct sockaddr *)&sa,
-		   sizeof(sa)) < 0) {
+	if (sendto(fd, h, h->nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) <
+	    0) {
 		err = -errno;
 		goto out;
 	}
@@ -93,13 +93,13 @@ out:
 	return err;
 }
 
-#define REQ(name, type, flags, hdrtype)                                       \
-	union {                                                               \
-		struct nlmsghdr h;                                            \
-		char buf[1024];                                               \
-	} name##_u = { .h = { .nlmsg_len = NLMSG_LENGTH(sizeof(hdrtype)),    \
-			      .nlmsg_type = (type),                           \
-			      .nlmsg_flags = (flags) } };                     \
+#define REQ(name, type, flags, hdrtype)                                   \
+	union {                                                           \
+		struct nlmsghdr h;                                        \
+		char buf[1024];                                           \
+	} name##_u = { .h = { .nlmsg_len = NLMSG_LENGTH(sizeof(hdrtype)), \
+			      .nlmsg_type = (type),                       \
+			      .nlmsg_flags = (flags) } };                 \
 	struct nlreq name = { &name##_u.h, sizeof(name##_u) }
 
 int ctr_netlink_link_up(const char *ifname, struct errbuf *eb)
@@ -159,7 +159,8 @@ int ctr_netlink_veth_create(char *host_if, size_t len, const char *peer_if,
 		r.h->nlmsg_len += NLMSG_ALIGN(sizeof(*pifi));
 		nl_attr(&r, IFLA_IFNAME, peer_if, strlen(peer_if) + 1);
 		if (!nl_attr(&r, IFLA_NET_NS_PID, &nspid, sizeof(nspid)))
-			return errbuf_set(eb, ENOSPC, "netlink request too long");
+			return errbuf_set(eb, ENOSPC,
+					  "netlink request too long");
 		nl_nest_end(&r, peer);
 		nl_nest_end(&r, data);
 		nl_nest_end(&r, li);
@@ -197,7 +198,8 @@ int ctr_netlink_addr_add(const char *ifname, uint32_t addr, int prefix,
 	nl_attr(&r, IFA_ADDRESS, &be, 4);
 	err = nl_talk(r.h);
 	if (err)
-		return errbuf_errno(eb, -err, "adding an address to %s", ifname);
+		return errbuf_errno(eb, -err, "adding an address to %s",
+				    ifname);
 	return 0;
 }
 

@@ -16,8 +16,8 @@
 #endif
 
 /* Order matters: state files and ns_ino[] are indexed by it. */
-#define NS_KIND(idx, clone_flag, field)                                        \
-	[CONTAINER_NS_##idx] = { clone_flag, #field,                           \
+#define NS_KIND(idx, clone_flag, field)              \
+	[CONTAINER_NS_##idx] = { clone_flag, #field, \
 				 offsetof(struct isolens_ns_set, field) }
 
 const struct container_ns container_ns_kinds[CONTAINER_NS_COUNT] = {
@@ -85,8 +85,7 @@ const char *container_net_name(enum container_net net)
  * "0.5" CPUs -> cpu.max "50000 100000".  Like docker --cpus: a fraction of
  * one CPU per 100 ms period, at least 1 ms of quota.
  */
-int container_parse_cpus(const char *s, uint64_t *quota_us,
-			 uint64_t *period_us)
+int container_parse_cpus(const char *s, uint64_t *quota_us, uint64_t *period_us)
 {
 	const uint64_t period = 100000;
 	uint64_t whole = 0, frac = 0, scale = 1;
@@ -124,7 +123,7 @@ static const struct {
 	const char *name;
 	int sig;
 } signals[] = {
-	{ "HUP", SIGHUP },   { "INT", SIGINT },   { "QUIT", SIGQUIT },
+	{ "HUP", SIGHUP },   { "INT", SIGINT },	  { "QUIT", SIGQUIT },
 	{ "KILL", SIGKILL }, { "USR1", SIGUSR1 }, { "USR2", SIGUSR2 },
 	{ "TERM", SIGTERM }, { "CONT", SIGCONT }, { "STOP", SIGSTOP },
 	{ "ALRM", SIGALRM }, { "CHLD", SIGCHLD }, { "WINCH", SIGWINCH },

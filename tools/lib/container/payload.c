@@ -83,7 +83,8 @@ void ctr_payload_exec(const struct ctr_payload *p, int errfd)
 	if (term)
 		snprintf(term_env, sizeof(term_env), "TERM=%s", term);
 	clearenv();
-	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+	setenv("PATH",
+	       "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
 	       1);
 	setenv("HOME", "/root", 1);
 	setenv("container", "isolens", 1);

@@ -133,7 +133,8 @@ static int link_applets(const char *dir)
 		nl = strchr(line, '\n');
 		if (nl)
 			*nl = '\0';
-		if (!*line || !strcmp(line, "bin/busybox") || strstr(line, ".."))
+		if (!*line || !strcmp(line, "bin/busybox") ||
+		    strstr(line, ".."))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, line);
 		slash = strrchr(path, '/');
@@ -166,17 +167,18 @@ static int link_applets(const char *dir)
 int container_rootfs_build(const char *dir, struct errbuf *eb)
 {
 	static const char *const dirs[] = {
-		"bin", "sbin", "usr/bin", "usr/sbin", "etc", "proc", "sys",
-		"dev", "tmp", "root", "run", "var/tmp", "home",
+		"bin", "sbin", "usr/bin", "usr/sbin", "etc",	 "proc", "sys",
+		"dev", "tmp",  "root",	  "run",      "var/tmp", "home",
 	};
 	char path[PATH_MAX];
 	size_t i;
 	int err;
 
 	if (access(BUSYBOX, X_OK))
-		return errbuf_errno(eb, errno,
-				    "%s (package busybox-static) is needed to build a rootfs",
-				    BUSYBOX);
+		return errbuf_errno(
+			eb, errno,
+			"%s (package busybox-static) is needed to build a rootfs",
+			BUSYBOX);
 	err = mkdir_p(dir, 0755);
 	if (err)
 		return errbuf_errno(eb, -err, "creating %s", dir);
@@ -197,16 +199,17 @@ int container_rootfs_build(const char *dir, struct errbuf *eb)
 		return errbuf_errno(eb, -err, "linking busybox applets");
 	err = write_text(dir, "etc/passwd",
 			 "root:x:0:0:root:/root:/bin/sh\n"
-			 "nobody:x:65534:65534:nobody:/:/bin/false\n", 0644);
+			 "nobody:x:65534:65534:nobody:/:/bin/false\n",
+			 0644);
 	if (!err)
-		err = write_text(dir, "etc/group", "root:x:0:\nnogroup:x:65534:\n",
-				 0644);
+		err = write_text(dir, "etc/group",
+				 "root:x:0:\nnogroup:x:65534:\n", 0644);
 	if (!err)
 		err = write_text(dir, "etc/hosts",
 				 "127.0.0.1 localhost\n::1 localhost\n", 0644);
 	if (!err)
-		err = write_text(dir, STAMP, "busybox rootfs built by isolens\n",
-				 0644);
+		err = write_text(dir, STAMP,
+				 "busybox rootfs built by isolens\n", 0644);
 	if (err)
 		return errbuf_errno(eb, -err, "writing /etc files in %s", dir);
 	return 0;

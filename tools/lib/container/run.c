@@ -99,7 +99,8 @@ static void child_main(struct run_ctx *c)
 
 	if (c->flags & CLONE_NEWUSER) {
 		if (setresgid(0, 0, 0) || setresuid(0, 0, 0)) {
-			errbuf_errno(&eb, errno, "becoming root in the user namespace");
+			errbuf_errno(&eb, errno,
+				     "becoming root in the user namespace");
 			child_fail(c, &eb);
 		}
 	}
@@ -180,7 +181,8 @@ static int claim_name(struct container_opts *o, struct container_state *st,
 	    !container_state_stale(&old))
 		return errbuf_set(eb, EEXIST,
 				  "name '%s' is already taken (pid %d)",
-				  o->name, (int)(old.pid ? old.pid : old.runtime_pid));
+				  o->name,
+				  (int)(old.pid ? old.pid : old.runtime_pid));
 	if (!container_state_read(o->name, &old, &ignore))
 		container_cleanup(&old);
 	else
@@ -216,9 +218,10 @@ int container_run(struct container_opts *o, struct container_result *res,
 	if (!o->name[0])
 		snprintf(o->name, sizeof(o->name), "isolens-%d", (int)getpid());
 	if (!container_name_valid(o->name))
-		return errbuf_set(eb, EINVAL,
-				  "invalid name '%s' (letters, digits, '.', '_', '-')",
-				  o->name);
+		return errbuf_set(
+			eb, EINVAL,
+			"invalid name '%s' (letters, digits, '.', '_', '-')",
+			o->name);
 	if (!o->hostname)
 		o->hostname = o->name;
 	if (strlen(o->hostname) > 64)
@@ -227,31 +230,38 @@ int container_run(struct container_opts *o, struct container_result *res,
 	c.rootless = geteuid() != 0;
 	/* without root, only a user namespace can grant the privileges to set up */
 	if (c.rootless && !o->userns)
-		return errbuf_set(eb, EPERM,
-				  "not root: a rootless container needs --userns (it maps you to root inside)");
+		return errbuf_set(
+			eb, EPERM,
+			"not root: a rootless container needs --userns (it maps you to root inside)");
 	c.flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
 		  CLONE_NEWPID | CLONE_NEWCGROUP | CLONE_NEWTIME;
 	c.flags &= ~o->share;
 	if (o->userns)
 		c.flags |= CLONE_NEWUSER;
 	if (o->net == CONTAINER_NET_VETH && !(c.flags & CLONE_NEWNET))
-		return errbuf_set(eb, EINVAL,
-				  "--net=veth needs a network namespace (drop 'net' from --share)");
+		return errbuf_set(
+			eb, EINVAL,
+			"--net=veth needs a network namespace (drop 'net' from --share)");
 	if (o->rootfs && !(c.flags & CLONE_NEWNS))
-		return errbuf_set(eb, EINVAL,
-				  "--rootfs needs a mount namespace (drop 'mnt' from --share)");
+		return errbuf_set(
+			eb, EINVAL,
+			"--rootfs needs a mount namespace (drop 'mnt' from --share)");
 	if (o->hostname != o->name && !(c.flags & CLONE_NEWUTS))
-		return errbuf_set(eb, EINVAL,
-				  "--hostname needs a uts namespace (drop 'uts' from --share)");
+		return errbuf_set(
+			eb, EINVAL,
+			"--hostname needs a uts namespace (drop 'uts' from --share)");
 	if (o->net == CONTAINER_NET_VETH && c.rootless)
-		return errbuf_set(eb, EPERM,
-				  "--net=veth needs root (a veth end lives in the host's network namespace)");
+		return errbuf_set(
+			eb, EPERM,
+			"--net=veth needs root (a veth end lives in the host's network namespace)");
 	if (o->ngroups && c.rootless)
-		return errbuf_set(eb, EPERM,
-				  "--group-add needs root (a rootless user namespace denies setgroups)");
+		return errbuf_set(
+			eb, EPERM,
+			"--group-add needs root (a rootless user namespace denies setgroups)");
 	if (o->tty && !(c.flags & CLONE_NEWNS))
-		return errbuf_set(eb, EINVAL,
-				  "--tty needs a mount namespace (its pty lives in the container's /dev/pts)");
+		return errbuf_set(
+			eb, EINVAL,
+			"--tty needs a mount namespace (its pty lives in the container's /dev/pts)");
 
 	/* The root filesystem: a directory we can pivot_root into. */
 	if (c.flags & CLONE_NEWNS) {
@@ -260,9 +270,10 @@ int container_run(struct container_opts *o, struct container_result *res,
 				return errbuf_errno(eb, errno, "rootfs %s",
 						    o->rootfs);
 			if (!S_ISDIR(sb.st_mode))
-				return errbuf_set(eb, ENOTDIR,
-						  "rootfs %s is not a directory",
-						  o->rootfs);
+				return errbuf_set(
+					eb, ENOTDIR,
+					"rootfs %s is not a directory",
+					o->rootfs);
 			if (!realpath(o->rootfs, c.rootfs))
 				return errbuf_errno(eb, errno, "rootfs %s",
 						    o->rootfs);
@@ -287,8 +298,9 @@ int container_run(struct container_opts *o, struct container_result *res,
 			"--memory/--pids/--cpus need cgroup v2 controllers; this host's cgroups are %s",
 			container_cgroup_mode_name(mode));
 	if (limits && c.rootless)
-		return errbuf_set(eb, EPERM,
-				  "--memory/--pids/--cpus need root (rootless cgroup delegation is not supported)");
+		return errbuf_set(
+			eb, EPERM,
+			"--memory/--pids/--cpus need root (rootless cgroup delegation is not supported)");
 
 	/* a bad profile fails here, before anything exists */
 	if (o->seccomp) {
@@ -340,8 +352,8 @@ int container_run(struct container_opts *o, struct container_result *res,
 	}
 	c.sync_fd = syncp[0];
 	c.err_fd = errp[1];
-	if (o->tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
-				 ttyp)) {
+	if (o->tty &&
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ttyp)) {
 		err = errbuf_errno(eb, errno, "socketpair");
 		goto fail;
 	}
@@ -363,8 +375,9 @@ int container_run(struct container_opts *o, struct container_result *res,
 	}
 	if (pid < 0) {
 		err = errbuf_errno(eb, errno,
-				   errno == ENOSYS ? "clone3 (needs Linux 5.8+)" :
-				   "clone3 with new namespaces");
+				   errno == ENOSYS ?
+					   "clone3 (needs Linux 5.8+)" :
+					   "clone3 with new namespaces");
 		goto fail;
 	}
 	if (pid == 0)
@@ -415,7 +428,8 @@ int container_run(struct container_opts *o, struct container_result *res,
 	snprintf(st.hostname, sizeof(st.hostname), "%s",
 		 (c.flags & CLONE_NEWUTS) ? o->hostname : "");
 	snprintf(st.net, sizeof(st.net), "%s",
-		 (c.flags & CLONE_NEWNET) ? container_net_name(o->net) : "host");
+		 (c.flags & CLONE_NEWNET) ? container_net_name(o->net) :
+					    "host");
 	st.userns = c.flags & CLONE_NEWUSER;
 	st.ns_new = c.flags;
 	for (i = 0; i < CONTAINER_NS_COUNT; i++)

@@ -552,7 +552,8 @@ static int compile_one(scmp_filter_ctx ctx, struct sock_fprog *out,
 		goto out;
 	}
 	if (pread(fd, out->filter, (size_t)len, 0) != len) {
-		err = errbuf_errno(eb, errno ? errno : EIO, "reading the seccomp filter");
+		err = errbuf_errno(eb, errno ? errno : EIO,
+				   "reading the seccomp filter");
 		free(out->filter);
 		out->filter = NULL;
 		goto out;
@@ -648,7 +649,8 @@ int container_seccomp_prepare(const char *profile, bool userns,
 	if (!profile) {
 		err = from_builtin(userns, out);
 		if (err != -ENOENT)
-			return err ? errbuf_errno(eb, -err, "seccomp filter") : 0;
+			return err ? errbuf_errno(eb, -err, "seccomp filter") :
+				     0;
 	}
 	err = container_seccomp_new(profile, userns, out, eb);
 	if (err)
@@ -671,8 +673,10 @@ int container_seccomp_load(const struct container_seccomp *f, struct errbuf *eb)
 	int i, err = 0;
 
 	for (i = 0; i < f->nbpf; i++)
-		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &f->bpf[i]))
-			return errbuf_errno(eb, errno, "installing the seccomp filter");
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0,
+			    &f->bpf[i]))
+			return errbuf_errno(eb, errno,
+					    "installing the seccomp filter");
 	if (f->nbpf)
 		return 0;
 	err = seccomp_load(f->main);

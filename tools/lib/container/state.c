@@ -107,11 +107,11 @@ int container_state_format(const struct container_state *st, char *buf,
 {
 	size_t n = 0, i;
 
-#define APPEND(...)                                                        \
-	do {                                                               \
-		int _w = snprintf(buf + (n < len ? n : len),               \
-				  n < len ? len - n : 0, __VA_ARGS__);    \
-		n += _w > 0 ? (size_t)_w : 0;                              \
+#define APPEND(...)                                                    \
+	do {                                                           \
+		int _w = snprintf(buf + (n < len ? n : len),           \
+				  n < len ? len - n : 0, __VA_ARGS__); \
+		n += _w > 0 ? (size_t)_w : 0;                          \
 	} while (0)
 #define STR(key, val)                                                         \
 	do {                                                                  \
@@ -271,9 +271,11 @@ struct field {
 	unsigned long long max; /* FIELD_NUM */
 };
 
-#define FIELD(k, t, m)                                                     \
-	{ #k, t, offsetof(struct container_state, k),                      \
-	  sizeof(((struct container_state *)0)->k), m }
+#define FIELD(k, t, m)                                              \
+	{                                                           \
+#k, t, offsetof(struct container_state, k),         \
+			sizeof(((struct container_state *)0)->k), m \
+	}
 static const struct field state_fields[] = {
 	FIELD(name, FIELD_STR, 0),
 	FIELD(pid, FIELD_NUM, INT_MAX),

@@ -95,7 +95,8 @@ int lab_accel_choose(enum lab_accel want, struct lab_accel_choice *c,
 	memset(c, 0, sizeof(*c));
 	if (want == LAB_ACCEL_TCG) {
 		c->accel = LAB_ACCEL_TCG;
-		snprintf(c->reason, sizeof(c->reason), "asked for (--accel tcg)");
+		snprintf(c->reason, sizeof(c->reason),
+			 "asked for (--accel tcg)");
 		return 0;
 	}
 	flag = cpu_virt_flag();
@@ -105,27 +106,27 @@ int lab_accel_choose(enum lab_accel want, struct lab_accel_choice *c,
 		 * like): it runs tiny guests but not a stock kernel.
 		 */
 		if (!flag)
-			snprintf(why, sizeof(why),
-				 "/dev/kvm is not backed by VMX or SVM (no vmx/svm in /proc/cpuinfo), so it cannot run a stock kernel");
+			snprintf(
+				why, sizeof(why),
+				"/dev/kvm is not backed by VMX or SVM (no vmx/svm in /proc/cpuinfo), so it cannot run a stock kernel");
 		else
 			why[0] = '\0';
 	}
 
 	if (why[0]) {
 		if (want == LAB_ACCEL_KVM)
-			return errbuf_set(eb, ENODEV,
-					  "--accel kvm: %s", why);
+			return errbuf_set(eb, ENODEV, "--accel kvm: %s", why);
 		c->accel = LAB_ACCEL_TCG;
-		snprintf(c->reason, sizeof(c->reason),
-			 "TCG with -cpu max: %s", why);
+		snprintf(c->reason, sizeof(c->reason), "TCG with -cpu max: %s",
+			 why);
 		return 0;
 	}
 	c->accel = LAB_ACCEL_KVM;
-	snprintf(c->reason, sizeof(c->reason), "KVM with -cpu host (%s)",
-		 flag);
+	snprintf(c->reason, sizeof(c->reason), "KVM with -cpu host (%s)", flag);
 	if (!nested_enabled(flag, mod, sizeof(mod)))
-		snprintf(c->warning, sizeof(c->warning),
-			 "nested virtualization is off in %s: /dev/kvm will be missing inside the lab VM, so micro-VMs cannot run there (enable it with 'modprobe -r %s && modprobe %s nested=1', or use --accel tcg)",
-			 mod, mod, mod);
+		snprintf(
+			c->warning, sizeof(c->warning),
+			"nested virtualization is off in %s: /dev/kvm will be missing inside the lab VM, so micro-VMs cannot run there (enable it with 'modprobe -r %s && modprobe %s nested=1', or use --accel tcg)",
+			mod, mod, mod);
 	return 0;
 }

@@ -76,9 +76,10 @@ static int check_static(const char *path, struct errbuf *eb)
 		    sizeof(ph))
 			break;
 		if (ph.p_type == PT_INTERP) {
-			ret = errbuf_set(eb, ENOEXEC,
-					 "%s is dynamically linked: the lab initramfs needs a static busybox (install busybox-static)",
-					 path);
+			ret = errbuf_set(
+				eb, ENOEXEC,
+				"%s is dynamically linked: the lab initramfs needs a static busybox (install busybox-static)",
+				path);
 			break;
 		}
 	}
@@ -99,8 +100,8 @@ static int write_archive(FILE *out, void *ctx)
 	const struct lab_modules *mods = in->mods;
 	struct errbuf *eb = in->eb;
 	static const char *const dirs[] = {
-		"bin", "dev", "proc", "sys", "newroot", "lib", "lib/isolens",
-		"lib/isolens/modules",
+		"bin",	   "dev", "proc",	 "sys",
+		"newroot", "lib", "lib/isolens", "lib/isolens/modules",
 	};
 	struct cpio_writer w;
 	char name[PATH_MAX], order[2048] = "";

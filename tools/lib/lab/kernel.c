@@ -27,11 +27,11 @@ static int kernel_fill(struct lab_kernel *k, const char *image,
 		       const char *release, const char *why, struct errbuf *eb)
 {
 	if (access(image, R_OK))
-		return errbuf_errno(eb, errno,
-				    "cannot read kernel %s%s", image,
-				    errno == EACCES ?
-				    " (some distributions make /boot/vmlinuz-* root-only: use sudo or --kernel)" :
-				    "");
+		return errbuf_errno(
+			eb, errno, "cannot read kernel %s%s", image,
+			errno == EACCES ?
+				" (some distributions make /boot/vmlinuz-* root-only: use sudo or --kernel)" :
+				"");
 	snprintf(k->image, sizeof(k->image), "%s", image);
 	snprintf(k->release, sizeof(k->release), "%s", release);
 	snprintf(k->moddir, sizeof(k->moddir), "/lib/modules/%s", release);
@@ -61,8 +61,9 @@ static int newest_installed(struct lab_kernel *k, struct errbuf *eb)
 	}
 	closedir(d);
 	if (!*best)
-		return errbuf_set(eb, ENOENT,
-				  "no kernel for the lab VM: no /boot/vmlinuz-* with modules and headers installed (run 'sudo make deps', or pass --kernel)");
+		return errbuf_set(
+			eb, ENOENT,
+			"no kernel for the lab VM: no /boot/vmlinuz-* with modules and headers installed (run 'sudo make deps', or pass --kernel)");
 	snprintf(image, sizeof(image), "/boot/vmlinuz-%s", best);
 	return kernel_fill(k, image, best,
 			   "newest installed kernel with modules and headers",
@@ -77,14 +78,15 @@ int lab_kernel_find(const char *override, struct lab_kernel *k,
 	int ret;
 
 	if (override) {
-		ret = bzimage_kernel_release(override, release,
-					     sizeof(release), eb);
+		ret = bzimage_kernel_release(override, release, sizeof(release),
+					     eb);
 		if (ret)
 			return ret;
 		if (!has_modules(release, false))
-			return errbuf_set(eb, ENOENT,
-					  "kernel %s is release %s, but /lib/modules/%s has no modules.dep: the lab VM loads its 9p and KVM modules from there",
-					  override, release, release);
+			return errbuf_set(
+				eb, ENOENT,
+				"kernel %s is release %s, but /lib/modules/%s has no modules.dep: the lab VM loads its 9p and KVM modules from there",
+				override, release, release);
 		return kernel_fill(k, override, release, "--kernel", eb);
 	}
 

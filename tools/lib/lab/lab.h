@@ -57,8 +57,7 @@ int lab_modules_resolve(const char *moddir, const char *const *wanted,
 
 /* Build (or reuse from the cache) the lab initramfs for kernel @k. */
 int lab_initramfs_get(const struct lab_kernel *k, const char *busybox,
-		      char *path, size_t len, bool *rebuilt,
-		      struct errbuf *eb);
+		      char *path, size_t len, bool *rebuilt, struct errbuf *eb);
 
 /*
  * The kernel decompressed once into a cached ELF vmlinux that QEMU boots

@@ -30,8 +30,7 @@ static void module_name(const char *path, size_t len, char *name, size_t size)
 	name[n] = '\0';
 }
 
-static int dep_load(const char *moddir, struct dep_table *t,
-		    struct errbuf *eb)
+static int dep_load(const char *moddir, struct dep_table *t, struct errbuf *eb)
 {
 	char path[PATH_MAX], *line = NULL;
 	size_t cap = 0;
@@ -152,12 +151,14 @@ static int resolve_one(const char *moddir, const struct dep_table *t,
 		p += len;
 	}
 	if (m->nr >= ARRAY_SIZE(m->name))
-		return errbuf_set(eb, E2BIG, "too many modules for the initramfs");
+		return errbuf_set(eb, E2BIG,
+				  "too many modules for the initramfs");
 	len = colon - line;
 	if (len > 3 && strncmp(line + len - 3, ".ko", 3))
-		return errbuf_set(eb, ENOTSUP,
-				  "module %s is compressed (%.*s): the lab initramfs needs uncompressed .ko files",
-				  name, (int)len, line);
+		return errbuf_set(
+			eb, ENOTSUP,
+			"module %s is compressed (%.*s): the lab initramfs needs uncompressed .ko files",
+			name, (int)len, line);
 	snprintf(m->name[m->nr], sizeof(m->name[0]), "%s", name);
 	snprintf(m->path[m->nr], sizeof(m->path[0]), "%s/%.*s", moddir,
 		 (int)len, line);

@@ -88,18 +88,19 @@ static int find_qemu(char *path, size_t len, struct errbuf *eb)
 	if (env && *env) {
 		snprintf(path, len, "%s", env);
 		return access(path, X_OK) ?
-			errbuf_errno(eb, errno, "ISOLENS_QEMU=%s", env) : 0;
+			       errbuf_errno(eb, errno, "ISOLENS_QEMU=%s", env) :
+			       0;
 	}
-	snprintf(dirs, sizeof(dirs), "%s:/usr/bin:/usr/local/bin",
-		 p ? p : "");
+	snprintf(dirs, sizeof(dirs), "%s:/usr/bin:/usr/local/bin", p ? p : "");
 	for (dir = strtok_r(dirs, ":", &save); dir;
 	     dir = strtok_r(NULL, ":", &save)) {
 		snprintf(path, len, "%s/qemu-system-x86_64", dir);
 		if (!access(path, X_OK))
 			return 0;
 	}
-	return errbuf_set(eb, ENOENT,
-			  "qemu-system-x86_64 not found (install qemu-system-x86, e.g. with 'sudo make deps')");
+	return errbuf_set(
+		eb, ENOENT,
+		"qemu-system-x86_64 not found (install qemu-system-x86, e.g. with 'sudo make deps')");
 }
 
 /* A one-line answer from the guest, without its newline. */
@@ -160,9 +161,10 @@ static int write_control(const char *ctl, const struct lab_config *cfg,
 		const char *eq = strchr(cfg->env[i], '=');
 
 		if (!eq || !env_key_valid(cfg->env[i], eq - cfg->env[i]))
-			return errbuf_set(eb, EINVAL,
-					  "bad --env '%s': expected NAME=VALUE with a shell variable name",
-					  cfg->env[i]);
+			return errbuf_set(
+				eb, EINVAL,
+				"bad --env '%s': expected NAME=VALUE with a shell variable name",
+				cfg->env[i]);
 	}
 
 	env = ctl_open(ctl, "env");
@@ -250,8 +252,9 @@ static unsigned long host_tsc_khz(void)
 }
 
 static int build_argv(struct qemu_argv *qa, const char *qemu,
-		      const struct lab_config *cfg, const struct lab_result *res,
-		      const char *initramfs, const char *ctl)
+		      const struct lab_config *cfg,
+		      const struct lab_result *res, const char *initramfs,
+		      const char *ctl)
 {
 	char e1[PATH_MAX * 2], e2[PATH_MAX * 2], clock[64] = "";
 	bool kvm = res->accel.accel == LAB_ACCEL_KVM;
@@ -293,8 +296,8 @@ static int build_argv(struct qemu_argv *qa, const char *qemu,
 	qa_add(qa, "%s", initramfs);
 	qa_add(qa, "-append");
 	if (!kvm && (tsc_khz = host_tsc_khz()))
-		snprintf(clock, sizeof(clock), " tsc_early_khz=%lu tsc=reliable",
-			 tsc_khz);
+		snprintf(clock, sizeof(clock),
+			 " tsc_early_khz=%lu tsc=reliable", tsc_khz);
 	/*
 	 * Under TCG the guest boots on one CPU and its init brings up the
 	 * others after the module loads and the first KVM VM, whose live
@@ -306,7 +309,8 @@ static int build_argv(struct qemu_argv *qa, const char *qemu,
 	       !kvm && cfg->cpus > 1 ? " maxcpus=1" : "",
 	       cfg->append ? " " : "", cfg->append ? cfg->append : "");
 	qa_add(qa, "-fsdev");
-	qa_add(qa, "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap");
+	qa_add(qa,
+	       "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap");
 	qa_add(qa, "-device");
 	qa_add(qa, "virtio-9p-device,fsdev=hostroot,mount_tag=hostroot");
 	qa_add(qa, "-fsdev");
@@ -316,10 +320,12 @@ static int build_argv(struct qemu_argv *qa, const char *qemu,
 	qa_add(qa, "virtio-9p-device,fsdev=isolensctl,mount_tag=isolensctl");
 	if (cfg->workdir) {
 		qa_add(qa, "-fsdev");
-		qa_add(qa, "local,id=isolenswork,path=%s,security_model=none,multidevs=remap",
+		qa_add(qa,
+		       "local,id=isolenswork,path=%s,security_model=none,multidevs=remap",
 		       qemu_escape(cfg->workdir, e2, sizeof(e2)));
 		qa_add(qa, "-device");
-		qa_add(qa, "virtio-9p-device,fsdev=isolenswork,mount_tag=isolenswork");
+		qa_add(qa,
+		       "virtio-9p-device,fsdev=isolenswork,mount_tag=isolenswork");
 	}
 	/* qemu's monitor on a socket: "info registers -a" on a hung lab VM */
 	if (monitor && *monitor) {
@@ -416,7 +422,8 @@ static void relay_feed(struct relay *r, const char *buf, size_t n)
 			r->done = true;
 			break;
 		}
-		keep = r->fill < r->marker_len - 1 ? r->fill : r->marker_len - 1;
+		keep = r->fill < r->marker_len - 1 ? r->fill :
+						     r->marker_len - 1;
 		relay_out(r->pending, r->fill - keep);
 		memmove(r->pending, r->pending + r->fill - keep, keep);
 		r->fill = keep;
@@ -463,10 +470,12 @@ static int supervise(pid_t pid, int console, const char *ctl,
 		ino = -1;
 	}
 	for (;;) {
-		struct pollfd pfd[2] = { { console_open ? console : -1, POLLIN, 0 },
+		struct pollfd pfd[2] = { { console_open ? console : -1, POLLIN,
+					   0 },
 					 { ino, POLLIN, 0 } };
 		double left = cfg->timeout_ms ?
-			t0 + cfg->timeout_ms / 1000.0 - now_s() : 1.0;
+				      t0 + cfg->timeout_ms / 1000.0 - now_s() :
+				      1.0;
 		ssize_t n;
 
 		if (lab_signalled || left <= 0) {
@@ -474,7 +483,8 @@ static int supervise(pid_t pid, int console, const char *ctl,
 			stop_qemu(pid);
 			break;
 		}
-		if (poll(pfd, 2, left > 0.2 ? 200 : (int)(left * 1000) + 1) < 0 &&
+		if (poll(pfd, 2, left > 0.2 ? 200 : (int)(left * 1000) + 1) <
+			    0 &&
 		    errno != EINTR)
 			break;
 		if (pfd[1].revents & POLLIN) {
@@ -549,9 +559,10 @@ int lab_run(const struct lab_config *cfg, struct lab_result *res,
 	if (!ret)
 		ret = find_qemu(qemu, sizeof(qemu), eb);
 	if (!ret)
-		ret = lab_initramfs_get(&res->kernel,
-					busybox && *busybox ? busybox : "/bin/busybox",
-					initramfs, sizeof(initramfs), &rebuilt, eb);
+		ret = lab_initramfs_get(
+			&res->kernel,
+			busybox && *busybox ? busybox : "/bin/busybox",
+			initramfs, sizeof(initramfs), &rebuilt, eb);
 	if (ret)
 		return ret;
 	lab_boot_image(res);
@@ -616,21 +627,28 @@ int lab_run(const struct lab_config *cfg, struct lab_result *res,
 		res->completed = true;
 		res->status = atoi(val);
 	} else if (lab_signalled) {
-		ret = errbuf_set(eb, EINTR, "interrupted by signal %d; lab VM stopped",
+		ret = errbuf_set(eb, EINTR,
+				 "interrupted by signal %d; lab VM stopped",
 				 (int)lab_signalled);
 	} else if (res->timed_out) {
-		ret = errbuf_set(eb, ETIMEDOUT,
-				 "command did not finish within %.0f s; lab VM stopped",
-				 cfg->timeout_ms / 1000.0);
+		ret = errbuf_set(
+			eb, ETIMEDOUT,
+			"command did not finish within %.0f s; lab VM stopped",
+			cfg->timeout_ms / 1000.0);
 	} else if (res->panicked) {
 		ret = errbuf_set(eb, EIO, "the guest kernel panicked: %s",
 				 res->panic);
 	} else {
-		ret = errbuf_set(eb, EIO,
-				 "the lab VM stopped before the command finished (qemu %s %d)",
-				 wstatus >= 0 && WIFSIGNALED(wstatus) ? "killed by signal" : "exit status",
-				 wstatus >= 0 && WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) :
-				 wstatus >= 0 ? WEXITSTATUS(wstatus) : -1);
+		ret = errbuf_set(
+			eb, EIO,
+			"the lab VM stopped before the command finished (qemu %s %d)",
+			wstatus >= 0 && WIFSIGNALED(wstatus) ?
+				"killed by signal" :
+				"exit status",
+			wstatus >= 0 && WIFSIGNALED(wstatus) ?
+				WTERMSIG(wstatus) :
+			wstatus >= 0 ? WEXITSTATUS(wstatus) :
+				       -1);
 	}
 out_signals:
 	sigaction(SIGINT, &old[0], NULL);

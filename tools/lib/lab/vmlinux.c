@@ -142,11 +142,16 @@ static int extract(FILE *out, void *ctx)
 	if (ret)
 		goto out;
 	if (!info.payload_length) {
-		ret = errbuf_set(eb, ENOTSUP, "bzImage protocol older than 2.08 names no payload");
+		ret = errbuf_set(
+			eb, ENOTSUP,
+			"bzImage protocol older than 2.08 names no payload");
 		goto out;
 	}
 	payload = (const uint8_t *)img + info.setup_len + info.payload_offset;
-	if (info.payload_length > 6 && !memcmp(payload, "\xfd" "7zXZ", 6))
+	if (info.payload_length > 6 && !memcmp(payload,
+					       "\xfd"
+					       "7zXZ",
+					       6))
 		ret = unxz(payload, info.payload_length, &s);
 	else if (info.payload_length > 2 && payload[0] == 0x1f &&
 		 payload[1] == 0x8b)
@@ -154,10 +159,14 @@ static int extract(FILE *out, void *ctx)
 	else
 		ret = -ENOTSUP;
 	if (ret)
-		errbuf_set(eb, -ret, "cannot decompress the kernel payload (%s)",
-			   ret == -ENOTSUP ? "neither xz nor gzip" : strerror(-ret));
+		errbuf_set(eb, -ret,
+			   "cannot decompress the kernel payload (%s)",
+			   ret == -ENOTSUP ? "neither xz nor gzip" :
+					     strerror(-ret));
 	else if (fflush(out) || !elf_has_pvh_note(out))
-		ret = errbuf_set(eb, ENOTSUP, "the kernel has no PVH entry point (CONFIG_PVH)");
+		ret = errbuf_set(
+			eb, ENOTSUP,
+			"the kernel has no PVH entry point (CONFIG_PVH)");
 out:
 	free(img);
 	return ret;

@@ -67,7 +67,7 @@ struct attrib {
 	uint64_t last_ctr_scan_ms;
 };
 
-static const char *const ns_names[8] = { "mnt", "pid", "net", "uts",
+static const char *const ns_names[8] = { "mnt", "pid",	"net",	  "uts",
 					 "ipc", "user", "cgroup", "time" };
 
 static uint64_t now_ms(void)
@@ -148,7 +148,8 @@ static void unescape_systemd(char *s)
 	while (*r) {
 		unsigned int ch;
 
-		if (r[0] == '\\' && r[1] == 'x' && sscanf(r + 2, "%2x", &ch) == 1) {
+		if (r[0] == '\\' && r[1] == 'x' &&
+		    sscanf(r + 2, "%2x", &ch) == 1) {
 			*w++ = ch;
 			r += 4;
 		} else {
@@ -205,13 +206,14 @@ int cgroup_path_container(const char *path, char *runtime, size_t rlen,
 			return 1;
 		}
 		/* cgroupfs drivers: /docker/<id>, /lxc/<name> */
-		if (i > 0 && is_hex_id(comp[i], clen[i]) &&
-		    clen[i - 1] == 6 && !strncmp(comp[i - 1], "docker", 6)) {
+		if (i > 0 && is_hex_id(comp[i], clen[i]) && clen[i - 1] == 6 &&
+		    !strncmp(comp[i - 1], "docker", 6)) {
 			snprintf(runtime, rlen, "docker");
 			snprintf(id, idlen, "%.*s", (int)clen[i], comp[i]);
 			return 1;
 		}
-		if (i > 0 && clen[i - 1] == 3 && !strncmp(comp[i - 1], "lxc", 3)) {
+		if (i > 0 && clen[i - 1] == 3 &&
+		    !strncmp(comp[i - 1], "lxc", 3)) {
 			snprintf(runtime, rlen, "lxc");
 			snprintf(id, idlen, "%.*s", (int)clen[i], comp[i]);
 			return 1;
@@ -446,8 +448,9 @@ int attrib_open(struct attrib **out, struct errbuf *eb)
 	 */
 	if (ns_set_read(1, &a->host) && ns_set_read(getpid(), &a->host)) {
 		free(a);
-		return errbuf_set(eb, EPERM,
-				  "cannot read /proc/1/ns or /proc/self/ns: the host's namespaces are needed to attribute events");
+		return errbuf_set(
+			eb, EPERM,
+			"cannot read /proc/1/ns or /proc/self/ns: the host's namespaces are needed to attribute events");
 	}
 	n = readlink("/proc/self/exe", a->self_exe, sizeof(a->self_exe) - 1);
 	a->self_exe[n > 0 ? n : 0] = '\0';
@@ -590,8 +593,7 @@ static bool foreign_container(pid_t pid, struct trace_context *ctx)
 					      sizeof(id));
 
 		if (runc || runtime_state_pid("/run/crun", "status",
-					      "\"pid\": ", p, id,
-					      sizeof(id))) {
+					      "\"pid\": ", p, id, sizeof(id))) {
 			ctx->type = TRACE_CTX_CONTAINER;
 			snprintf(ctx->runtime, sizeof(ctx->runtime), "%s",
 				 runc ? "runc" : "crun");
@@ -659,18 +661,19 @@ static bool attrib_vm_event(struct attrib *a, const struct isolens_event *e,
 		snprintf(out->runtime, sizeof(out->runtime), "%s", vm->runtime);
 	} else {
 		/* a VMM gone from /proc already: remember it from the record */
-		struct attrib_vm *nv = realloc(a->vms,
-					       (a->nvms + 1) * sizeof(*nv));
+		struct attrib_vm *nv =
+			realloc(a->vms, (a->nvms + 1) * sizeof(*nv));
 
-		snprintf(out->name, sizeof(out->name), "%.16s-%u",
-			 e->hdr.comm, e->hdr.pid);
+		snprintf(out->name, sizeof(out->name), "%.16s-%u", e->hdr.comm,
+			 e->hdr.pid);
 		snprintf(out->runtime, sizeof(out->runtime), "kvm");
 		if (nv) {
 			a->vms = nv;
 			vm = &a->vms[a->nvms++];
 			memset(vm, 0, sizeof(*vm));
 			vm->pid = e->hdr.pid;
-			snprintf(vm->name, sizeof(vm->name), "%.63s", out->name);
+			snprintf(vm->name, sizeof(vm->name), "%.63s",
+				 out->name);
 			snprintf(vm->runtime, sizeof(vm->runtime), "kvm");
 			snprintf(vm->comm, sizeof(vm->comm), "%.15s",
 				 e->hdr.comm);
@@ -766,7 +769,8 @@ void attrib_event(struct attrib *a, const struct isolens_event *e,
 	out->vcpu = -1;
 	if (attrib_vm_event(a, e, out))
 		return;
-	if (ps->pid == (pid_t)h->pid && !memcmp(&ps->ns, &h->ns, sizeof(h->ns))) {
+	if (ps->pid == (pid_t)h->pid &&
+	    !memcmp(&ps->ns, &h->ns, sizeof(h->ns))) {
 		*out = ps->ctx;
 		return;
 	}
@@ -792,7 +796,8 @@ int attrib_find_container(struct attrib *a, const char *name, pid_t *pid,
 			continue;
 		if (c->pid <= 0 || container_state_alive(c) != 1)
 			return errbuf_set(eb, ESRCH,
-					  "container '%s' is not running", name);
+					  "container '%s' is not running",
+					  name);
 		*pid = c->pid;
 		if (c->ns_new & CLONE_NEWPID)
 			*pidns = c->ns_ino[CONTAINER_NS_PID];
@@ -805,11 +810,13 @@ int attrib_find_container(struct attrib *a, const char *name, pid_t *pid,
 		struct isolens_ns_set ns;
 
 		*pid = atoi(p + strlen("\"init_process_pid\":"));
-		if (*pid > 0 && !ns_set_read(*pid, &ns) && ns.pid != a->host.pid)
+		if (*pid > 0 && !ns_set_read(*pid, &ns) &&
+		    ns.pid != a->host.pid)
 			*pidns = ns.pid;
-		return *pid > 0 ? 0 : errbuf_set(eb, ESRCH,
-						  "container '%s' has no process",
-						  name);
+		return *pid > 0 ? 0 :
+				  errbuf_set(eb, ESRCH,
+					     "container '%s' has no process",
+					     name);
 	}
 	return errbuf_set(eb, ENOENT,
 			  "no container named '%s' (isolens state, /run/runc)",

@@ -26,11 +26,13 @@ const char *trace_backend_choose(const char *want, char *why, size_t len)
 		return want;
 	}
 	if (!access("/dev/" ISOLENS_DEVICE_NAME, F_OK)) {
-		snprintf(why, len, "/dev/%s exists: the isolens module is loaded",
+		snprintf(why, len,
+			 "/dev/%s exists: the isolens module is loaded",
 			 ISOLENS_DEVICE_NAME);
 		return "module";
 	}
-	snprintf(why, len, "no /dev/%s (module not loaded): using the CO-RE BPF programs",
+	snprintf(why, len,
+		 "no /dev/%s (module not loaded): using the CO-RE BPF programs",
 		 ISOLENS_DEVICE_NAME);
 	return "bpf";
 }
@@ -147,8 +149,7 @@ bool tracefs_event_exists(const char *category, const char *event)
 {
 	char path[256];
 
-	snprintf(path, sizeof(path), TRACEFS "/events/%s/%s", category,
-		 event);
+	snprintf(path, sizeof(path), TRACEFS "/events/%s/%s", category, event);
 	return access(path, F_OK) == 0;
 }
 

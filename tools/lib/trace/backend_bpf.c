@@ -147,11 +147,15 @@ static unsigned int select_programs(struct trace_backend *b,
 	if (quiet)
 		return active;
 	if ((missing & ISOLENS_CLASS_KVM) && (o->classes & ISOLENS_CLASS_KVM))
-		trace_backend_note(b, "kvm tracepoints absent (kvm module not loaded): KVM exits are not traced, only KVM_CREATE_VM/VCPU ioctls");
+		trace_backend_note(
+			b,
+			"kvm tracepoints absent (kvm module not loaded): KVM exits are not traced, only KVM_CREATE_VM/VCPU ioctls");
 	/* a missing cap_capable tracepoint is extras_load()'s business */
 	if ((missing & ISOLENS_CLASS_CGROUP) &&
 	    (o->classes & ISOLENS_CLASS_CGROUP))
-		trace_backend_note(b, "some cgroup/oom tracepoints are absent: those cgroup events are not traced");
+		trace_backend_note(
+			b,
+			"some cgroup/oom tracepoints are absent: those cgroup events are not traced");
 	return active;
 }
 
@@ -167,17 +171,19 @@ static int open_skel(struct bpf_priv *pv, const struct trace_opts *o,
 		return errbuf_errno(eb, errno, "cannot open the BPF object");
 	if (o->ringbuf_bytes &&
 	    bpf_map__set_max_entries(pv->skel->maps.events, o->ringbuf_bytes))
-		return errbuf_set(eb, EINVAL,
-				  "ring buffer size %zu is not a power of 2 multiple of the page size",
-				  o->ringbuf_bytes);
+		return errbuf_set(
+			eb, EINVAL,
+			"ring buffer size %zu is not a power of 2 multiple of the page size",
+			o->ringbuf_bytes);
 	return 0;
 }
 
 static int load_error(struct errbuf *eb, int err)
 {
 	if (err == -EPERM || err == -EACCES)
-		return errbuf_set(eb, EPERM,
-				  "permission denied loading BPF programs: tracing needs root (CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN)");
+		return errbuf_set(
+			eb, EPERM,
+			"permission denied loading BPF programs: tracing needs root (CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN)");
 	return errbuf_set(eb, -err, "cannot load the BPF programs: %s",
 			  libbpf_last[0] ? libbpf_last : strerror(-err));
 }
@@ -389,7 +395,8 @@ static void extras_load(struct trace_backend *b, struct bpf_priv *pv,
 		return;
 	}
 	if (w.ns_switch)
-		strcat(lost, "; namespace switches are inferred from clone/unshare/setns syscall tracepoints");
+		strcat(lost,
+		       "; namespace switches are inferred from clone/unshare/setns syscall tracepoints");
 	if (w.cap)
 		strcat(lost, "; capability checks are not traced");
 	if (w.pids)
@@ -398,15 +405,23 @@ static void extras_load(struct trace_backend *b, struct bpf_priv *pv,
 		b->classes |= w.cap ? ISOLENS_CLASS_CAP : 0;
 		snprintf(b->probes, sizeof(b->probes), "kprobe");
 		if (w.pids)
-			trace_backend_note(b, "fentry %s on this kernel: using kprobes; pids.max fork refusals are not traced",
-					   getenv("ISOLENS_NO_FENTRY") ? "disabled (ISOLENS_NO_FENTRY)" : "not permitted");
+			trace_backend_note(
+				b,
+				"fentry %s on this kernel: using kprobes; pids.max fork refusals are not traced",
+				getenv("ISOLENS_NO_FENTRY") ?
+					"disabled (ISOLENS_NO_FENTRY)" :
+					"not permitted");
 		else
-			trace_backend_note(b, "fentry %s on this kernel: using kprobes",
-					   getenv("ISOLENS_NO_FENTRY") ? "disabled (ISOLENS_NO_FENTRY)" : "not permitted");
+			trace_backend_note(
+				b, "fentry %s on this kernel: using kprobes",
+				getenv("ISOLENS_NO_FENTRY") ?
+					"disabled (ISOLENS_NO_FENTRY)" :
+					"not permitted");
 		return;
 	}
-	trace_backend_note(b, "fentry not permitted and no kprobes on this kernel%s",
-			   lost);
+	trace_backend_note(
+		b, "fentry not permitted and no kprobes on this kernel%s",
+		lost);
 }
 
 static void bpf_close(struct trace_backend *b)
@@ -434,9 +449,10 @@ static int bpf_open(struct trace_backend *b, const struct trace_opts *o,
 	if (!btf_path)
 		btf_path = BTF_VMLINUX;
 	if (access(btf_path, R_OK))
-		return errbuf_set(eb, ENOENT,
-				  "no kernel BTF at %s (kernel built without CONFIG_DEBUG_INFO_BTF): the CO-RE BPF programs cannot load",
-				  btf_path);
+		return errbuf_set(
+			eb, ENOENT,
+			"no kernel BTF at %s (kernel built without CONFIG_DEBUG_INFO_BTF): the CO-RE BPF programs cannot load",
+			btf_path);
 	err = tracefs_ensure(eb);
 	if (err)
 		return err;
@@ -464,8 +480,10 @@ static int bpf_open(struct trace_backend *b, const struct trace_opts *o,
 		b->classes = select_programs(b, pv->skel, o, true, true);
 		err = isolens_trace_bpf__load(pv->skel);
 		if (!err)
-			trace_backend_note(b, "kvm programs failed to load (%s): KVM events are not traced",
-					   libbpf_last);
+			trace_backend_note(
+				b,
+				"kvm programs failed to load (%s): KVM events are not traced",
+				libbpf_last);
 	}
 	if (err) {
 		err = load_error(eb, err);
@@ -505,8 +523,8 @@ static int bpf_follow(struct trace_backend *b, pid_t pid)
 	__u32 key = pid;
 	__u8 one = 1;
 
-	if (bpf_map__update_elem(pv->skel->maps.follow, &key, sizeof(key),
-				 &one, sizeof(one), BPF_ANY))
+	if (bpf_map__update_elem(pv->skel->maps.follow, &key, sizeof(key), &one,
+				 sizeof(one), BPF_ANY))
 		return -errno;
 	return 0;
 }

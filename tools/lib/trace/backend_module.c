@@ -100,17 +100,19 @@ static int module_open(struct trace_backend *b, const struct trace_opts *o,
 		err = errno;
 		free(m);
 		if (err == ENOENT || err == ENXIO || err == ENODEV)
-			return errbuf_set(eb, err,
-					  "no %s: the isolens module is not loaded (insmod module/isolens.ko, in the lab VM)",
-					  ISOLENS_DEV);
+			return errbuf_set(
+				eb, err,
+				"no %s: the isolens module is not loaded (insmod module/isolens.ko, in the lab VM)",
+				ISOLENS_DEV);
 		return errbuf_errno(eb, err, "cannot open %s", ISOLENS_DEV);
 	}
 	b->priv = m;
 	if (ioctl(m->fd, ISOLENS_IOC_ABI_VERSION, &abi) ||
 	    abi != ISOLENS_ABI_VERSION) {
-		err = errbuf_set(eb, EPROTO,
-				 "%s speaks event ABI %u, this isolens %d: load the module built with it",
-				 ISOLENS_DEV, abi, ISOLENS_ABI_VERSION);
+		err = errbuf_set(
+			eb, EPROTO,
+			"%s speaks event ABI %u, this isolens %d: load the module built with it",
+			ISOLENS_DEV, abi, ISOLENS_ABI_VERSION);
 		goto fail;
 	}
 	/* following descendants needs their forks, wanted or not */
@@ -130,9 +132,13 @@ static int module_open(struct trace_backend *b, const struct trace_opts *o,
 		}
 	b->classes = o->classes;
 	if (o->stacks)
-		trace_backend_note(b, "the module backend records no kernel stacks: --stacks needs --backend bpf");
+		trace_backend_note(
+			b,
+			"the module backend records no kernel stacks: --stacks needs --backend bpf");
 	if (o->by_cgroup)
-		trace_backend_note(b, "the module backend matches the cgroup itself, not its descendants");
+		trace_backend_note(
+			b,
+			"the module backend matches the cgroup itself, not its descendants");
 	return 0;
 fail:
 	close(m->fd);
@@ -161,11 +167,13 @@ static int module_poll(struct trace_backend *b, int timeout_ms)
 		if (n == 0)
 			return delivered;
 		/* read() hands out whole records only; check anyway */
-		for (off = 0; off + (ssize_t)sizeof(struct isolens_event_hdr) <= n;) {
+		for (off = 0;
+		     off + (ssize_t)sizeof(struct isolens_event_hdr) <= n;) {
 			const struct isolens_event *e =
 				(const void *)(m->buf + off);
 
-			if (e->hdr.size < sizeof(e->hdr) || off + e->hdr.size > n)
+			if (e->hdr.size < sizeof(e->hdr) ||
+			    off + e->hdr.size > n)
 				return -EPROTO;
 			if (selected(b, e)) {
 				delivered++;

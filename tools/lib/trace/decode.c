@@ -156,8 +156,7 @@ const char *event_class_name(unsigned int class_bit)
 	return NULL;
 }
 
-int event_classes_parse(const char *list, unsigned int *out,
-			struct errbuf *eb)
+int event_classes_parse(const char *list, unsigned int *out, struct errbuf *eb)
 {
 	unsigned int bits = 0;
 	const char *p = list;
@@ -181,9 +180,10 @@ int event_classes_parse(const char *list, unsigned int *out,
 			}
 		}
 		if (!found)
-			return errbuf_set(eb, EINVAL,
-					  "unknown event class '%.*s' (known: proc, ns, cgroup, kvm, cap, all)",
-					  (int)n, p);
+			return errbuf_set(
+				eb, EINVAL,
+				"unknown event class '%.*s' (known: proc, ns, cgroup, kvm, cap, all)",
+				(int)n, p);
 		p += n;
 		if (*p == ',')
 			p++;
@@ -201,8 +201,8 @@ int event_validate(const void *data, size_t size)
 	if (h->size > size || h->size < sizeof(struct isolens_event))
 		return -EINVAL;
 	if ((h->flags & ISOLENS_F_STACK) &&
-	    h->size < sizeof(struct isolens_event) +
-			      sizeof(struct isolens_stack))
+	    h->size <
+		    sizeof(struct isolens_event) + sizeof(struct isolens_stack))
 		return -EINVAL;
 	if (!isolens_kind_class(h->kind))
 		return -EPROTO;
@@ -225,19 +225,32 @@ static const struct {
 	uint64_t bit;
 	const char *name;
 } clone_bits[] = {
-	{ 0x80, "NEWTIME" },	      { 0x100, "VM" },
-	{ 0x200, "FS" },	      { 0x400, "FILES" },
-	{ 0x800, "SIGHAND" },	      { 0x1000, "PIDFD" },
-	{ 0x2000, "PTRACE" },	      { 0x4000, "VFORK" },
-	{ 0x8000, "PARENT" },	      { 0x10000, "THREAD" },
-	{ 0x20000, "NEWNS" },	      { 0x40000, "SYSVSEM" },
-	{ 0x80000, "SETTLS" },	      { 0x100000, "PARENT_SETTID" },
-	{ 0x200000, "CHILD_CLEARTID" }, { 0x400000, "DETACHED" },
-	{ 0x800000, "UNTRACED" },     { 0x1000000, "CHILD_SETTID" },
-	{ 0x2000000, "NEWCGROUP" },   { 0x4000000, "NEWUTS" },
-	{ 0x8000000, "NEWIPC" },      { 0x10000000, "NEWUSER" },
-	{ 0x20000000, "NEWPID" },     { 0x40000000, "NEWNET" },
-	{ 0x80000000, "IO" },	      { 0x100000000ULL, "CLEAR_SIGHAND" },
+	{ 0x80, "NEWTIME" },
+	{ 0x100, "VM" },
+	{ 0x200, "FS" },
+	{ 0x400, "FILES" },
+	{ 0x800, "SIGHAND" },
+	{ 0x1000, "PIDFD" },
+	{ 0x2000, "PTRACE" },
+	{ 0x4000, "VFORK" },
+	{ 0x8000, "PARENT" },
+	{ 0x10000, "THREAD" },
+	{ 0x20000, "NEWNS" },
+	{ 0x40000, "SYSVSEM" },
+	{ 0x80000, "SETTLS" },
+	{ 0x100000, "PARENT_SETTID" },
+	{ 0x200000, "CHILD_CLEARTID" },
+	{ 0x400000, "DETACHED" },
+	{ 0x800000, "UNTRACED" },
+	{ 0x1000000, "CHILD_SETTID" },
+	{ 0x2000000, "NEWCGROUP" },
+	{ 0x4000000, "NEWUTS" },
+	{ 0x8000000, "NEWIPC" },
+	{ 0x10000000, "NEWUSER" },
+	{ 0x20000000, "NEWPID" },
+	{ 0x40000000, "NEWNET" },
+	{ 0x80000000, "IO" },
+	{ 0x100000000ULL, "CLEAR_SIGHAND" },
 	{ 0x200000000ULL, "INTO_CGROUP" },
 };
 
@@ -270,19 +283,47 @@ int clone_flags_format(uint64_t flags, char *buf, size_t len)
 const char *cap_name(unsigned int cap)
 {
 	static const char *const names[] = {
-		"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH",
-		"CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID",
-		"CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
-		"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN",
-		"CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
-		"CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
-		"CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN",
-		"CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE",
-		"CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
-		"CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
-		"CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG",
-		"CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
-		"CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+		"CAP_CHOWN",
+		"CAP_DAC_OVERRIDE",
+		"CAP_DAC_READ_SEARCH",
+		"CAP_FOWNER",
+		"CAP_FSETID",
+		"CAP_KILL",
+		"CAP_SETGID",
+		"CAP_SETUID",
+		"CAP_SETPCAP",
+		"CAP_LINUX_IMMUTABLE",
+		"CAP_NET_BIND_SERVICE",
+		"CAP_NET_BROADCAST",
+		"CAP_NET_ADMIN",
+		"CAP_NET_RAW",
+		"CAP_IPC_LOCK",
+		"CAP_IPC_OWNER",
+		"CAP_SYS_MODULE",
+		"CAP_SYS_RAWIO",
+		"CAP_SYS_CHROOT",
+		"CAP_SYS_PTRACE",
+		"CAP_SYS_PACCT",
+		"CAP_SYS_ADMIN",
+		"CAP_SYS_BOOT",
+		"CAP_SYS_NICE",
+		"CAP_SYS_RESOURCE",
+		"CAP_SYS_TIME",
+		"CAP_SYS_TTY_CONFIG",
+		"CAP_MKNOD",
+		"CAP_LEASE",
+		"CAP_AUDIT_WRITE",
+		"CAP_AUDIT_CONTROL",
+		"CAP_SETFCAP",
+		"CAP_MAC_OVERRIDE",
+		"CAP_MAC_ADMIN",
+		"CAP_SYSLOG",
+		"CAP_WAKE_ALARM",
+		"CAP_BLOCK_SUSPEND",
+		"CAP_AUDIT_READ",
+		"CAP_PERFMON",
+		"CAP_BPF",
+		"CAP_CHECKPOINT_RESTORE",
 	};
 
 	return cap < ARRAY_SIZE(names) ? names[cap] : "CAP_?";
@@ -327,8 +368,7 @@ static void describe_cgroup(struct sbuf *sb, const struct isolens_event *e,
 			  ISOLENS_PATH_LEN, cg->path, hier, cg->level);
 }
 
-static const char *vcpu_str(const struct isolens_kvm *k, char *buf,
-			    size_t len)
+static const char *vcpu_str(const struct isolens_kvm *k, char *buf, size_t len)
 {
 	if (k->vcpu_id == (uint32_t)-1)
 		snprintf(buf, len, "vcpu?");
@@ -340,7 +380,7 @@ static const char *vcpu_str(const struct isolens_kvm *k, char *buf,
 static void describe_ns_switch(struct sbuf *sb, const struct isolens_event *e)
 {
 	const struct isolens_ns_set *o = &e->ns_switch.old_ns, *n = &e->hdr.ns;
-	static const char *const names[] = { "mnt", "pid", "net", "uts",
+	static const char *const names[] = { "mnt", "pid",  "net",    "uts",
 					     "ipc", "user", "cgroup", "time" };
 	const uint32_t *ov = &o->mnt, *nv = &n->mnt;
 	int i, any = 0;
@@ -371,8 +411,7 @@ int event_describe(const struct isolens_event *e, char *buf, size_t len)
 		sb_printf(&sb, "fork -> pid %u", e->proc.child_pid);
 		break;
 	case ISOLENS_EV_EXEC:
-		sb_printf(&sb, "exec %.*s", ISOLENS_PATH_LEN,
-			  e->proc.filename);
+		sb_printf(&sb, "exec %.*s", ISOLENS_PATH_LEN, e->proc.filename);
 		break;
 	case ISOLENS_EV_EXIT:
 		describe_exit_code(&sb, e->proc.exit_code);
@@ -410,7 +449,8 @@ int event_describe(const struct isolens_event *e, char *buf, size_t len)
 		describe_cgroup(&sb, e, "transfer");
 		break;
 	case ISOLENS_EV_PIDS_LIMIT:
-		sb_printf(&sb, "pids limit: fork refused in %.*s (pids.max %llu)",
+		sb_printf(&sb,
+			  "pids limit: fork refused in %.*s (pids.max %llu)",
 			  ISOLENS_PATH_LEN, e->cgroup.path,
 			  (unsigned long long)e->cgroup.value);
 		break;
@@ -430,8 +470,7 @@ int event_describe(const struct isolens_event *e, char *buf, size_t len)
 		sb_ret(&sb, (int64_t)k->info2);
 		break;
 	case ISOLENS_EV_KVM_ENTRY:
-		sb_printf(&sb, "%s entry rip 0x%llx",
-			  vcpu_str(k, v, sizeof(v)),
+		sb_printf(&sb, "%s entry rip 0x%llx", vcpu_str(k, v, sizeof(v)),
 			  (unsigned long long)k->info1);
 		break;
 	case ISOLENS_EV_KVM_EXIT:
@@ -445,8 +484,8 @@ int event_describe(const struct isolens_event *e, char *buf, size_t len)
 	case ISOLENS_EV_KVM_USERSPACE_EXIT: {
 		const char *n = kvm_run_exit_name(k->exit_reason);
 
-		sb_printf(&sb, "%s exit to userspace: ",
-			  vcpu_str(k, v, sizeof(v)));
+		sb_printf(&sb,
+			  "%s exit to userspace: ", vcpu_str(k, v, sizeof(v)));
 		if (n)
 			sb_printf(&sb, "%s", n);
 		else
@@ -468,7 +507,8 @@ int event_describe(const struct isolens_event *e, char *buf, size_t len)
 		sb_printf(&sb, "%s mmio %s 0x%llx len %u val 0x%llx",
 			  vcpu_str(k, v, sizeof(v)),
 			  k->exit_reason == 2 ? "write" :
-			  k->exit_reason == 1 ? "read" : "read(unsatisfied)",
+			  k->exit_reason == 1 ? "read" :
+						"read(unsatisfied)",
 			  (unsigned long long)k->info1, k->len,
 			  (unsigned long long)k->info2);
 		break;
@@ -572,35 +612,39 @@ static void json_kvm(struct sbuf *sb, const struct isolens_event *e)
 			  (unsigned long long)k->exit_reason);
 		sb_json_str(sb, reason, sizeof(reason));
 		sb_printf(sb, ",\"group\":\"%s\",\"info1\":%llu,\"info2\":%llu",
-			  exit_group_name(exit_reason_group(k->isa,
-							    k->exit_reason)),
+			  exit_group_name(
+				  exit_reason_group(k->isa, k->exit_reason)),
 			  (unsigned long long)k->info1,
 			  (unsigned long long)k->info2);
 		break;
 	case ISOLENS_EV_KVM_USERSPACE_EXIT: {
 		const char *n = kvm_run_exit_name(k->exit_reason);
 
-		sb_printf(sb, ",\"exit_reason\":%llu,\"reason\":\"%s\","
+		sb_printf(sb,
+			  ",\"exit_reason\":%llu,\"reason\":\"%s\","
 			  "\"errno\":%lld",
 			  (unsigned long long)k->exit_reason, n ? n : "?",
 			  -(long long)k->info2);
 		break;
 	}
 	case ISOLENS_EV_KVM_PIO:
-		sb_printf(sb, ",\"dir\":\"%s\",\"port\":%llu,\"len\":%u,"
+		sb_printf(sb,
+			  ",\"dir\":\"%s\",\"port\":%llu,\"len\":%u,"
 			  "\"count\":%u,\"val\":%llu",
 			  k->dir ? "out" : "in", (unsigned long long)k->info1,
 			  k->len, k->count, (unsigned long long)k->info2);
 		break;
 	case ISOLENS_EV_KVM_MMIO:
-		sb_printf(sb, ",\"dir\":\"%s\",\"gpa\":%llu,\"len\":%u,"
+		sb_printf(sb,
+			  ",\"dir\":\"%s\",\"gpa\":%llu,\"len\":%u,"
 			  "\"val\":%llu",
 			  k->dir ? "write" : "read",
 			  (unsigned long long)k->info1, k->len,
 			  (unsigned long long)k->info2);
 		break;
 	case ISOLENS_EV_KVM_MSR:
-		sb_printf(sb, ",\"dir\":\"%s\",\"msr\":%llu,\"val\":%llu,"
+		sb_printf(sb,
+			  ",\"dir\":\"%s\",\"msr\":%llu,\"val\":%llu,"
 			  "\"exception\":%s",
 			  k->dir ? "write" : "read",
 			  (unsigned long long)k->info1,
@@ -676,7 +720,8 @@ int event_format_json(const struct isolens_event *e,
 		json_ns(&sb, "old_ns", &e->ns_switch.old_ns);
 		break;
 	case ISOLENS_EV_CAP_CHECK:
-		sb_printf(&sb, ",\"cap\":%u,\"cap_name\":\"%s\","
+		sb_printf(&sb,
+			  ",\"cap\":%u,\"cap_name\":\"%s\","
 			  "\"target_userns\":%u,\"ret\":%d",
 			  e->cap.cap, cap_name(e->cap.cap),
 			  e->cap.target_userns, e->cap.ret);
@@ -687,11 +732,12 @@ int event_format_json(const struct isolens_event *e,
 	case ISOLENS_EV_CGROUP_TRANSFER:
 	case ISOLENS_EV_PIDS_LIMIT:
 		/* value: the pids.max hit, else the hierarchy id */
-		sb_printf(&sb, ",\"cgroup\":{\"id\":%llu,\"level\":%u,"
+		sb_printf(&sb,
+			  ",\"cgroup\":{\"id\":%llu,\"level\":%u,"
 			  "\"%s\":%llu,\"path\":",
 			  (unsigned long long)e->cgroup.id, e->cgroup.level,
 			  h->kind == ISOLENS_EV_PIDS_LIMIT ? "limit" :
-							    "hierarchy",
+							     "hierarchy",
 			  (unsigned long long)e->cgroup.value);
 		sb_json_str(&sb, e->cgroup.path, ISOLENS_PATH_LEN);
 		sb_puts(&sb, "}");

@@ -227,8 +227,7 @@ const char *exit_reason_name(unsigned int isa, uint64_t reason)
 	return NULL;
 }
 
-int exit_reason_format(unsigned int isa, uint64_t reason, char *buf,
-		       size_t len)
+int exit_reason_format(unsigned int isa, uint64_t reason, char *buf, size_t len)
 {
 	const char *name = exit_reason_name(isa, reason);
 	const char *fail = "";
@@ -245,15 +244,28 @@ enum exit_group exit_reason_group(unsigned int isa, uint64_t reason)
 {
 	if (isa == ISOLENS_KVM_ISA_VMX) {
 		switch (reason & 0xffff) {
-		case 0: return EXIT_GROUP_EXCEPTION; /* EXCEPTION_NMI */
-		case 1: case 7: case 8: return EXIT_GROUP_INTR;
-		case 2: return EXIT_GROUP_SHUTDOWN;
-		case 10: return EXIT_GROUP_CPUID;
-		case 12: return EXIT_GROUP_HLT;
-		case 18: return EXIT_GROUP_HYPERCALL; /* VMCALL */
-		case 30: return EXIT_GROUP_IO;
-		case 31: case 32: return EXIT_GROUP_MSR;
-		case 48: case 49: return EXIT_GROUP_MMIO;
+		case 0:
+			return EXIT_GROUP_EXCEPTION; /* EXCEPTION_NMI */
+		case 1:
+		case 7:
+		case 8:
+			return EXIT_GROUP_INTR;
+		case 2:
+			return EXIT_GROUP_SHUTDOWN;
+		case 10:
+			return EXIT_GROUP_CPUID;
+		case 12:
+			return EXIT_GROUP_HLT;
+		case 18:
+			return EXIT_GROUP_HYPERCALL; /* VMCALL */
+		case 30:
+			return EXIT_GROUP_IO;
+		case 31:
+		case 32:
+			return EXIT_GROUP_MSR;
+		case 48:
+		case 49:
+			return EXIT_GROUP_MMIO;
 		}
 		return EXIT_GROUP_OTHER;
 	}
@@ -261,14 +273,24 @@ enum exit_group exit_reason_group(unsigned int isa, uint64_t reason)
 		if (reason >= 0x040 && reason < 0x060)
 			return EXIT_GROUP_EXCEPTION;
 		switch (reason) {
-		case 0x060: case 0x061: case 0x064: return EXIT_GROUP_INTR;
-		case 0x072: return EXIT_GROUP_CPUID;
-		case 0x078: return EXIT_GROUP_HLT;
-		case 0x07b: return EXIT_GROUP_IO;
-		case 0x07c: return EXIT_GROUP_MSR;
-		case 0x07f: return EXIT_GROUP_SHUTDOWN;
-		case 0x081: return EXIT_GROUP_HYPERCALL; /* VMMCALL */
-		case 0x400: return EXIT_GROUP_MMIO; /* npf */
+		case 0x060:
+		case 0x061:
+		case 0x064:
+			return EXIT_GROUP_INTR;
+		case 0x072:
+			return EXIT_GROUP_CPUID;
+		case 0x078:
+			return EXIT_GROUP_HLT;
+		case 0x07b:
+			return EXIT_GROUP_IO;
+		case 0x07c:
+			return EXIT_GROUP_MSR;
+		case 0x07f:
+			return EXIT_GROUP_SHUTDOWN;
+		case 0x081:
+			return EXIT_GROUP_HYPERCALL; /* VMMCALL */
+		case 0x400:
+			return EXIT_GROUP_MMIO; /* npf */
 		}
 	}
 	return EXIT_GROUP_OTHER;
@@ -277,10 +299,14 @@ enum exit_group exit_reason_group(unsigned int isa, uint64_t reason)
 const char *exit_group_name(enum exit_group g)
 {
 	static const char *const names[EXIT_GROUP_MAX] = {
-		[EXIT_GROUP_OTHER] = "other",	  [EXIT_GROUP_IO] = "io",
-		[EXIT_GROUP_MMIO] = "mmio",	  [EXIT_GROUP_HLT] = "hlt",
-		[EXIT_GROUP_INTR] = "intr",	  [EXIT_GROUP_MSR] = "msr",
-		[EXIT_GROUP_CPUID] = "cpuid",	  [EXIT_GROUP_HYPERCALL] = "hypercall",
+		[EXIT_GROUP_OTHER] = "other",
+		[EXIT_GROUP_IO] = "io",
+		[EXIT_GROUP_MMIO] = "mmio",
+		[EXIT_GROUP_HLT] = "hlt",
+		[EXIT_GROUP_INTR] = "intr",
+		[EXIT_GROUP_MSR] = "msr",
+		[EXIT_GROUP_CPUID] = "cpuid",
+		[EXIT_GROUP_HYPERCALL] = "hypercall",
 		[EXIT_GROUP_EXCEPTION] = "exception",
 		[EXIT_GROUP_SHUTDOWN] = "shutdown",
 	};
@@ -290,6 +316,7 @@ const char *exit_group_name(enum exit_group g)
 
 const char *exit_isa_name(unsigned int isa)
 {
-	return isa == ISOLENS_KVM_ISA_VMX ? "VMX" : isa == ISOLENS_KVM_ISA_SVM ? "SVM" :
-								   "isa?";
+	return isa == ISOLENS_KVM_ISA_VMX ? "VMX" :
+	       isa == ISOLENS_KVM_ISA_SVM ? "SVM" :
+					    "isa?";
 }

@@ -14,7 +14,6 @@
 
 #include <linux/isolens.h>
 
-
 /* Coarse groups, the same for VMX and SVM, for histograms and compare. */
 enum exit_group {
 	EXIT_GROUP_OTHER = 0,

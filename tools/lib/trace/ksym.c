@@ -75,8 +75,8 @@ int ksyms_open(struct ksyms **out, struct errbuf *eb)
 		int n = sscanf(line, "%llx %c %255s %127s", &addr, &type, name,
 			       mod);
 
-		if (n < 3 || !(type == 't' || type == 'T' || type == 'w' ||
-			       type == 'W'))
+		if (n < 3 ||
+		    !(type == 't' || type == 'T' || type == 'w' || type == 'W'))
 			continue;
 		if (addr)
 			nonzero = true;
@@ -104,8 +104,9 @@ int ksyms_open(struct ksyms **out, struct errbuf *eb)
 	fclose(f);
 	if (!nonzero) {
 		ksyms_close(k);
-		return errbuf_set(eb, EPERM,
-				  "/proc/kallsyms shows no addresses (kptr_restrict; run as root)");
+		return errbuf_set(
+			eb, EPERM,
+			"/proc/kallsyms shows no addresses (kptr_restrict; run as root)");
 	}
 	qsort(k->v, k->n, sizeof(*k->v), ksym_cmp);
 	k->dwfl = dwfl_kernel();
@@ -160,9 +161,10 @@ static const struct ksym *ksym_find(const struct ksyms *k, uint64_t addr)
 size_t ksyms_skip_tracing(struct ksyms *k, const __u64 *ip, size_t n)
 {
 	static const char *const glue[] = {
-		"__traceiter_", "bpf_trace_run", "__bpf_trace_", "perf_trace_",
-		"trace_call_bpf", "bpf_prog_", "__bpf_prog_enter",
-		"kprobe_", "__kretprobe_", "arch_rethook", "bpf_trampoline",
+		"__traceiter_",	    "bpf_trace_run",  "__bpf_trace_",
+		"perf_trace_",	    "trace_call_bpf", "bpf_prog_",
+		"__bpf_prog_enter", "kprobe_",	      "__kretprobe_",
+		"arch_rethook",	    "bpf_trampoline",
 	};
 	size_t i, g, first = 0;
 

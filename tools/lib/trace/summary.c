@@ -11,8 +11,8 @@
 #include "trace/summary.h"
 
 static const unsigned int class_bits[5] = {
-	ISOLENS_CLASS_PROC, ISOLENS_CLASS_NS, ISOLENS_CLASS_CGROUP,
-	ISOLENS_CLASS_KVM, ISOLENS_CLASS_CAP,
+	ISOLENS_CLASS_PROC, ISOLENS_CLASS_NS,  ISOLENS_CLASS_CGROUP,
+	ISOLENS_CLASS_KVM,  ISOLENS_CLASS_CAP,
 };
 
 void summary_init(struct trace_summary *s)
@@ -39,8 +39,7 @@ static struct summary_count *count_get(struct summary_count **v, size_t *n,
 	return &nv[(*n)++];
 }
 
-static struct summary_vcpu *vcpu_get(struct trace_summary *s,
-				     const char *label)
+static struct summary_vcpu *vcpu_get(struct trace_summary *s, const char *label)
 {
 	struct summary_vcpu *nv;
 	size_t i;
@@ -210,7 +209,8 @@ char *summary_format_json(const struct trace_summary *s,
 
 	if (!f)
 		return NULL;
-	fprintf(f, "{\"summary\":{\"events\":%llu,\"produced\":%llu,"
+	fprintf(f,
+		"{\"summary\":{\"events\":%llu,\"produced\":%llu,"
 		"\"drops\":%llu,\"malformed\":%llu,\"lost\":{",
 		(unsigned long long)s->total, (unsigned long long)st->events,
 		(unsigned long long)st->drops, (unsigned long long)s->bad);
@@ -245,7 +245,8 @@ char *summary_format_json(const struct trace_summary *s,
 		for (k = 0; k < v->nreasons; k++) {
 			fprintf(f, "%s", k ? "," : "");
 			json_quote(f, v->reasons[k].key);
-			fprintf(f, ":%llu", (unsigned long long)v->reasons[k].n);
+			fprintf(f, ":%llu",
+				(unsigned long long)v->reasons[k].n);
 		}
 		fprintf(f, "}");
 	}

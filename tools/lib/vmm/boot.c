@@ -55,7 +55,8 @@ int boot_write_tables(const struct guest_mem *mem, struct errbuf *eb)
 	pdpt = guest_ptr(mem, BOOT_PDPT, 4096);
 	pd = guest_ptr(mem, BOOT_PD, 4096 * BOOT_PD_COUNT);
 	if (!pml4 || !pdpt || !pd)
-		return errbuf_set(eb, EFAULT, "guest RAM too small for page tables");
+		return errbuf_set(eb, EFAULT,
+				  "guest RAM too small for page tables");
 	memset(pml4, 0, 4096);
 	memset(pdpt, 0, 4096);
 	pml4[0] = BOOT_PDPT | PTE_P | PTE_RW;
@@ -71,8 +72,16 @@ static void seg(struct kvm_segment *s, uint16_t sel, uint8_t type, uint8_t sys,
 		uint8_t l, uint8_t db)
 {
 	*s = (struct kvm_segment){
-		.base = 0, .limit = 0xffffffff, .selector = sel, .type = type,
-		.present = 1, .dpl = 0, .db = db, .s = sys, .l = l, .g = 1,
+		.base = 0,
+		.limit = 0xffffffff,
+		.selector = sel,
+		.type = type,
+		.present = 1,
+		.dpl = 0,
+		.db = db,
+		.s = sys,
+		.l = l,
+		.g = 1,
 	};
 }
 
@@ -92,7 +101,8 @@ int boot_enter_long_mode(int vcpu_fd, uint64_t rip, uint64_t rsi,
 	sregs.gdt.base = BOOT_GDT_ADDR;
 	sregs.gdt.limit = 5 * 8 - 1;
 	sregs.idt.base = 0;
-	sregs.idt.limit = 0; /* interrupts stay off until the kernel loads one */
+	sregs.idt.limit =
+		0; /* interrupts stay off until the kernel loads one */
 	sregs.cr3 = BOOT_PML4;
 	sregs.cr4 = CR4_PAE;
 	sregs.cr0 = CR0_PE | CR0_ET | CR0_PG;
@@ -148,11 +158,10 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 	return (v + a - 1) & ~(a - 1);
 }
 
-uint64_t boot_linux_min_mem(const struct bzimage_info *info,
-			    size_t initrd_len)
+uint64_t boot_linux_min_mem(const struct bzimage_info *info, size_t initrd_len)
 {
-	uint64_t kernel = info->init_size > info->kernel_len ?
-				  info->init_size : info->kernel_len;
+	uint64_t kernel = info->init_size > info->kernel_len ? info->init_size :
+							       info->kernel_len;
 
 	return align_up(BOOT_KERNEL + kernel, 4096) +
 	       align_up(initrd_len, 4096) + (4ULL << 20);
@@ -181,13 +190,14 @@ int boot_linux_load(const struct guest_mem *mem, struct boot_linux *bl,
 	int err;
 
 	kernel_size = info->init_size > info->kernel_len ? info->init_size :
-							    info->kernel_len;
+							   info->kernel_len;
 	bl->kernel_end = align_up(BOOT_KERNEL + kernel_size, 4096);
 	if (bl->kernel_end > mem->size)
-		return errbuf_set(eb, ENOMEM,
-				  "guest memory %llu MiB is too small: the kernel needs %llu MiB from 1 MiB up",
-				  (unsigned long long)(mem->size >> 20),
-				  (unsigned long long)(kernel_size >> 20));
+		return errbuf_set(
+			eb, ENOMEM,
+			"guest memory %llu MiB is too small: the kernel needs %llu MiB from 1 MiB up",
+			(unsigned long long)(mem->size >> 20),
+			(unsigned long long)(kernel_size >> 20));
 	if (info->setup_len > bl->img_len)
 		return errbuf_set(eb, EINVAL, "bzImage shorter than its setup");
 	err = guest_write(mem, BOOT_KERNEL, bl->img + info->setup_len,
@@ -199,9 +209,10 @@ int boot_linux_load(const struct guest_mem *mem, struct boot_linux *bl,
 	cmdlen = strlen(bl->cmdline);
 	if (cmdlen >= BOOT_CMDLINE_MAX ||
 	    (info->cmdline_size && cmdlen > info->cmdline_size))
-		return errbuf_set(eb, E2BIG,
-				  "kernel command line is %zu bytes, the kernel accepts %u",
-				  cmdlen, info->cmdline_size);
+		return errbuf_set(
+			eb, E2BIG,
+			"kernel command line is %zu bytes, the kernel accepts %u",
+			cmdlen, info->cmdline_size);
 	err = guest_write(mem, BOOT_CMDLINE, bl->cmdline, cmdlen + 1, eb);
 	if (err)
 		return err;
@@ -209,13 +220,15 @@ int boot_linux_load(const struct guest_mem *mem, struct boot_linux *bl,
 	bl->initrd_addr = 0;
 	if (bl->initrd && bl->initrd_len) {
 		top = mem->size;
-		if (info->initrd_addr_max && top > (uint64_t)info->initrd_addr_max + 1)
+		if (info->initrd_addr_max &&
+		    top > (uint64_t)info->initrd_addr_max + 1)
 			top = (uint64_t)info->initrd_addr_max + 1;
-		if (bl->initrd_len > top || ((top - bl->initrd_len) & ~0xfffULL) <
-						    bl->kernel_end)
-			return errbuf_set(eb, ENOMEM,
-					  "initrd (%zu bytes) does not fit between the kernel and the end of guest memory",
-					  bl->initrd_len);
+		if (bl->initrd_len > top ||
+		    ((top - bl->initrd_len) & ~0xfffULL) < bl->kernel_end)
+			return errbuf_set(
+				eb, ENOMEM,
+				"initrd (%zu bytes) does not fit between the kernel and the end of guest memory",
+				bl->initrd_len);
 		bl->initrd_addr = (top - bl->initrd_len) & ~0xfffULL;
 		err = guest_write(mem, bl->initrd_addr, bl->initrd,
 				  bl->initrd_len, eb);
@@ -232,7 +245,8 @@ int boot_linux_load(const struct guest_mem *mem, struct boot_linux *bl,
 	if (hdr_end > 0x1f1 + sizeof(bp->hdr))
 		hdr_end = 0x1f1 + sizeof(bp->hdr);
 	if (hdr_end > info->setup_len)
-		return errbuf_set(eb, EINVAL, "bzImage setup header runs past setup");
+		return errbuf_set(eb, EINVAL,
+				  "bzImage setup header runs past setup");
 	memcpy(&bp->hdr, bl->img + 0x1f1, hdr_end - 0x1f1);
 
 	bp->hdr.type_of_loader = 0xff; /* "undefined" boot loader */

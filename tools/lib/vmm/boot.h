@@ -74,7 +74,6 @@ int boot_linux_load(const struct guest_mem *mem, struct boot_linux *bl,
 		    struct errbuf *eb);
 
 /* Memory the kernel needs below the initrd: used for --mem checks. */
-uint64_t boot_linux_min_mem(const struct bzimage_info *info,
-			    size_t initrd_len);
+uint64_t boot_linux_min_mem(const struct bzimage_info *info, size_t initrd_len);
 
 #endif

@@ -11,30 +11,34 @@ void bus_init(struct bus *bus, const char *kind, uint64_t limit)
 	bus->limit = limit;
 }
 
-int bus_register(struct bus *bus, uint64_t base, uint64_t len,
-		 const char *name, bus_access_fn *access, void *opaque,
-		 struct errbuf *eb)
+int bus_register(struct bus *bus, uint64_t base, uint64_t len, const char *name,
+		 bus_access_fn *access, void *opaque, struct errbuf *eb)
 {
 	unsigned int i;
 
 	if (!len || base >= bus->limit || len > bus->limit - base || !access)
-		return errbuf_set(eb, EINVAL, "%s range 0x%llx+%llu (%s) is invalid",
+		return errbuf_set(eb, EINVAL,
+				  "%s range 0x%llx+%llu (%s) is invalid",
 				  bus->kind, (unsigned long long)base,
 				  (unsigned long long)len, name);
 	for (i = 0; i < bus->nr; i++) {
 		const struct bus_range *r = &bus->ranges[i];
 
 		if (base < r->base + r->len && r->base < base + len)
-			return errbuf_set(eb, EINVAL, "%s range 0x%llx+%llu (%s) overlaps %s",
-					  bus->kind, (unsigned long long)base,
-					  (unsigned long long)len, name,
-					  r->name);
+			return errbuf_set(
+				eb, EINVAL,
+				"%s range 0x%llx+%llu (%s) overlaps %s",
+				bus->kind, (unsigned long long)base,
+				(unsigned long long)len, name, r->name);
 	}
 	if (bus->nr == BUS_MAX_RANGES)
 		return errbuf_set(eb, ENOSPC, "%s bus is full", bus->kind);
 	bus->ranges[bus->nr++] = (struct bus_range){
-		.base = base, .len = len, .name = name,
-		.access = access, .opaque = opaque,
+		.base = base,
+		.len = len,
+		.name = name,
+		.access = access,
+		.opaque = opaque,
 	};
 	return 0;
 }

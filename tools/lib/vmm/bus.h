@@ -39,9 +39,8 @@ struct bus {
 void bus_init(struct bus *bus, const char *kind, uint64_t limit);
 
 /* -EINVAL for an empty, out-of-limit or overlapping range, -ENOSPC if full. */
-int bus_register(struct bus *bus, uint64_t base, uint64_t len,
-		 const char *name, bus_access_fn *access, void *opaque,
-		 struct errbuf *eb);
+int bus_register(struct bus *bus, uint64_t base, uint64_t len, const char *name,
+		 bus_access_fn *access, void *opaque, struct errbuf *eb);
 
 /* The range holding all of [addr, addr+size), or NULL. */
 const struct bus_range *bus_find(const struct bus *bus, uint64_t addr,

@@ -68,22 +68,26 @@ int bzimage_parse(const void *img, size_t len, struct bzimage_info *info,
 
 	memset(info, 0, sizeof(*info));
 	if (!p || len < BZ_HDR_END)
-		return errbuf_set(eb, EINVAL,
-				  "not a bzImage: %zu bytes, too short for a setup header (%d)",
-				  len, BZ_HDR_END);
+		return errbuf_set(
+			eb, EINVAL,
+			"not a bzImage: %zu bytes, too short for a setup header (%d)",
+			len, BZ_HDR_END);
 	if (rd(p, BZ_BOOT_FLAG, 2) != BZ_BOOT_FLAG_MAGIC)
-		return errbuf_set(eb, EINVAL,
-				  "not a bzImage: boot_flag is 0x%04x, expected 0xaa55",
-				  rd(p, BZ_BOOT_FLAG, 2));
+		return errbuf_set(
+			eb, EINVAL,
+			"not a bzImage: boot_flag is 0x%04x, expected 0xaa55",
+			rd(p, BZ_BOOT_FLAG, 2));
 	if (rd(p, BZ_HEADER, 4) != BZ_HDRS_MAGIC)
-		return errbuf_set(eb, EINVAL,
-				  "not a bzImage: header magic is not \"HdrS\" (boot protocol < 2.00)");
+		return errbuf_set(
+			eb, EINVAL,
+			"not a bzImage: header magic is not \"HdrS\" (boot protocol < 2.00)");
 
 	info->protocol = rd(p, BZ_VERSION, 2);
 	if (info->protocol < BZIMAGE_MIN_PROTOCOL)
-		return errbuf_set(eb, EINVAL,
-				  "bzImage boot protocol %u.%02u is too old (need >= 2.06)",
-				  info->protocol >> 8, info->protocol & 0xff);
+		return errbuf_set(
+			eb, EINVAL,
+			"bzImage boot protocol %u.%02u is too old (need >= 2.06)",
+			info->protocol >> 8, info->protocol & 0xff);
 
 	info->setup_sects = p[BZ_SETUP_SECTS];
 	sects = info->setup_sects ? info->setup_sects : 4;
@@ -93,9 +97,10 @@ int bzimage_parse(const void *img, size_t len, struct bzimage_info *info,
 				  sects, BZ_MAX_SETUP_SECTS);
 	info->setup_len = (size_t)(sects + 1) * 512;
 	if (info->setup_len >= len)
-		return errbuf_set(eb, EINVAL,
-				  "truncated bzImage: setup_sects %u needs %zu bytes of setup, file has %zu",
-				  sects, info->setup_len, len);
+		return errbuf_set(
+			eb, EINVAL,
+			"truncated bzImage: setup_sects %u needs %zu bytes of setup, file has %zu",
+			sects, info->setup_len, len);
 	info->kernel_len = len - info->setup_len;
 
 	info->syssize = rd(p, BZ_SYSSIZE, 4);
@@ -104,10 +109,10 @@ int bzimage_parse(const void *img, size_t len, struct bzimage_info *info,
 		return errbuf_set(eb, EINVAL, "corrupt bzImage: syssize is 0");
 	/* syssize is rounded up to 16 bytes; anything beyond that is missing */
 	if (sys_bytes > (uint64_t)info->kernel_len + 15)
-		return errbuf_set(eb, EINVAL,
-				  "truncated bzImage: syssize says %llu bytes of kernel, file has %zu",
-				  (unsigned long long)sys_bytes,
-				  info->kernel_len);
+		return errbuf_set(
+			eb, EINVAL,
+			"truncated bzImage: syssize says %llu bytes of kernel, file has %zu",
+			(unsigned long long)sys_bytes, info->kernel_len);
 
 	info->loadflags = p[BZ_LOADFLAGS];
 	info->cmdline_size = rd(p, BZ_CMDLINE_SIZE, 4);
@@ -119,30 +124,33 @@ int bzimage_parse(const void *img, size_t len, struct bzimage_info *info,
 		info->payload_length = rd(p, BZ_PAYLOAD_LENGTH, 4);
 		if ((uint64_t)info->payload_offset + info->payload_length >
 		    info->kernel_len)
-			return errbuf_set(eb, EINVAL,
-					  "corrupt bzImage: payload (offset %u, length %u) lies beyond the file",
-					  info->payload_offset,
-					  info->payload_length);
+			return errbuf_set(
+				eb, EINVAL,
+				"corrupt bzImage: payload (offset %u, length %u) lies beyond the file",
+				info->payload_offset, info->payload_length);
 	}
 	if (info->protocol >= 0x020a) {
 		info->pref_address = rd64(p, BZ_PREF_ADDRESS);
 		info->init_size = rd(p, BZ_INIT_SIZE, 4);
 		if (!info->init_size || info->init_size > BZ_MAX_INIT_SIZE)
-			return errbuf_set(eb, EINVAL,
-					  "corrupt bzImage: init_size %u is out of range",
-					  info->init_size);
+			return errbuf_set(
+				eb, EINVAL,
+				"corrupt bzImage: init_size %u is out of range",
+				info->init_size);
 	}
 	if (info->protocol >= 0x020c)
 		info->xloadflags = rd(p, BZ_XLOADFLAGS, 2);
 	if (!(info->xloadflags & XLF_KERNEL_64_BIT))
-		return errbuf_set(eb, EINVAL,
-				  "bzImage (protocol %u.%02u) has no 64-bit entry point (xloadflags XLF_KERNEL_64 clear)",
-				  info->protocol >> 8, info->protocol & 0xff);
+		return errbuf_set(
+			eb, EINVAL,
+			"bzImage (protocol %u.%02u) has no 64-bit entry point (xloadflags XLF_KERNEL_64 clear)",
+			info->protocol >> 8, info->protocol & 0xff);
 	if (info->kernel_alignment &&
 	    (info->kernel_alignment & (info->kernel_alignment - 1)))
-		return errbuf_set(eb, EINVAL,
-				  "corrupt bzImage: kernel_alignment 0x%x is not a power of two",
-				  info->kernel_alignment);
+		return errbuf_set(
+			eb, EINVAL,
+			"corrupt bzImage: kernel_alignment 0x%x is not a power of two",
+			info->kernel_alignment);
 	bzimage_version(p, info, info->version, sizeof(info->version));
 	return 0;
 }
@@ -174,11 +182,14 @@ int bzimage_kernel_release(const char *path, char *release, size_t len,
 	}
 	n = strcspn(info.version, " ");
 	if (!n)
-		return errbuf_set(eb, ENODATA, "%s: bzImage has no kernel_version string",
+		return errbuf_set(eb, ENODATA,
+				  "%s: bzImage has no kernel_version string",
 				  path);
 	if (n >= len)
-		return errbuf_set(eb, ENOSPC, "%s: release '%.*s' does not fit in %zu bytes",
-				  path, (int)n, info.version, len);
+		return errbuf_set(
+			eb, ENOSPC,
+			"%s: release '%.*s' does not fit in %zu bytes", path,
+			(int)n, info.version, len);
 	memcpy(release, info.version, n);
 	release[n] = '\0';
 	return 0;
@@ -202,8 +213,9 @@ int bzimage_find_default(char *path, size_t len, struct errbuf *eb)
 	}
 	closedir(d);
 	if (!best[0])
-		return errbuf_set(eb, ENOENT,
-				  "no kernel in /boot/vmlinuz-* (install linux-image-amd64 or pass --kernel)");
+		return errbuf_set(
+			eb, ENOENT,
+			"no kernel in /boot/vmlinuz-* (install linux-image-amd64 or pass --kernel)");
 	if ((size_t)snprintf(path, len, "/boot/%s", best) >= len)
 		return errbuf_set(eb, ENAMETOOLONG, "/boot/%s", best);
 	return 0;

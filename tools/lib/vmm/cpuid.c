@@ -28,9 +28,11 @@ int cpuid_get_supported(struct kvm *kvm, struct kvm_cpuid2 **out,
 		}
 		free(c);
 		if (errno != E2BIG)
-			return errbuf_errno(eb, errno, "KVM_GET_SUPPORTED_CPUID");
+			return errbuf_errno(eb, errno,
+					    "KVM_GET_SUPPORTED_CPUID");
 	}
-	return errbuf_set(eb, E2BIG, "KVM_GET_SUPPORTED_CPUID: more than %d leaves",
+	return errbuf_set(eb, E2BIG,
+			  "KVM_GET_SUPPORTED_CPUID: more than %d leaves",
 			  CPUID_MAX_ENTRIES);
 }
 

@@ -137,18 +137,30 @@ static uint8_t cmos_read(uint8_t index)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	utc_date(ts.tv_sec, &tm);
 	switch (index) {
-	case 0x00: return bcd(tm.tm_sec);
-	case 0x02: return bcd(tm.tm_min);
-	case 0x04: return bcd(tm.tm_hour);
-	case 0x06: return bcd(tm.tm_wday + 1);
-	case 0x07: return bcd(tm.tm_mday);
-	case 0x08: return bcd(tm.tm_mon + 1);
-	case 0x09: return bcd(tm.tm_year % 100);
-	case 0x0a: return 0x26; /* UIP clear, 32.768 kHz, 1024 Hz */
-	case 0x0b: return 0x02; /* 24-hour, BCD */
-	case 0x0d: return 0x80; /* battery good */
-	case 0x32: return bcd(19 + tm.tm_year / 100);
-	default: return 0;
+	case 0x00:
+		return bcd(tm.tm_sec);
+	case 0x02:
+		return bcd(tm.tm_min);
+	case 0x04:
+		return bcd(tm.tm_hour);
+	case 0x06:
+		return bcd(tm.tm_wday + 1);
+	case 0x07:
+		return bcd(tm.tm_mday);
+	case 0x08:
+		return bcd(tm.tm_mon + 1);
+	case 0x09:
+		return bcd(tm.tm_year % 100);
+	case 0x0a:
+		return 0x26; /* UIP clear, 32.768 kHz, 1024 Hz */
+	case 0x0b:
+		return 0x02; /* 24-hour, BCD */
+	case 0x0d:
+		return 0x80; /* battery good */
+	case 0x32:
+		return bcd(19 + tm.tm_year / 100);
+	default:
+		return 0;
 	}
 }
 

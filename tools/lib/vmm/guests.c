@@ -7,21 +7,24 @@
 
 /* Names and descriptions, for the CLI; same order as guests[] below. */
 const struct vmm_guest_desc vmm_guests[] = {
-	{ "hello-real", "real mode: OUT a string to the serial port, then HLT" },
-	{ "hello-long", "64-bit mode entered directly (VMM-built GDT and page tables)" },
-	{ "exits", "one of each exit: port I/O, MMIO, CPUID, RDMSR, unknown port, HLT" },
+	{ "hello-real",
+	  "real mode: OUT a string to the serial port, then HLT" },
+	{ "hello-long",
+	  "64-bit mode entered directly (VMM-built GDT and page tables)" },
+	{ "exits",
+	  "one of each exit: port I/O, MMIO, CPUID, RDMSR, unknown port, HLT" },
 	{ "hostile", "random writes to random ports and MMIO addresses" },
 };
 const unsigned int vmm_nr_guests = ARRAY_SIZE(vmm_guests);
 
 static const struct guest guests[] = {
-	{ "hello-real", GUEST_REAL, false,
-	  guest_hello_real_start, guest_hello_real_end },
-	{ "hello-long", GUEST_LONG, false,
-	  guest_hello_long_start, guest_hello_long_end },
+	{ "hello-real", GUEST_REAL, false, guest_hello_real_start,
+	  guest_hello_real_end },
+	{ "hello-long", GUEST_LONG, false, guest_hello_long_start,
+	  guest_hello_long_end },
 	{ "exits", GUEST_REAL, true, guest_exits_start, guest_exits_end },
-	{ "hostile", GUEST_LONG, false,
-	  guest_hostile_start, guest_hostile_end },
+	{ "hostile", GUEST_LONG, false, guest_hostile_start,
+	  guest_hostile_end },
 };
 
 _Static_assert(ARRAY_SIZE(guests) == ARRAY_SIZE(vmm_guests),

@@ -42,16 +42,18 @@ static const char init_script[] =
 	"outb=" VMM_INITRAMFS_OUTB "\n"
 	"# plain \\n on the console: output is the same in a pipe or a file\n"
 	"stty -F /dev/console -onlcr 2>/dev/null\n"
-	"$outb " STR(VMM_PORT_MARKER) " 1\n"
-	"if [ -f " VMM_INITRAMFS_CMD " ]; then\n"
-	"\tsh " VMM_INITRAMFS_CMD "\n"
-	"else\n"
-	"\tsetsid cttyhack sh\n"
-	"fi\n"
-	"st=$?\n"
-	"stty -F /dev/console $(stty -F /dev/console -g) 2>/dev/null\n"
-	"$outb " STR(VMM_PORT_STATUS) " $((st & 255))\n"
-	"poweroff -f\n";
+	"$outb " STR(
+		VMM_PORT_MARKER) " 1\n"
+				 "if [ -f " VMM_INITRAMFS_CMD " ]; then\n"
+				 "\tsh " VMM_INITRAMFS_CMD "\n"
+				 "else\n"
+				 "\tsetsid cttyhack sh\n"
+				 "fi\n"
+				 "st=$?\n"
+				 "stty -F /dev/console $(stty -F /dev/console -g) 2>/dev/null\n"
+				 "$outb " STR(
+					 VMM_PORT_STATUS) " $((st & 255))\n"
+							  "poweroff -f\n";
 
 static int archive_open(FILE **f, char **buf, size_t *len,
 			struct cpio_writer *w, struct errbuf *eb)
@@ -63,8 +65,8 @@ static int archive_open(FILE **f, char **buf, size_t *len,
 	return 0;
 }
 
-static int archive_close(FILE *f, char **buf, struct cpio_writer *w,
-			 void **out, struct errbuf *eb)
+static int archive_close(FILE *f, char **buf, struct cpio_writer *w, void **out,
+			 struct errbuf *eb)
 {
 	int err = cpio_finish(w);
 
@@ -81,8 +83,8 @@ int vmm_initramfs_build(const char *busybox, void **out, size_t *len,
 			struct errbuf *eb)
 {
 	static const char *const dirs[] = {
-		"bin", "sbin", "usr", "usr/bin", "usr/sbin", "dev", "proc",
-		"sys", "tmp", "root", "isolens", "etc",
+		"bin",	"sbin", "usr", "usr/bin", "usr/sbin", "dev",
+		"proc", "sys",	"tmp", "root",	  "isolens",  "etc",
 	};
 	struct cpio_writer w;
 	char *buf = NULL;

@@ -73,8 +73,8 @@ int kvm_check_extension(struct kvm *kvm, unsigned int cap)
 	return ret < 0 ? 0 : ret;
 }
 
-int kvm_set_memory(struct kvm *kvm, unsigned int slot, uint64_t gpa,
-		   void *hva, uint64_t size, struct errbuf *eb)
+int kvm_set_memory(struct kvm *kvm, unsigned int slot, uint64_t gpa, void *hva,
+		   uint64_t size, struct errbuf *eb)
 {
 	struct kvm_userspace_memory_region region = {
 		.slot = slot,
@@ -84,10 +84,11 @@ int kvm_set_memory(struct kvm *kvm, unsigned int slot, uint64_t gpa,
 	};
 
 	if (ioctl(kvm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-		return errbuf_errno(eb, errno,
-				    "KVM_SET_USER_MEMORY_REGION slot %u at 0x%llx (%llu bytes)",
-				    slot, (unsigned long long)gpa,
-				    (unsigned long long)size);
+		return errbuf_errno(
+			eb, errno,
+			"KVM_SET_USER_MEMORY_REGION slot %u at 0x%llx (%llu bytes)",
+			slot, (unsigned long long)gpa,
+			(unsigned long long)size);
 	return 0;
 }
 
@@ -96,7 +97,9 @@ int kvm_create_irqchip(struct kvm *kvm, struct errbuf *eb)
 	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
 
 	if (!kvm_check_extension(kvm, KVM_CAP_IRQCHIP))
-		return errbuf_set(eb, ENOTSUP, "KVM has no in-kernel irqchip (KVM_CAP_IRQCHIP)");
+		return errbuf_set(
+			eb, ENOTSUP,
+			"KVM has no in-kernel irqchip (KVM_CAP_IRQCHIP)");
 	/* Intel only, harmless elsewhere; must precede vCPU creation */
 	if (ioctl(kvm->vm_fd, KVM_SET_TSS_ADDR, KVM_TSS_ADDR) < 0)
 		return errbuf_errno(eb, errno, "KVM_SET_TSS_ADDR");
@@ -104,12 +107,14 @@ int kvm_create_irqchip(struct kvm *kvm, struct errbuf *eb)
 		uint64_t addr = KVM_IDENTITY_MAP_ADDR;
 
 		if (ioctl(kvm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &addr) < 0)
-			return errbuf_errno(eb, errno, "KVM_SET_IDENTITY_MAP_ADDR");
+			return errbuf_errno(eb, errno,
+					    "KVM_SET_IDENTITY_MAP_ADDR");
 	}
 	if (ioctl(kvm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0)
 		return errbuf_errno(eb, errno, "KVM_CREATE_IRQCHIP");
 	if (!kvm_check_extension(kvm, KVM_CAP_PIT2))
-		return errbuf_set(eb, ENOTSUP, "KVM has no in-kernel PIT (KVM_CAP_PIT2)");
+		return errbuf_set(eb, ENOTSUP,
+				  "KVM has no in-kernel PIT (KVM_CAP_PIT2)");
 	if (ioctl(kvm->vm_fd, KVM_CREATE_PIT2, &pit) < 0)
 		return errbuf_errno(eb, errno, "KVM_CREATE_PIT2");
 	kvm->irqchip = true;
@@ -135,10 +140,12 @@ int kvm_enable_user_msr(struct kvm *kvm, struct errbuf *eb)
 	};
 
 	if (!kvm_check_extension(kvm, KVM_CAP_X86_USER_SPACE_MSR))
-		return errbuf_set(eb, ENOTSUP,
-				  "KVM cannot forward MSR accesses (KVM_CAP_X86_USER_SPACE_MSR)");
+		return errbuf_set(
+			eb, ENOTSUP,
+			"KVM cannot forward MSR accesses (KVM_CAP_X86_USER_SPACE_MSR)");
 	if (ioctl(kvm->vm_fd, KVM_ENABLE_CAP, &cap) < 0)
-		return errbuf_errno(eb, errno, "KVM_ENABLE_CAP(X86_USER_SPACE_MSR)");
+		return errbuf_errno(eb, errno,
+				    "KVM_ENABLE_CAP(X86_USER_SPACE_MSR)");
 	kvm->user_msr = true;
 	return 0;
 }

@@ -30,8 +30,8 @@ void kvm_close(struct kvm *kvm);
 int kvm_check_extension(struct kvm *kvm, unsigned int cap);
 
 /* Map [hva, hva+size) at guest-physical gpa as slot @slot. */
-int kvm_set_memory(struct kvm *kvm, unsigned int slot, uint64_t gpa,
-		   void *hva, uint64_t size, struct errbuf *eb);
+int kvm_set_memory(struct kvm *kvm, unsigned int slot, uint64_t gpa, void *hva,
+		   uint64_t size, struct errbuf *eb);
 
 /* In-kernel PIC/IOAPIC/LAPIC and PIT, as a PC has them. */
 int kvm_create_irqchip(struct kvm *kvm, struct errbuf *eb);

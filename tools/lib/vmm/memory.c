@@ -12,14 +12,16 @@ int guest_mem_alloc(struct guest_mem *mem, uint64_t size, struct errbuf *eb)
 	mem->hva = NULL;
 	mem->size = 0;
 	if (size < GUEST_MEM_MIN || size > GUEST_MEM_MAX || (size & 0xfff))
-		return errbuf_set(eb, EINVAL,
-				  "guest memory %llu bytes: must be a multiple of 4 KiB in [64 KiB, 3 GiB]",
-				  (unsigned long long)size);
+		return errbuf_set(
+			eb, EINVAL,
+			"guest memory %llu bytes: must be a multiple of 4 KiB in [64 KiB, 3 GiB]",
+			(unsigned long long)size);
 	/* NORESERVE: the guest's untouched RAM costs the host nothing */
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
-		return errbuf_errno(eb, errno, "cannot map %llu bytes of guest RAM",
+		return errbuf_errno(eb, errno,
+				    "cannot map %llu bytes of guest RAM",
 				    (unsigned long long)size);
 	mem->hva = p;
 	mem->size = size;
@@ -48,11 +50,11 @@ int guest_write(const struct guest_mem *mem, uint64_t gpa, const void *src,
 	void *dst = guest_ptr(mem, gpa, len);
 
 	if (!dst)
-		return errbuf_set(eb, EFAULT,
-				  "[0x%llx, +%llu) is outside guest RAM (%llu bytes)",
-				  (unsigned long long)gpa,
-				  (unsigned long long)len,
-				  (unsigned long long)mem->size);
+		return errbuf_set(
+			eb, EFAULT,
+			"[0x%llx, +%llu) is outside guest RAM (%llu bytes)",
+			(unsigned long long)gpa, (unsigned long long)len,
+			(unsigned long long)mem->size);
 	memcpy(dst, src, len);
 	return 0;
 }

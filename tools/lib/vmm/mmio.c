@@ -8,8 +8,7 @@
 
 #include "vmm/ports.h"
 
-void mmio_exit_handle(struct bus *bus, struct kvm_run *run,
-		      struct vmm_exit *ex)
+void mmio_exit_handle(struct bus *bus, struct kvm_run *run, struct vmm_exit *ex)
 {
 	uint32_t len = run->mmio.len;
 	const char *who;

@@ -83,9 +83,10 @@ int mptable_write(const struct guest_mem *mem, uint64_t addr,
 		return errbuf_set(eb, EINVAL, "MP table: %u CPUs", ncpus);
 	base = guest_ptr(mem, addr, size);
 	if (!base || addr + size > 0xa0000)
-		return errbuf_set(eb, ENOSPC,
-				  "MP table for %u CPUs (%zu bytes) does not fit at 0x%llx",
-				  ncpus, size, (unsigned long long)addr);
+		return errbuf_set(
+			eb, ENOSPC,
+			"MP table for %u CPUs (%zu bytes) does not fit at 0x%llx",
+			ncpus, size, (unsigned long long)addr);
 	memset(base, 0, size);
 	mpf = (struct mpf *)base;
 	mpc = (struct mpc_table *)(mpf + 1);

@@ -25,9 +25,11 @@
 #include "base/util.h"
 #include "vmm/vm.h"
 
-#define LD_NR BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr))
-#define LD_ARG_LO(n) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, \
-			      offsetof(struct seccomp_data, args[n]))
+#define LD_NR \
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr))
+#define LD_ARG_LO(n)                       \
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, \
+		 offsetof(struct seccomp_data, args[n]))
 #define ALLOW BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
 #define KILL BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS)
 /* if (A == nr) allow, else fall through */

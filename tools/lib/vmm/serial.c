@@ -218,8 +218,8 @@ static uint8_t serial_read(struct serial *s, unsigned int reg)
 	return v;
 }
 
-void serial_access(void *opaque, uint64_t offset, bool is_write,
-		   uint8_t *data, unsigned int size)
+void serial_access(void *opaque, uint64_t offset, bool is_write, uint8_t *data,
+		   unsigned int size)
 {
 	struct serial *s = opaque;
 	unsigned int i;

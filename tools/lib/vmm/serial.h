@@ -39,8 +39,8 @@ void serial_init(struct serial *s, bool (*tx)(void *ctx, uint8_t byte),
 void serial_destroy(struct serial *s);
 
 /* bus_access_fn for the 8 registers (offset 0..7). */
-void serial_access(void *opaque, uint64_t offset, bool is_write,
-		   uint8_t *data, unsigned int size);
+void serial_access(void *opaque, uint64_t offset, bool is_write, uint8_t *data,
+		   unsigned int size);
 
 /* The sink has room again: hand it the waiting bytes (any thread). */
 void serial_tx_ready(struct serial *s);

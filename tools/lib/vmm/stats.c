@@ -27,8 +27,8 @@ void kvm_stat_open(struct kvm_stat *st, int kvm_obj_fd, const char *name)
 	if (fd < 0)
 		return;
 	if (pread(fd, &hdr, sizeof(hdr), 0) != sizeof(hdr) ||
-	    hdr.name_size == 0 || hdr.name_size > 4096 ||
-	    hdr.num_desc == 0 || hdr.num_desc > 4096)
+	    hdr.name_size == 0 || hdr.name_size > 4096 || hdr.num_desc == 0 ||
+	    hdr.num_desc > 4096)
 		goto fail;
 	desc_size = sizeof(struct kvm_stats_desc) + hdr.name_size;
 	descs = calloc(hdr.num_desc, desc_size);

@@ -41,7 +41,8 @@ int vcpu_create(struct vm *vm, struct vcpu *v, unsigned int id,
 	run = mmap(NULL, vm->kvm.run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		   v->fd, 0);
 	if (run == MAP_FAILED) {
-		int err = errbuf_errno(eb, errno, "mmap of vCPU %u's kvm_run", id);
+		int err = errbuf_errno(eb, errno, "mmap of vCPU %u's kvm_run",
+				       id);
 
 		close(v->fd);
 		v->fd = -1;
@@ -79,7 +80,8 @@ static void msr_exit(struct vcpu *v, struct vmm_exit *ex)
 		ex->handler = "VMM MSR handler";
 	} else {
 		/* anything else the hardware would refuse: #GP */
-		__atomic_fetch_add(&v->vm->res->msr_unknown, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&v->vm->res->msr_unknown, 1,
+				   __ATOMIC_RELAXED);
 		if (!write)
 			run->msr.data = 0;
 		run->msr.error = 1;
@@ -269,7 +271,8 @@ int vcpu_start(struct vcpu *v, struct errbuf *eb)
 	vm_kick_init();
 	err = pthread_create(&v->thread, NULL, vcpu_thread, v);
 	if (err)
-		return errbuf_errno(eb, err, "cannot start vCPU thread %u", v->id);
+		return errbuf_errno(eb, err, "cannot start vCPU thread %u",
+				    v->id);
 	snprintf(name, sizeof(name), "isolens-vcpu%u", v->id);
 	pthread_setname_np(v->thread, name);
 	v->started = true;

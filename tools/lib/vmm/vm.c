@@ -37,15 +37,24 @@
 const char *vmm_stop_name(enum vmm_stop stop)
 {
 	switch (stop) {
-	case VMM_STOP_NONE: return "running";
-	case VMM_STOP_HLT: return "stop: guest halted (HLT, interrupts off)";
-	case VMM_STOP_STATUS: return "stop: guest reported its exit status";
-	case VMM_STOP_RESET: return "stop: guest reset the machine (reboot)";
-	case VMM_STOP_SHUTDOWN: return "stop: triple fault (KVM_EXIT_SHUTDOWN)";
-	case VMM_STOP_ERROR: return "stop: KVM or VMM error";
-	case VMM_STOP_SIGNAL: return "stop: interrupted by a signal";
-	case VMM_STOP_CONSOLE: return "stop: console escape (Ctrl-A x)";
-	case VMM_STOP_TIMEOUT: return "stop: timeout";
+	case VMM_STOP_NONE:
+		return "running";
+	case VMM_STOP_HLT:
+		return "stop: guest halted (HLT, interrupts off)";
+	case VMM_STOP_STATUS:
+		return "stop: guest reported its exit status";
+	case VMM_STOP_RESET:
+		return "stop: guest reset the machine (reboot)";
+	case VMM_STOP_SHUTDOWN:
+		return "stop: triple fault (KVM_EXIT_SHUTDOWN)";
+	case VMM_STOP_ERROR:
+		return "stop: KVM or VMM error";
+	case VMM_STOP_SIGNAL:
+		return "stop: interrupted by a signal";
+	case VMM_STOP_CONSOLE:
+		return "stop: console escape (Ctrl-A x)";
+	case VMM_STOP_TIMEOUT:
+		return "stop: timeout";
 	}
 	return "stop";
 }
@@ -82,7 +91,8 @@ int vmm_kvm_available(const char *dev, struct errbuf *eb)
 	int fd = open(dev ? dev : KVM_DEVICE, O_RDWR | O_CLOEXEC);
 
 	if (fd < 0)
-		return errbuf_errno(eb, errno, "cannot open %s", dev ? dev : KVM_DEVICE);
+		return errbuf_errno(eb, errno, "cannot open %s",
+				    dev ? dev : KVM_DEVICE);
 	close(fd);
 	return 0;
 }
@@ -207,7 +217,7 @@ static int vm_load_linux(struct vm *vm, struct boot_linux *bl,
 	int err;
 
 	err = file_read_all(cfg->kernel, VMM_KERNEL_MAX, kernel_buf,
-				&kernel_len, eb);
+			    &kernel_len, eb);
 	if (err)
 		return err;
 	err = bzimage_parse(*kernel_buf, kernel_len, &bl->info, eb);
@@ -219,8 +229,8 @@ static int vm_load_linux(struct vm *vm, struct boot_linux *bl,
 	if (cfg->initrd) {
 		void *buf;
 
-		err = file_read_all(cfg->initrd, cfg->mem, &buf,
-					&initrd_len, eb);
+		err = file_read_all(cfg->initrd, cfg->mem, &buf, &initrd_len,
+				    eb);
 		if (err)
 			return err;
 		initrd = buf;
@@ -241,10 +251,14 @@ static int vm_load_linux(struct vm *vm, struct boot_linux *bl,
 	}
 	*initrd_buf = initrd;
 	if (boot_linux_min_mem(&bl->info, initrd_len) > cfg->mem)
-		return errbuf_set(eb, ENOMEM,
-				  "--mem %llu MiB is too small for this kernel and initrd (need at least %llu MiB)",
-				  (unsigned long long)(cfg->mem >> 20),
-				  (unsigned long long)(boot_linux_min_mem(&bl->info, initrd_len) >> 20) + 1);
+		return errbuf_set(
+			eb, ENOMEM,
+			"--mem %llu MiB is too small for this kernel and initrd (need at least %llu MiB)",
+			(unsigned long long)(cfg->mem >> 20),
+			(unsigned long long)(boot_linux_min_mem(&bl->info,
+								initrd_len) >>
+					     20) +
+				1);
 	bl->img = *kernel_buf;
 	bl->img_len = kernel_len;
 	bl->cmdline = cfg->cmdline ? cfg->cmdline : "console=ttyS0";
@@ -294,7 +308,8 @@ static void vm_console_input(struct vm *vm, struct console *con)
 			}
 			if (buf[i] != CONSOLE_ESCAPE)
 				out[n++] = CONSOLE_ESCAPE;
-		} else if (vm->cfg->console_escape && buf[i] == CONSOLE_ESCAPE) {
+		} else if (vm->cfg->console_escape &&
+			   buf[i] == CONSOLE_ESCAPE) {
 			con->escape = true;
 			continue;
 		}
@@ -346,8 +361,10 @@ static int vm_probe_halt(struct vm *vm, uint64_t *exits, uint64_t *quiet_ns)
 static void vm_wait(struct vm *vm, int sig_fd)
 {
 	struct console con = { .open = vm->cfg->console_in >= 0 };
-	uint64_t deadline = vm->cfg->timeout_ms ?
-		vm->t0_ns + vm->cfg->timeout_ms * 1000000ULL : 0;
+	uint64_t deadline =
+		vm->cfg->timeout_ms ?
+			vm->t0_ns + vm->cfg->timeout_ms * 1000000ULL :
+			0;
 	uint64_t exits = 0, quiet_ns = 0;
 
 	while (!__atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE)) {
@@ -356,8 +373,9 @@ static void vm_wait(struct vm *vm, int sig_fd)
 			{ .fd = sig_fd, .events = POLLIN },
 			{ .fd = -1, .events = POLLIN },
 		};
-		bool input_ok = !vm->cfg->input_after_marker ||
-				__atomic_load_n(&vm->marker_seen, __ATOMIC_ACQUIRE);
+		bool input_ok =
+			!vm->cfg->input_after_marker ||
+			__atomic_load_n(&vm->marker_seen, __ATOMIC_ACQUIRE);
 		int timeout = -1;
 
 		if (con.open && input_ok) {
@@ -414,29 +432,32 @@ static void vm_wait(struct vm *vm, int sig_fd)
 
 /* --- vmm_run -------------------------------------------------------- */
 
-static int vm_check_config(const struct vmm_config *cfg,
-			   const struct guest **g, struct errbuf *eb)
+static int vm_check_config(const struct vmm_config *cfg, const struct guest **g,
+			   struct errbuf *eb)
 {
 	*g = NULL;
 	if (cfg->guest) {
 		*g = guest_find(cfg->guest);
 		if (!*g)
-			return errbuf_set(eb, ENOENT, "no teaching guest named '%s'",
+			return errbuf_set(eb, ENOENT,
+					  "no teaching guest named '%s'",
 					  cfg->guest);
 		if (cfg->cpus > 1)
-			return errbuf_set(eb, EINVAL, "teaching guests run on one vCPU");
+			return errbuf_set(eb, EINVAL,
+					  "teaching guests run on one vCPU");
 		return 0;
 	}
 	if (!cfg->kernel)
 		return errbuf_set(eb, EINVAL, "no kernel given");
 	if (cfg->cpus < 1 || cfg->cpus > VMM_MAX_CPUS)
-		return errbuf_set(eb, EINVAL, "%u vCPUs: must be 1..%d", cfg->cpus,
-				  VMM_MAX_CPUS);
+		return errbuf_set(eb, EINVAL, "%u vCPUs: must be 1..%d",
+				  cfg->cpus, VMM_MAX_CPUS);
 	if (cfg->mem < (16ULL << 20) || cfg->mem > GUEST_MEM_MAX ||
 	    (cfg->mem & 0xfff))
-		return errbuf_set(eb, EINVAL,
-				  "guest memory %llu bytes: must be a multiple of 4 KiB from 16 MiB to 3 GiB",
-				  (unsigned long long)cfg->mem);
+		return errbuf_set(
+			eb, EINVAL,
+			"guest memory %llu bytes: must be a multiple of 4 KiB from 16 MiB to 3 GiB",
+			(unsigned long long)cfg->mem);
 	return 0;
 }
 
@@ -538,7 +559,8 @@ int vmm_run(const struct vmm_config *cfg, struct vmm_result *res,
 	if (err)
 		goto out_free;
 	if (!kvm_check_extension(&vm->kvm, KVM_CAP_IMMEDIATE_EXIT)) {
-		err = errbuf_set(eb, ENOTSUP, "KVM lacks KVM_CAP_IMMEDIATE_EXIT");
+		err = errbuf_set(eb, ENOTSUP,
+				 "KVM lacks KVM_CAP_IMMEDIATE_EXIT");
 		goto out_kvm;
 	}
 	err = guest_mem_alloc(&vm->mem, g ? GUEST_MEM : cfg->mem, eb);

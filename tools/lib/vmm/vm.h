@@ -28,7 +28,8 @@ struct vcpu {
 	pthread_t thread;
 	bool started;
 	struct kvm_stat exits; /* KVM's own count of this vCPU's exits */
-	int64_t first_exits, last_exits; /* KVM "exits" at start, at last exit */
+	int64_t first_exits,
+		last_exits; /* KVM "exits" at start, at last exit */
 	uint64_t user_exits; /* exits that reached us */
 	struct vmm_exit *cur; /* the exit being handled, for notes */
 	unsigned int probe_seen; /* the last vm->probe_gen answered */

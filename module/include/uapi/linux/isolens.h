@@ -31,8 +31,8 @@ enum isolens_class {
 	ISOLENS_CLASS_CAP = 1 << 4,
 };
 
-#define ISOLENS_CLASS_ALL                                                  \
-	(ISOLENS_CLASS_PROC | ISOLENS_CLASS_NS | ISOLENS_CLASS_CGROUP |    \
+#define ISOLENS_CLASS_ALL                                               \
+	(ISOLENS_CLASS_PROC | ISOLENS_CLASS_NS | ISOLENS_CLASS_CGROUP | \
 	 ISOLENS_CLASS_KVM | ISOLENS_CLASS_CAP)
 
 /* Kinds are stable numbers: never renumber, only append. */
