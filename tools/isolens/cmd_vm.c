@@ -23,15 +23,11 @@
 #include "base/kvm_exit.h"
 #include "base/parse.h"
 #include "builtin.h"
+#include "vmm/boot.h"
 #include "vmm/bzimage.h"
 #include "vmm/initramfs.h"
 #include "vmm/stats.h"
 #include "vmm/vmm.h"
-
-#define DEFAULT_CMDLINE                                              \
-	"console=ttyS0 reboot=k panic=-1 acpi=off pci=off nomodule " \
-	"i8042.noaux i8042.nomux i8042.dumbkbd 8250.nr_uarts=1 "     \
-	"tsc=reliable loglevel=2 rdinit=/init"
 
 static void usage(FILE *out)
 {
@@ -293,7 +289,7 @@ static int vm_run_cmd(int argc, char **argv)
 	struct explain x = { .out = stdout };
 	char kernel[4096], initrd[4096], cmdline[4096];
 	const char *append = NULL, *user_cmdline = NULL;
-	void *cmd_cpio = NULL, *base_cpio = NULL;
+	void *initrd_buf = NULL;
 	enum { STATS_NONE, STATS_TEXT, STATS_JSON } stats = STATS_NONE;
 	bool mem_set = false;
 	struct vmm_result res;
@@ -420,50 +416,25 @@ static int vm_run_cmd(int argc, char **argv)
 			return EXIT_RUNTIME;
 		}
 		snprintf(cmdline, sizeof(cmdline), "%s%s%s",
-			 user_cmdline ? user_cmdline : DEFAULT_CMDLINE,
+			 user_cmdline ? user_cmdline : vmm_default_cmdline,
 			 append ? " " : "", append ? append : "");
 		cfg.cmdline = cmdline;
 		if (!cfg.initrd) {
 			size_t len;
 
-			/* the default userland: busybox + our init */
-			if (vmm_initramfs_cached(VMM_BUSYBOX, initrd,
-						 sizeof(initrd), &eb) == 0) {
-				cfg.initrd = initrd;
-			} else if (vmm_initramfs_build(VMM_BUSYBOX, &base_cpio,
-						       &len, &eb) == 0) {
-				/* read-only cache: build it for this run */
-				cfg.initrd_append = base_cpio;
-				cfg.initrd_append_len = len;
-			} else {
+			/* the default userland: busybox, our init, the command */
+			if (vmm_initramfs_for_cmd(VMM_BUSYBOX, argc, argv,
+						  initrd, sizeof(initrd),
+						  &initrd_buf, &len, &eb)) {
 				cli_error("vm",
 					  "cannot build the initramfs: %s",
 					  eb.msg);
 				return EXIT_RUNTIME;
 			}
-			if (vmm_initramfs_cmd(argc, argv, &cmd_cpio, &len,
-					      &eb)) {
-				cli_error("vm", "%s", eb.msg);
-				free(base_cpio);
-				return EXIT_RUNTIME;
-			}
-			if (base_cpio) {
-				/* one buffer: base archive, then the command */
-				void *p = realloc(base_cpio,
-						  cfg.initrd_append_len + len);
-
-				if (!p) {
-					cli_error("vm", "out of memory");
-					return EXIT_RUNTIME;
-				}
-				memcpy((char *)p + cfg.initrd_append_len,
-				       cmd_cpio, len);
-				cfg.initrd_append = base_cpio = p;
-				cfg.initrd_append_len += len;
-			} else {
-				cfg.initrd_append = cmd_cpio;
-				cfg.initrd_append_len = len;
-			}
+			if (initrd[0])
+				cfg.initrd = initrd;
+			cfg.initrd_append = initrd_buf;
+			cfg.initrd_append_len = len;
 			cfg.input_after_marker = true;
 		} else if (argc) {
 			cli_error(
@@ -516,18 +487,17 @@ static int vm_run_cmd(int argc, char **argv)
 		print_stats_json(stderr, &res);
 	ret = vm_status(&res, cfg.guest != NULL);
 out:
-	free(cmd_cpio);
-	free(base_cpio);
+	free(initrd_buf);
 	return ret;
 }
 
 /* Write the default initramfs (+ CMD) to a file, e.g. to boot it in QEMU. */
 static int vm_initramfs_cmd(int argc, char **argv)
 {
-	void *base = NULL, *cmd = NULL;
-	size_t base_len, cmd_len;
 	struct errbuf eb = { 0 };
 	int first = 2, ret = EXIT_OK;
+	void *buf = NULL;
+	size_t len;
 	FILE *f;
 
 	if (argc < 2 || (argc > 2 && strcmp(argv[2], "--"))) {
@@ -536,17 +506,13 @@ static int vm_initramfs_cmd(int argc, char **argv)
 	}
 	if (argc > 2)
 		first = 3;
-	if (vmm_initramfs_build(VMM_BUSYBOX, &base, &base_len, &eb) ||
-	    vmm_initramfs_cmd(argc - first, argv + first, &cmd, &cmd_len,
-			      &eb)) {
+	if (vmm_initramfs_for_cmd(VMM_BUSYBOX, argc - first, argv + first, NULL,
+				  0, &buf, &len, &eb)) {
 		cli_error("vm", "cannot build the initramfs: %s", eb.msg);
-		free(base);
 		return EXIT_RUNTIME;
 	}
 	f = fopen(argv[1], "we");
-	/* both archives are 4-byte aligned, so they concatenate as is */
-	if (!f || fwrite(base, 1, base_len, f) != base_len ||
-	    fwrite(cmd, 1, cmd_len, f) != cmd_len) {
+	if (!f || fwrite(buf, 1, len, f) != len) {
 		cli_error("vm", "cannot write %s: %s", argv[1],
 			  strerror(errno));
 		ret = EXIT_RUNTIME;
@@ -556,8 +522,7 @@ static int vm_initramfs_cmd(int argc, char **argv)
 			  strerror(errno));
 		ret = EXIT_RUNTIME;
 	}
-	free(base);
-	free(cmd);
+	free(buf);
 	return ret;
 }
 

@@ -14,6 +14,33 @@
 
 #include "vmm/boot.h"
 
+/*
+ * The kernel command line of `isolens vm run` when --cmdline is not given,
+ * one argument per line with what it is for.  The machine has a UART, an
+ * i8042 that is only a reset line, an MP table and nothing else.
+ */
+const char vmm_default_cmdline[] =
+	/* the console is the 8250 UART the VMM emulates at 0x3f8 */
+	"console=ttyS0 "
+	/* reboot through the i8042 (0xfe to port 0x64): the VMM ends the run */
+	"reboot=k "
+	/* a panic reboots at once, so the run ends instead of hanging */
+	"panic=-1 "
+	/* no ACPI tables and no PCI host bridge: do not look for them */
+	"acpi=off pci=off "
+	/* no module can load: the initramfs has none */
+	"nomodule "
+	/* the i8042 has no mouse and no multiplexer to probe */
+	"i8042.noaux i8042.nomux i8042.dumbkbd "
+	/* one UART: the legacy ports of the other three are not probed */
+	"8250.nr_uarts=1 "
+	/* KVM's TSC is stable: no clocksource watchdog against it */
+	"tsc=reliable "
+	/* only errors on the console: the command's output is what counts */
+	"loglevel=2 "
+	/* the VMM's initramfs /init runs the command */
+	"rdinit=/init";
+
 #define CR0_PE (1ULL << 0)
 #define CR0_ET (1ULL << 4)
 #define CR0_PG (1ULL << 31)

@@ -38,6 +38,9 @@
 #define BOOT_HIMEM 0x100000
 #define BOOT_KERNEL BOOT_HIMEM
 
+/* The command line of a Linux guest without --cmdline: boot.c says why */
+extern const char vmm_default_cmdline[];
+
 #define BOOT_SEL_CODE 0x10 /* __BOOT_CS in the boot protocol */
 #define BOOT_SEL_DATA 0x18 /* __BOOT_DS */
 #define BOOT_SEL_TSS 0x20

@@ -18,13 +18,24 @@ const struct vmm_guest_desc vmm_guests[] = {
 const unsigned int vmm_nr_guests = ARRAY_SIZE(vmm_guests);
 
 static const struct guest guests[] = {
-	{ "hello-real", GUEST_REAL, false, guest_hello_real_start,
-	  guest_hello_real_end },
-	{ "hello-long", GUEST_LONG, false, guest_hello_long_start,
-	  guest_hello_long_end },
-	{ "exits", GUEST_REAL, true, guest_exits_start, guest_exits_end },
-	{ "hostile", GUEST_LONG, false, guest_hostile_start,
-	  guest_hostile_end },
+	{ .name = "hello-real",
+	  .mode = GUEST_REAL,
+	  .start = guest_hello_real_start,
+	  .end = guest_hello_real_end },
+	{ .name = "hello-long",
+	  .mode = GUEST_LONG,
+	  .start = guest_hello_long_start,
+	  .end = guest_hello_long_end },
+	{ .name = "exits",
+	  .mode = GUEST_REAL,
+	  .user_msr = true,
+	  .start = guest_exits_start,
+	  .end = guest_exits_end },
+	{ .name = "hostile",
+	  .mode = GUEST_LONG,
+	  .seeded = true, /* different junk every run */
+	  .start = guest_hostile_start,
+	  .end = guest_hostile_end },
 };
 
 _Static_assert(ARRAY_SIZE(guests) == ARRAY_SIZE(vmm_guests),

@@ -23,6 +23,7 @@ struct guest {
 	const char *name; /* described in vmm_guests[] (guests.c) */
 	enum guest_mode mode;
 	bool user_msr; /* wants unknown MSRs forwarded to the VMM */
+	bool seeded; /* takes a per-run random seed in %rbp */
 	const uint8_t *start, *end;
 };
 

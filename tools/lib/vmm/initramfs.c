@@ -181,3 +181,45 @@ int vmm_initramfs_cmd(int argc, char *const argv[], void **out, size_t *len,
 	}
 	return archive_close(f, &buf, &w, out, eb);
 }
+
+int vmm_initramfs_for_cmd(const char *busybox, int argc, char *const argv[],
+			  char *path, size_t pathlen, void **buf, size_t *len,
+			  struct errbuf *eb)
+{
+	void *base = NULL, *cmd = NULL, *both;
+	size_t base_len = 0, cmd_len;
+	int err;
+
+	if (path) {
+		if (!vmm_initramfs_cached(busybox, path, pathlen, eb))
+			goto command;
+		path[0] = '\0'; /* read-only cache: build it for this run */
+	}
+	err = vmm_initramfs_build(busybox, &base, &base_len, eb);
+	if (err)
+		return err;
+command:
+	err = vmm_initramfs_cmd(argc, argv, &cmd, &cmd_len, eb);
+	if (err)
+		goto fail;
+	if (!base) {
+		*buf = cmd;
+		*len = cmd_len;
+		return 0;
+	}
+	/* both archives are 4-byte aligned, so they concatenate as is */
+	both = realloc(base, base_len + cmd_len);
+	if (!both) {
+		err = errbuf_errno(eb, ENOMEM, "initramfs");
+		goto fail;
+	}
+	memcpy((char *)both + base_len, cmd, cmd_len);
+	free(cmd);
+	*buf = both;
+	*len = base_len + cmd_len;
+	return 0;
+fail:
+	free(cmd);
+	free(base);
+	return err;
+}

@@ -28,4 +28,15 @@ int vmm_initramfs_cached(const char *busybox, char *path, size_t pathlen,
 int vmm_initramfs_cmd(int argc, char *const argv[], void **buf, size_t *len,
 		      struct errbuf *eb);
 
+/*
+ * The whole default userland for one run of argv (argc may be 0).  With a
+ * path, the base archive comes from the cache when it can be written
+ * there: *path names it and *buf is the per-run archive to load after it.
+ * Otherwise (path NULL, or a read-only cache: *path is then "") *buf holds
+ * both archives, one after the other.  *buf is malloc'd.
+ */
+int vmm_initramfs_for_cmd(const char *busybox, int argc, char *const argv[],
+			  char *path, size_t pathlen, void **buf, size_t *len,
+			  struct errbuf *eb);
+
 #endif

@@ -488,10 +488,9 @@ static int vm_create_vcpus(struct vm *vm, const struct guest *g,
 		else
 			err = boot_enter_real_mode(v->fd, GUEST_LOAD,
 						   vm->kvm.user_msr, eb);
-		if (!err && g && !strcmp(g->name, "hostile")) {
+		if (!err && g && g->seeded) {
 			struct kvm_regs regs;
 
-			/* the seed: different junk every run */
 			if (!ioctl(v->fd, KVM_GET_REGS, &regs)) {
 				regs.rbp = (uint32_t)vm_now_ns();
 				ioctl(v->fd, KVM_SET_REGS, &regs);
