@@ -11,13 +11,34 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 
+/*
+ * The CLONE_* flags from the uapi header that defines them: vmlinux.h has
+ * types, not macros.  <linux/sched.h> also declares struct clone_args and
+ * includes <linux/types.h>, both of which vmlinux.h already has: its
+ * struct is renamed out of the way and the types header skipped.
+ */
+#define _LINUX_TYPES_H
+#define __aligned_u64 __u64 /* the renamed struct is never used */
+#define clone_args isolens_uapi_clone_args
+#include <linux/sched.h>
+#undef clone_args
+#undef __aligned_u64
+#undef _LINUX_TYPES_H
+
+/*
+ * <linux/kvm.h>'s ioctl numbers, _IO(KVMIO, 0x01) and _IO(KVMIO, 0x41):
+ * that header's structs clash with vmlinux.h, so it cannot be included.
+ */
+#define KVM_CREATE_VM 0xAE01
+#define KVM_CREATE_VCPU 0xAE41
+
 #include "isolens_common.bpf.h"
 #include "isolens_tp.bpf.h"
 
-/* CLONE_NEW* bits: clone/clone3 are reported only when they create one */
-#define NS_CLONE_FLAGS 0xfe020080ULL
-#define KVM_CREATE_VM_CMD 0xAE01
-#define KVM_CREATE_VCPU_CMD 0xAE41
+/* clone/clone3 are reported only when they create a namespace */
+#define NS_CLONE_FLAGS                                                 \
+	(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | \
+	 CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWTIME)
 
 /* vCPU index of each vCPU thread, learnt at kvm_entry/kvm_exit */
 struct {
@@ -451,9 +472,9 @@ int kvm_ioctl_exit(struct trace_event_raw_sys_exit *ctx)
 	__u32 arg;
 	__u16 kind;
 
-	if (cmd == KVM_CREATE_VM_CMD)
+	if (cmd == KVM_CREATE_VM)
 		kind = ISOLENS_EV_KVM_CREATE_VM;
-	else if (cmd == KVM_CREATE_VCPU_CMD)
+	else if (cmd == KVM_CREATE_VCPU)
 		kind = ISOLENS_EV_KVM_CREATE_VCPU;
 	else
 		return TP_PASS;

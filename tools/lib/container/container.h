@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <linux/capability.h>
 #include <linux/isolens.h>
 #include <linux/types.h>
 
@@ -142,11 +143,16 @@ int container_parse_groups(const char *list, gid_t *groups, int *n, int max);
 int container_name_valid(const char *name);
 
 /* caps.c */
-#define CONTAINER_CAPS_DEFAULT                                                 \
-	((1ULL << 0) | (1ULL << 1) | (1ULL << 3) | (1ULL << 4) | (1ULL << 5) | \
-	 (1ULL << 6) | (1ULL << 7) | (1ULL << 8) | (1ULL << 10) |              \
-	 (1ULL << 13) | (1ULL << 18) | (1ULL << 27) | (1ULL << 29) |           \
-	 (1ULL << 31))
+#define CONTAINER_CAP(cap) (1ULL << (cap))
+/* runc's and Docker's default set (CapEff 00000000a80425fb) */
+#define CONTAINER_CAPS_DEFAULT                                              \
+	(CONTAINER_CAP(CAP_CHOWN) | CONTAINER_CAP(CAP_DAC_OVERRIDE) |       \
+	 CONTAINER_CAP(CAP_FOWNER) | CONTAINER_CAP(CAP_FSETID) |            \
+	 CONTAINER_CAP(CAP_KILL) | CONTAINER_CAP(CAP_SETGID) |              \
+	 CONTAINER_CAP(CAP_SETUID) | CONTAINER_CAP(CAP_SETPCAP) |           \
+	 CONTAINER_CAP(CAP_NET_BIND_SERVICE) | CONTAINER_CAP(CAP_NET_RAW) | \
+	 CONTAINER_CAP(CAP_SYS_CHROOT) | CONTAINER_CAP(CAP_MKNOD) |         \
+	 CONTAINER_CAP(CAP_AUDIT_WRITE) | CONTAINER_CAP(CAP_SETFCAP))
 int container_caps_parse(const char *list, uint64_t *mask);
 
 /*
