@@ -3,6 +3,7 @@
  * isolens compare's collector (tools/lib/compare/collect.c): synthetic
  * records of both sides into the report model.
  */
+#include <errno.h>
 #include <asm/svm.h>
 #include <linux/kvm.h>
 #include <stdio.h>
@@ -224,6 +225,10 @@ static void test_exits(void)
 	feed(&f->c, &r);
 	r.e.kvm.exit_reason = 1000; /* beyond the table: in the total only */
 	feed(&f->c, &r);
+	/* a KVM_RUN the VMM's own kick interrupted: no exit it handled */
+	r.e.kvm.exit_reason = KVM_EXIT_INTR;
+	r.e.kvm.info2 = (uint64_t)-EINTR;
+	feed(&f->c, &r);
 	collector_finish(&f->c);
 
 	CHECK_EQ(s->kvm_exits, 5);
@@ -236,6 +241,7 @@ static void test_exits(void)
 	CHECK_STR(s->reasons[1].name, "io");
 	CHECK_EQ(s->user_exits[KVM_EXIT_IO], 1);
 	CHECK_EQ(s->user_exits_total, 2);
+	CHECK_EQ(s->user_exits[KVM_EXIT_INTR], 0);
 	CHECK_EQ(f->r.side[REPORT_SIDE_CTR].kvm_exits, 0);
 
 	/* buckets at 1000, 1100, 1200, 1300, 1400 ms: 3, 1, 0, 0, 1 */

@@ -212,6 +212,13 @@ int collector_record(void *ctx, const struct isolens_event *e, size_t size)
 		count_exit(c, e->hdr.ts_ns);
 		break;
 	case ISOLENS_EV_KVM_USERSPACE_EXIT:
+		/*
+		 * KVM_RUN failed (-EINTR: the VMM kicked its own vCPU with a
+		 * signal, to stop it or to ask for its state): no exit the
+		 * VMM handles, and none its counters count.
+		 */
+		if (e->kvm.info2)
+			break;
 		s->user_exits_total++;
 		if (e->kvm.exit_reason < REPORT_USER_EXITS)
 			s->user_exits[e->kvm.exit_reason]++;
