@@ -133,11 +133,11 @@ tools/lib/lab/guest_init.o: tools/lib/lab/guest-init.sh $(KVM_HOLD)
 tools/lib/vmm/guest_bin.o: $(VMM_OUTB)
 
 # Run in a guest's initramfs: static, no libc, a few hundred bytes.
-$(GUEST_BINS): %: %.c
+$(GUEST_BINS): %: %.c tools/lib/base/nolibc.h
 	$(call quiet,CC,$@)
 	$(Q)$(CC) -static -nostdlib -nostartfiles -ffreestanding -fno-pie -no-pie \
 		-fno-stack-protector -fno-asynchronous-unwind-tables -Os \
-		-Wall -Wextra -Wl,--build-id=none -Wl,-n -s -o $@ $<
+		-Itools/lib -Wall -Wextra -Wl,--build-id=none -Wl,-n -s -o $@ $<
 
 # The default seccomp profile, compiled to BPF at build time by this
 # machine's libseccomp and embedded (tools/lib/container/seccomp_builtin.S).

@@ -10,40 +10,9 @@
  *
  * Freestanding (no libc) so that it is a few hundred bytes in the initramfs.
  */
-#include <asm/unistd.h>
 #include <fcntl.h>
 
-static long sys3(long nr, long a, long b, long c)
-{
-	long ret;
-
-	asm volatile("syscall"
-		     : "=a"(ret)
-		     : "a"(nr), "D"(a), "S"(b), "d"(c)
-		     : "rcx", "r11", "memory");
-	return ret;
-}
-
-static long sys4(long nr, long a, long b, long c, long d)
-{
-	register long r10 asm("r10") = d;
-	long ret;
-
-	asm volatile("syscall"
-		     : "=a"(ret)
-		     : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10)
-		     : "rcx", "r11", "memory");
-	return ret;
-}
-
-static void say(const char *msg)
-{
-	long len = 0;
-
-	while (msg[len])
-		len++;
-	sys3(__NR_write, 2, (long)msg, len);
-}
+#include "base/nolibc.h"
 
 /* -1 unless the whole string is a number in 0..max */
 static long number(const char *s, long max)
