@@ -100,6 +100,101 @@ static int parse_preserve_fds(const char *arg, int *n)
 	return 0;
 }
 
+/* The option values of run and exec; the short ones are their own. */
+enum {
+	O_ROOTFS = 256,
+	O_HOST,
+	O_ENV,
+	O_WORKDIR,
+	O_NAME,
+	O_SHARE,
+	O_USERNS,
+	O_NET,
+	O_MEM,
+	O_PIDS,
+	O_CPUS,
+	O_SECCOMP,
+	O_PROFILE,
+	O_CAPADD,
+	O_GROUPADD,
+	O_PRESERVE,
+	O_JSON,
+	O_HELP
+};
+
+/* The options exec takes, which run takes too. */
+/* clang-format off */
+#define EXEC_OPTIONS							\
+	{ "seccomp", required_argument, NULL, O_SECCOMP },		\
+	{ "seccomp-profile", required_argument, NULL, O_PROFILE },	\
+	{ "cap-add", required_argument, NULL, O_CAPADD },		\
+	{ "group-add", required_argument, NULL, O_GROUPADD },		\
+	{ "preserve-fds", required_argument, NULL, O_PRESERVE },	\
+	{ "tty", no_argument, NULL, 't' },				\
+	{ "help", no_argument, NULL, O_HELP }
+/* clang-format on */
+
+/*
+ * One of EXEC_OPTIONS but --help into @x: 0 taken, 1 not one of them,
+ * -1 a usage error (reported).
+ */
+static int parse_exec_opt(int c, const char *arg, struct container_exec_opts *x)
+{
+	uint64_t mask;
+
+	switch (c) {
+	case O_SECCOMP:
+		if (parse_seccomp(arg, &x->seccomp)) {
+			cli_error(
+				CMD,
+				"--seccomp '%s': expected default or unconfined",
+				arg);
+			return -1;
+		}
+		return 0;
+	case O_PROFILE:
+		x->seccomp_profile = arg;
+		return 0;
+	case O_CAPADD:
+		if (container_caps_parse(arg, &mask)) {
+			cli_error(CMD, "--cap-add '%s': unknown capability",
+				  arg);
+			return -1;
+		}
+		x->cap_add |= mask;
+		return 0;
+	case O_GROUPADD:
+		return parse_group_add(arg, x->groups, &x->ngroups) ? -1 : 0;
+	case O_PRESERVE:
+		return parse_preserve_fds(arg, &x->preserve_fds) ? -1 : 0;
+	case 't':
+		x->tty = true;
+		return 0;
+	}
+	return 1;
+}
+
+/* After the options of run or exec (@sub): 0, or EXIT_USAGE (reported). */
+static int check_exec_opts(const char *sub, const struct container_exec_opts *x)
+{
+	if (!x->seccomp && x->seccomp_profile) {
+		cli_error(
+			CMD,
+			"%s: --seccomp-profile contradicts --seccomp=unconfined",
+			sub);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* The default: of a subcommand's getopt loop; EXIT_USAGE. */
+static int bad_option(const char *sub, char **argv)
+{
+	cli_error(CMD, "%s: unknown or incomplete option '%s'", sub,
+		  argv[optind - 1]);
+	return EXIT_USAGE;
+}
+
 static void print_json(const struct container_opts *o,
 		       const struct container_result *r)
 {
@@ -115,26 +210,6 @@ static void print_json(const struct container_opts *o,
 
 static int cmd_run(int argc, char **argv)
 {
-	enum {
-		O_ROOTFS = 256,
-		O_HOST,
-		O_ENV,
-		O_WORKDIR,
-		O_NAME,
-		O_SHARE,
-		O_USERNS,
-		O_NET,
-		O_MEM,
-		O_PIDS,
-		O_CPUS,
-		O_SECCOMP,
-		O_PROFILE,
-		O_CAPADD,
-		O_GROUPADD,
-		O_PRESERVE,
-		O_JSON,
-		O_HELP
-	};
 	static const struct option opts[] = {
 		{ "rootfs", required_argument, NULL, O_ROOTFS },
 		{ "hostname", required_argument, NULL, O_HOST },
@@ -147,26 +222,25 @@ static int cmd_run(int argc, char **argv)
 		{ "memory", required_argument, NULL, O_MEM },
 		{ "pids", required_argument, NULL, O_PIDS },
 		{ "cpus", required_argument, NULL, O_CPUS },
-		{ "seccomp", required_argument, NULL, O_SECCOMP },
-		{ "seccomp-profile", required_argument, NULL, O_PROFILE },
-		{ "cap-add", required_argument, NULL, O_CAPADD },
-		{ "group-add", required_argument, NULL, O_GROUPADD },
-		{ "preserve-fds", required_argument, NULL, O_PRESERVE },
-		{ "tty", no_argument, NULL, 't' },
 		{ "json", no_argument, NULL, O_JSON },
-		{ "help", no_argument, NULL, O_HELP },
+		EXEC_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct container_opts o = { .seccomp = true };
+	struct container_opts o = { 0 };
+	struct container_exec_opts x = { .seccomp = true };
 	struct container_result res;
 	struct errbuf eb = { 0 };
 	bool json = false, limits;
-	uint64_t mask;
 	int c, err;
 
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+t", opts, NULL)) != -1) {
+		err = parse_exec_opt(c, optarg, &x);
+		if (err < 0)
+			return EXIT_USAGE;
+		if (!err)
+			continue;
 		switch (c) {
 		case O_ROOTFS:
 			o.rootfs = optarg;
@@ -262,38 +336,6 @@ static int cmd_run(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
-		case O_SECCOMP:
-			if (parse_seccomp(optarg, &o.seccomp)) {
-				cli_error(
-					CMD,
-					"--seccomp '%s': expected default or unconfined",
-					optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case O_PROFILE:
-			o.seccomp_profile = optarg;
-			break;
-		case O_CAPADD:
-			if (container_caps_parse(optarg, &mask)) {
-				cli_error(CMD,
-					  "--cap-add '%s': unknown capability",
-					  optarg);
-				return EXIT_USAGE;
-			}
-			o.cap_add |= mask;
-			break;
-		case O_GROUPADD:
-			if (parse_group_add(optarg, o.groups, &o.ngroups))
-				return EXIT_USAGE;
-			break;
-		case O_PRESERVE:
-			if (parse_preserve_fds(optarg, &o.preserve_fds))
-				return EXIT_USAGE;
-			break;
-		case 't':
-			o.tty = true;
-			break;
 		case O_JSON:
 			json = true;
 			break;
@@ -301,9 +343,7 @@ static int cmd_run(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		default:
-			cli_error(CMD, "run: unknown or incomplete option '%s'",
-				  argv[optind - 1]);
-			return EXIT_USAGE;
+			return bad_option("run", argv);
 		}
 	}
 	if (optind >= argc) {
@@ -312,12 +352,15 @@ static int cmd_run(int argc, char **argv)
 			"run: no command given (isolens container run [options] -- CMD)");
 		return EXIT_USAGE;
 	}
-	if (!o.seccomp && o.seccomp_profile) {
-		cli_error(
-			CMD,
-			"run: --seccomp-profile contradicts --seccomp=unconfined");
+	if (check_exec_opts("run", &x))
 		return EXIT_USAGE;
-	}
+	o.seccomp = x.seccomp;
+	o.seccomp_profile = x.seccomp_profile;
+	o.cap_add = x.cap_add;
+	memcpy(o.groups, x.groups, sizeof(o.groups));
+	o.ngroups = x.ngroups;
+	o.preserve_fds = x.preserve_fds;
+	o.tty = x.tty;
 	o.argv = argv + optind;
 	limits = o.memory_max || o.pids_max || o.cpu_quota_us;
 
@@ -343,73 +386,29 @@ static int cmd_run(int argc, char **argv)
 static int cmd_exec(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "seccomp", required_argument, NULL, 's' },
-		{ "seccomp-profile", required_argument, NULL, 'P' },
-		{ "cap-add", required_argument, NULL, 'c' },
-		{ "group-add", required_argument, NULL, 'g' },
-		{ "preserve-fds", required_argument, NULL, 'p' },
-		{ "tty", no_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
+		EXEC_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct container_exec_opts x = { .seccomp = true };
 	struct errbuf eb = { 0 };
 	const char *name;
-	uint64_t mask;
-	int c, status = 0, code;
+	int c, err, status = 0, code;
 
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+t", opts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			if (parse_seccomp(optarg, &x.seccomp)) {
-				cli_error(
-					CMD,
-					"--seccomp '%s': expected default or unconfined",
-					optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'P':
-			x.seccomp_profile = optarg;
-			break;
-		case 'c':
-			if (container_caps_parse(optarg, &mask)) {
-				cli_error(CMD,
-					  "--cap-add '%s': unknown capability",
-					  optarg);
-				return EXIT_USAGE;
-			}
-			x.cap_add |= mask;
-			break;
-		case 'g':
-			if (parse_group_add(optarg, x.groups, &x.ngroups))
-				return EXIT_USAGE;
-			break;
-		case 'p':
-			if (parse_preserve_fds(optarg, &x.preserve_fds))
-				return EXIT_USAGE;
-			break;
-		case 't':
-			x.tty = true;
-			break;
-		case 'h':
+		err = parse_exec_opt(c, optarg, &x);
+		if (err < 0)
+			return EXIT_USAGE;
+		if (err && c == O_HELP) {
 			usage(stdout);
 			return EXIT_OK;
-		default:
-			cli_error(CMD,
-				  "exec: unknown or incomplete option '%s'",
-				  argv[optind - 1]);
-			return EXIT_USAGE;
 		}
+		if (err)
+			return bad_option("exec", argv);
 	}
-	if (!x.seccomp && x.seccomp_profile) {
-		cli_error(
-			CMD,
-			"exec: --seccomp-profile contradicts --seccomp=unconfined");
+	if (check_exec_opts("exec", &x))
 		return EXIT_USAGE;
-	}
 	if (optind < argc && !strcmp(argv[optind], "--"))
 		optind++;
 	if (argc - optind < 1) {
@@ -609,10 +608,7 @@ static int cmd_seccomp(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		default:
-			cli_error(CMD,
-				  "seccomp: unknown or incomplete option '%s'",
-				  argv[optind - 1]);
-			return EXIT_USAGE;
+			return bad_option("seccomp", argv);
 		}
 	}
 	if (!export || optind < argc) {
