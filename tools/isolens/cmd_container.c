@@ -58,6 +58,13 @@ static void usage(FILE *out)
 		"seccomp profile is a runtime error (125).\n");
 }
 
+/* "--opt 'arg': what" of a value that @opt does not take; EXIT_USAGE. */
+static int bad_value(const char *opt, const char *arg, const char *what)
+{
+	cli_error(CMD, "%s '%s': %s", opt, arg, what);
+	return EXIT_USAGE;
+}
+
 static int parse_seccomp(const char *s, bool *on)
 {
 	if (!strcmp(s, "default"))
@@ -90,10 +97,8 @@ static int parse_preserve_fds(const char *arg, int *n)
 	uint64_t v;
 
 	if (parse_uint(arg, 0, 1024, &v)) {
-		cli_error(
-			CMD,
-			"--preserve-fds '%s': expected a number from 0 to 1024",
-			arg);
+		bad_value("--preserve-fds", arg,
+			  "expected a number from 0 to 1024");
 		return -EINVAL;
 	}
 	*n = (int)v;
@@ -145,10 +150,8 @@ static int parse_exec_opt(int c, const char *arg, struct container_exec_opts *x)
 	switch (c) {
 	case O_SECCOMP:
 		if (parse_seccomp(arg, &x->seccomp)) {
-			cli_error(
-				CMD,
-				"--seccomp '%s': expected default or unconfined",
-				arg);
+			bad_value("--seccomp", arg,
+				  "expected default or unconfined");
 			return -1;
 		}
 		return 0;
@@ -157,8 +160,7 @@ static int parse_exec_opt(int c, const char *arg, struct container_exec_opts *x)
 		return 0;
 	case O_CAPADD:
 		if (container_caps_parse(arg, &mask)) {
-			cli_error(CMD, "--cap-add '%s': unknown capability",
-				  arg);
+			bad_value("--cap-add", arg, "unknown capability");
 			return -1;
 		}
 		x->cap_add |= mask;
@@ -254,11 +256,9 @@ static int cmd_run(int argc, char **argv)
 			o.hostname = optarg;
 			break;
 		case O_ENV:
-			if (!strchr(optarg, '=') || *optarg == '=') {
-				cli_error(CMD, "--env '%s': expected KEY=VALUE",
-					  optarg);
-				return EXIT_USAGE;
-			}
+			if (!strchr(optarg, '=') || *optarg == '=')
+				return bad_value("--env", optarg,
+						 "expected KEY=VALUE");
 			if (o.nenv >= CONTAINER_MAX_ENV - 1) {
 				cli_error(CMD, "too many --env (at most %d)",
 					  CONTAINER_MAX_ENV - 1);
@@ -267,13 +267,9 @@ static int cmd_run(int argc, char **argv)
 			o.env[o.nenv++] = optarg;
 			break;
 		case O_WORKDIR:
-			if (*optarg != '/') {
-				cli_error(
-					CMD,
-					"--workdir '%s': must be an absolute path",
-					optarg);
-				return EXIT_USAGE;
-			}
+			if (*optarg != '/')
+				return bad_value("--workdir", optarg,
+						 "must be an absolute path");
 			o.workdir = optarg;
 			break;
 		case O_NAME:
@@ -287,54 +283,39 @@ static int cmd_run(int argc, char **argv)
 			snprintf(o.name, sizeof(o.name), "%s", optarg);
 			break;
 		case O_SHARE:
-			if (container_parse_share(optarg, &o.share)) {
-				cli_error(
-					CMD,
-					"--share '%s': expected a list of mnt,uts,ipc,net,pid,cgroup,time",
-					optarg);
-				return EXIT_USAGE;
-			}
+			if (container_parse_share(optarg, &o.share))
+				return bad_value(
+					"--share", optarg,
+					"expected a list of mnt,uts,ipc,net,pid,cgroup,time");
 			break;
 		case O_USERNS:
 			o.userns = true;
 			break;
 		case O_NET:
-			if (container_parse_net(optarg, &o.net)) {
-				cli_error(
-					CMD,
-					"--net '%s': expected none, loopback or veth",
-					optarg);
-				return EXIT_USAGE;
-			}
+			if (container_parse_net(optarg, &o.net))
+				return bad_value(
+					"--net", optarg,
+					"expected none, loopback or veth");
 			break;
 		case O_MEM:
 			if (parse_size(optarg, &o.memory_max) ||
-			    o.memory_max < 4096) {
-				cli_error(
-					CMD,
-					"--memory '%s': expected a size of at least 4K, e.g. 64M",
-					optarg);
-				return EXIT_USAGE;
-			}
+			    o.memory_max < 4096)
+				return bad_value(
+					"--memory", optarg,
+					"expected a size of at least 4K, e.g. 64M");
 			break;
 		case O_PIDS:
-			if (parse_uint(optarg, 1, 4194304, &o.pids_max)) {
-				cli_error(
-					CMD,
-					"--pids '%s': expected a number from 1 to 4194304",
-					optarg);
-				return EXIT_USAGE;
-			}
+			if (parse_uint(optarg, 1, 4194304, &o.pids_max))
+				return bad_value(
+					"--pids", optarg,
+					"expected a number from 1 to 4194304");
 			break;
 		case O_CPUS:
 			if (container_parse_cpus(optarg, &o.cpu_quota_us,
-						 &o.cpu_period_us)) {
-				cli_error(
-					CMD,
-					"--cpus '%s': expected a number of CPUs from 0.01, e.g. 0.5",
-					optarg);
-				return EXIT_USAGE;
-			}
+						 &o.cpu_period_us))
+				return bad_value(
+					"--cpus", optarg,
+					"expected a number of CPUs from 0.01, e.g. 0.5");
 			break;
 		case O_JSON:
 			json = true;
