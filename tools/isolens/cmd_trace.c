@@ -91,17 +91,22 @@ static uint32_t stack_first(struct trace_run *r, const struct isolens_stack *st)
 	return r->ksyms ? ksyms_skip_tracing(r->ksyms, st->ip, st->nr) : 0;
 }
 
+/* A frame's symbol, or its address without symbols. */
+static void frame_name(struct trace_run *r, uint64_t ip, char *sym, size_t size)
+{
+	if (r->ksyms)
+		ksyms_format(r->ksyms, ip, sym, size);
+	else
+		snprintf(sym, size, "0x%llx", (unsigned long long)ip);
+}
+
 static void print_stack(struct trace_run *r, const struct isolens_stack *st)
 {
 	char sym[512];
 	uint32_t i;
 
 	for (i = stack_first(r, st); i < st->nr; i++) {
-		if (r->ksyms)
-			ksyms_format(r->ksyms, st->ip[i], sym, sizeof(sym));
-		else
-			snprintf(sym, sizeof(sym), "0x%llx",
-				 (unsigned long long)st->ip[i]);
+		frame_name(r, st->ip[i], sym, sizeof(sym));
 		printf("%*s%s\n", 13, "", sym);
 	}
 }
@@ -114,11 +119,7 @@ static void print_json_stack(struct trace_run *r,
 
 	printf(",\"stack\":[");
 	for (i = stack_first(r, st); i < st->nr; i++) {
-		if (r->ksyms)
-			ksyms_format(r->ksyms, st->ip[i], sym, sizeof(sym));
-		else
-			snprintf(sym, sizeof(sym), "0x%llx",
-				 (unsigned long long)st->ip[i]);
+		frame_name(r, st->ip[i], sym, sizeof(sym));
 		printf("%s{\"ip\":%llu,\"sym\":",
 		       i > stack_first(r, st) ? "," : "",
 		       (unsigned long long)st->ip[i]);
@@ -264,6 +265,24 @@ struct trace_args {
 	char **cmd;
 };
 
+/* The field of --pid, --cgroup, --container or --vm (@opt 'p', 'g', 'c', 'v'). */
+static const char **trace_selector(struct trace_args *a, int opt)
+{
+	return opt == 'p' ? &a->pid :
+	       opt == 'g' ? &a->cgroup :
+	       opt == 'c' ? &a->container :
+			    &a->vm;
+}
+
+/* The field of --json, --count, --stacks or --cap-all (@opt 'j', 'n', 's', 'C'). */
+static bool *trace_flag(struct trace_args *a, int opt)
+{
+	return opt == 'j' ? &a->json :
+	       opt == 'n' ? &a->count :
+	       opt == 's' ? &a->stacks :
+			    &a->cap_all;
+}
+
 static int trace_parse(int argc, char **argv, struct trace_args *a)
 {
 	static const struct option opts[] = {
@@ -298,32 +317,17 @@ static int trace_parse(int argc, char **argv, struct trace_args *a)
 			nsel++;
 			break;
 		case 'p':
-			a->pid = optarg;
-			nsel++;
-			break;
 		case 'g':
-			a->cgroup = optarg;
-			nsel++;
-			break;
 		case 'c':
-			a->container = optarg;
-			nsel++;
-			break;
 		case 'v':
-			a->vm = optarg;
+			*trace_selector(a, c) = optarg;
 			nsel++;
 			break;
 		case 'j':
-			a->json = true;
-			break;
 		case 'n':
-			a->count = true;
-			break;
 		case 's':
-			a->stacks = true;
-			break;
 		case 'C':
-			a->cap_all = true;
+			*trace_flag(a, c) = true;
 			break;
 		case 'B':
 			if (strcmp(optarg, "bpf") && strcmp(optarg, "module") &&
