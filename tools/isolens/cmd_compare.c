@@ -217,13 +217,8 @@ int cmd_compare(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (optind < argc) {
-		if (strcmp(argv[optind - 1], "--")) {
-			cli_error(
-				CMD,
-				"unexpected argument '%s' (a command goes after --)",
-				argv[optind]);
+		if (cli_command_after_dashes(CMD, argv, optind))
 			return EXIT_USAGE;
-		}
 		user_cmd = join_cmd(argv + optind);
 		if (!user_cmd || strlen(user_cmd) > COMPARE_COMMAND_MAX) {
 			cli_error(CMD,

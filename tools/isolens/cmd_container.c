@@ -642,16 +642,11 @@ int cmd_container(int argc, char **argv)
 		{ "seccomp", cmd_seccomp },
 	};
 	size_t i;
+	int ret;
 
-	if (argc < 2) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "help")) {
-		usage(stdout);
-		return EXIT_OK;
-	}
+	ret = cli_usage_or_help(argc, argv, usage);
+	if (ret >= 0)
+		return ret;
 	for (i = 0; i < ARRAY_SIZE(subs); i++)
 		if (!strcmp(argv[1], subs[i].name))
 			return subs[i].fn(argc - 1, argv + 1);

@@ -379,13 +379,8 @@ static int trace_parse(int argc, char **argv, struct trace_args *a)
 		}
 	}
 	if (optind < argc) {
-		if (strcmp(argv[optind - 1], "--")) {
-			cli_error(
-				CMD,
-				"unexpected argument '%s' (a command goes after --)",
-				argv[optind]);
+		if (cli_command_after_dashes(CMD, argv, optind))
 			return -1;
-		}
 		a->cmd = argv + optind;
 		nsel++;
 	}

@@ -56,6 +56,31 @@ void cli_note(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 }
 
+int cli_usage_or_help(int argc, char **argv, void (*usage)(FILE *out))
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	return -1;
+}
+
+int cli_command_after_dashes(const char *cmd, char **argv, int next)
+{
+	if (strcmp(argv[next - 1], "--")) {
+		cli_error(cmd,
+			  "unexpected argument '%s' (a command goes after --)",
+			  argv[next]);
+		return -1;
+	}
+	return 0;
+}
+
 static void usage(FILE *out)
 {
 	size_t i;
@@ -71,16 +96,11 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
 	size_t i;
+	int ret;
 
-	if (argc < 2) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "help")) {
-		usage(stdout);
-		return EXIT_OK;
-	}
+	ret = cli_usage_or_help(argc, argv, usage);
+	if (ret >= 0)
+		return ret;
 	if (!strcmp(argv[1], "--version"))
 		return cmd_version(argc - 1, argv + 1);
 
