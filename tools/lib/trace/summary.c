@@ -200,6 +200,29 @@ char *summary_format_text(const struct trace_summary *s,
 	return buf;
 }
 
+/* "key":n,... of a count table. */
+static void json_counts(FILE *f, const struct summary_count *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		fprintf(f, "%s", i ? "," : "");
+		json_quote(f, v[i].key);
+		fprintf(f, ":%llu", (unsigned long long)v[i].n);
+	}
+}
+
+/* "label":{"key":n,...} of one vCPU's table, after a comma if @comma. */
+static void json_vcpu_counts(FILE *f, bool comma, const char *label,
+			     const struct summary_count *v, size_t n)
+{
+	fprintf(f, "%s", comma ? "," : "");
+	json_quote(f, label);
+	fprintf(f, ":{");
+	json_counts(f, v, n);
+	fprintf(f, "}");
+}
+
 char *summary_format_json(const struct trace_summary *s,
 			  const struct trace_stats *st)
 {
@@ -230,42 +253,18 @@ char *summary_format_json(const struct trace_summary *s,
 			(unsigned long long)s->by_kind[i]);
 	}
 	fprintf(f, "},\"by_context\":{");
-	for (i = 0; i < s->nctx; i++) {
-		fprintf(f, "%s", i ? "," : "");
-		json_quote(f, s->by_ctx[i].key);
-		fprintf(f, ":%llu", (unsigned long long)s->by_ctx[i].n);
-	}
+	json_counts(f, s->by_ctx, s->nctx);
 	fprintf(f, "},\"exits\":{");
-	for (i = 0; i < s->nvcpus; i++) {
-		const struct summary_vcpu *v = &s->vcpus[i];
-
-		fprintf(f, "%s", i ? "," : "");
-		json_quote(f, v->label);
-		fprintf(f, ":{");
-		for (k = 0; k < v->nreasons; k++) {
-			fprintf(f, "%s", k ? "," : "");
-			json_quote(f, v->reasons[k].key);
-			fprintf(f, ":%llu",
-				(unsigned long long)v->reasons[k].n);
-		}
-		fprintf(f, "}");
-	}
+	for (i = 0; i < s->nvcpus; i++)
+		json_vcpu_counts(f, i, s->vcpus[i].label, s->vcpus[i].reasons,
+				 s->vcpus[i].nreasons);
 	fprintf(f, "},\"to_vmm\":{");
 	for (i = 0, n = 0; i < s->nvcpus; i++) {
 		const struct summary_vcpu *v = &s->vcpus[i];
 
-		if (!v->to_vmm)
-			continue;
-		fprintf(f, "%s", n++ ? "," : "");
-		json_quote(f, v->label);
-		fprintf(f, ":{");
-		for (k = 0; k < v->nvmm_reasons; k++) {
-			fprintf(f, "%s", k ? "," : "");
-			json_quote(f, v->vmm_reasons[k].key);
-			fprintf(f, ":%llu",
-				(unsigned long long)v->vmm_reasons[k].n);
-		}
-		fprintf(f, "}");
+		if (v->to_vmm)
+			json_vcpu_counts(f, n++, v->label, v->vmm_reasons,
+					 v->nvmm_reasons);
 	}
 	fprintf(f, "}}}");
 	fclose(f);
