@@ -144,7 +144,7 @@ $(GUEST_BINS): %: %.c tools/lib/base/nolibc.h
 SECCOMP_GEN := tools/lib/container/gen/seccomp-gen
 SECCOMP_GEN_OBJS := tools/lib/container/seccomp.o \
 	tools/lib/container/seccomp_profile.o tools/lib/container/caps.o \
-	tools/lib/base/errbuf.o tools/lib/base/fileio.o
+	tools/lib/base/errbuf.o tools/lib/base/fileio.o tools/lib/base/parse.o
 SECCOMP_BINS := tools/lib/container/gen/seccomp-default.bin \
 	tools/lib/container/gen/seccomp-userns.bin
 

@@ -320,22 +320,28 @@ int cap_capable_tp(struct trace_event_raw_cap_capable *ctx)
 
 /* ---- kvm -------------------------------------------------------------- */
 
-static __always_inline struct isolens_event *kvm_begin(struct trace_bpf_cfg *c,
-						       __u16 kind)
+/*
+ * One kvm record: @k holds the tracepoint's fields, vm_pid and vcpu_id are
+ * filled in here (the vCPU as learnt at kvm_entry/kvm_exit, or -1).
+ */
+static __always_inline void kvm_event(void *ctx, __u16 kind,
+				      struct isolens_kvm *k)
 {
+	struct trace_bpf_cfg *c = cfg_get();
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct isolens_event *e;
 	__u32 *vcpu;
 
 	if (!selected(c, ISOLENS_CLASS_KVM))
-		return NULL;
+		return;
 	e = event_begin(c, kind);
 	if (!e)
-		return NULL;
-	e->kvm.vm_pid = e->hdr.pid;
+		return;
+	k->vm_pid = e->hdr.pid;
 	vcpu = bpf_map_lookup_elem(&vcpu_of, &tid);
-	e->kvm.vcpu_id = vcpu ? *vcpu : (__u32)-1;
-	return e;
+	k->vcpu_id = vcpu ? *vcpu : (__u32)-1;
+	e->kvm = *k;
+	event_emit(ctx, c, e);
 }
 
 static __always_inline void vcpu_learn(unsigned int vcpu_id)
@@ -350,114 +356,93 @@ static __always_inline void vcpu_learn(unsigned int vcpu_id)
 SEC("tp/kvm/kvm_entry")
 int kvm_entry(struct trace_event_raw_kvm_entry *ctx)
 {
-	struct trace_bpf_cfg *c = cfg_get();
-	struct isolens_event *e;
+	struct isolens_kvm k = { .info1 = ctx->rip };
 
 	vcpu_learn(ctx->vcpu_id);
-	e = kvm_begin(c, ISOLENS_EV_KVM_ENTRY);
-	if (!e)
-		return TP_PASS;
-	e->kvm.info1 = ctx->rip;
-	event_emit(ctx, c, e);
+	kvm_event(ctx, ISOLENS_EV_KVM_ENTRY, &k);
 	return TP_PASS;
 }
 
 SEC("tp/kvm/kvm_exit")
 int kvm_exit(struct trace_event_raw_kvm_exit *ctx)
 {
-	struct trace_bpf_cfg *c = cfg_get();
-	struct isolens_event *e;
+	struct isolens_kvm k = {
+		.isa = ctx->isa,
+		.exit_reason = ctx->exit_reason,
+		.info1 = ctx->info1,
+		.info2 = ctx->info2,
+	};
 
 	/* kvm_exit has named its vCPU only since it moved to a common macro */
 	if (bpf_core_field_exists(ctx->vcpu_id))
 		vcpu_learn(BPF_CORE_READ(ctx, vcpu_id));
-	e = kvm_begin(c, ISOLENS_EV_KVM_EXIT);
-	if (!e)
-		return TP_PASS;
-	e->kvm.isa = ctx->isa;
-	e->kvm.exit_reason = ctx->exit_reason;
-	e->kvm.info1 = ctx->info1;
-	e->kvm.info2 = ctx->info2;
-	event_emit(ctx, c, e);
+	kvm_event(ctx, ISOLENS_EV_KVM_EXIT, &k);
 	return TP_PASS;
 }
 
 SEC("tp/kvm/kvm_userspace_exit")
 int kvm_userspace_exit(struct trace_event_raw_kvm_userspace_exit *ctx)
 {
-	struct trace_bpf_cfg *c = cfg_get();
-	struct isolens_event *e = kvm_begin(c, ISOLENS_EV_KVM_USERSPACE_EXIT);
+	struct isolens_kvm k = {
+		.exit_reason = ctx->reason,
+		.info2 = (__u64)(__s64)ctx->errno,
+	};
 
-	if (!e)
-		return TP_PASS;
-	e->kvm.exit_reason = ctx->reason;
-	e->kvm.info2 = (__u64)(__s64)ctx->errno;
-	event_emit(ctx, c, e);
+	kvm_event(ctx, ISOLENS_EV_KVM_USERSPACE_EXIT, &k);
 	return TP_PASS;
 }
 
 SEC("tp/kvm/kvm_pio")
 int kvm_pio(struct trace_event_raw_kvm_pio *ctx)
 {
-	struct trace_bpf_cfg *c = cfg_get();
-	struct isolens_event *e = kvm_begin(c, ISOLENS_EV_KVM_PIO);
+	struct isolens_kvm k = {
+		.dir = ctx->rw,
+		.info1 = ctx->port,
+		.info2 = ctx->val,
+		.len = ctx->size,
+		.count = ctx->count,
+	};
 
-	if (!e)
-		return TP_PASS;
-	e->kvm.dir = ctx->rw;
-	e->kvm.info1 = ctx->port;
-	e->kvm.info2 = ctx->val;
-	e->kvm.len = ctx->size;
-	e->kvm.count = ctx->count;
-	event_emit(ctx, c, e);
+	kvm_event(ctx, ISOLENS_EV_KVM_PIO, &k);
 	return TP_PASS;
 }
 
 SEC("tp/kvm/kvm_mmio")
 int kvm_mmio(struct trace_event_raw_kvm_mmio *ctx)
 {
-	struct trace_bpf_cfg *c = cfg_get();
-	struct isolens_event *e = kvm_begin(c, ISOLENS_EV_KVM_MMIO);
-
-	if (!e)
-		return TP_PASS;
 	/* type: 0 read unsatisfied, 1 read, 2 write (KVM_TRACE_MMIO_*) */
-	e->kvm.exit_reason = ctx->type;
-	e->kvm.dir = ctx->type == 2;
-	e->kvm.info1 = ctx->gpa;
-	e->kvm.info2 = ctx->val;
-	e->kvm.len = ctx->len;
-	event_emit(ctx, c, e);
+	struct isolens_kvm k = {
+		.dir = ctx->type == 2,
+		.exit_reason = ctx->type,
+		.info1 = ctx->gpa,
+		.info2 = ctx->val,
+		.len = ctx->len,
+	};
+
+	kvm_event(ctx, ISOLENS_EV_KVM_MMIO, &k);
 	return TP_PASS;
 }
 
 SEC("tp/kvm/kvm_msr")
 int kvm_msr(struct trace_event_raw_kvm_msr *ctx)
 {
-	struct trace_bpf_cfg *c = cfg_get();
-	struct isolens_event *e = kvm_begin(c, ISOLENS_EV_KVM_MSR);
+	struct isolens_kvm k = {
+		.dir = ctx->write,
+		.exit_reason = ctx->exception,
+		.info1 = ctx->ecx,
+		.info2 = ctx->data,
+	};
 
-	if (!e)
-		return TP_PASS;
-	e->kvm.dir = ctx->write;
-	e->kvm.exit_reason = ctx->exception;
-	e->kvm.info1 = ctx->ecx;
-	e->kvm.info2 = ctx->data;
-	event_emit(ctx, c, e);
+	kvm_event(ctx, ISOLENS_EV_KVM_MSR, &k);
 	return TP_PASS;
 }
 
 SEC("tp/kvm/kvm_hypercall")
 int kvm_hypercall(struct trace_event_raw_kvm_hypercall *ctx)
 {
-	struct trace_bpf_cfg *c = cfg_get();
-	struct isolens_event *e = kvm_begin(c, ISOLENS_EV_KVM_HYPERCALL);
+	struct isolens_kvm k = { .info1 = ctx->nr, .info2 = ctx->a0 };
 
-	if (!e)
-		return TP_PASS;
-	e->kvm.info1 = ctx->nr;
-	e->kvm.info2 = ctx->a0;
-	event_emit(ctx, c, e);
+	kvm_event(ctx, ISOLENS_EV_KVM_HYPERCALL, &k);
 	return TP_PASS;
 }
 

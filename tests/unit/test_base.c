@@ -78,6 +78,39 @@ static void test_duration(void)
 	CHECK(parse_duration_ms("-3", &ms) < 0);
 }
 
+/* each item's first letter, in order; "x" is an error */
+static int list_item(char *tok, void *arg)
+{
+	char *seen = arg;
+	size_t n = strlen(seen);
+
+	if (!strcmp(tok, "x"))
+		return -ENOENT;
+	seen[n] = tok[0];
+	seen[n + 1] = '\0';
+	return 0;
+}
+
+static void test_list(void)
+{
+	char buf[8], seen[8];
+
+	seen[0] = '\0';
+	CHECK_EQ(parse_list("a,,bc,d", buf, sizeof(buf), list_item, seen), 0);
+	CHECK_STR(seen, "abd");
+	seen[0] = '\0';
+	CHECK_EQ(parse_list(",,", buf, sizeof(buf), list_item, seen), 0);
+	CHECK_STR(seen, "");
+	CHECK_EQ(parse_list("a,x,b", buf, sizeof(buf), list_item, seen),
+		 -ENOENT);
+	CHECK_STR(seen, "a");
+	CHECK_EQ(parse_list("", buf, sizeof(buf), list_item, seen), -EINVAL);
+	CHECK_EQ(parse_list(NULL, buf, sizeof(buf), list_item, seen), -EINVAL);
+	/* 8 characters and the NUL do not fit in 8 bytes */
+	CHECK_EQ(parse_list("a,b,c,de", buf, sizeof(buf), list_item, seen),
+		 -EINVAL);
+}
+
 static void test_errbuf(void)
 {
 	struct errbuf eb = {};
@@ -341,6 +374,7 @@ int main(void)
 	RUN(test_size);
 	RUN(test_uint);
 	RUN(test_duration);
+	RUN(test_list);
 	RUN(test_errbuf);
 	RUN(test_exit_code);
 	UNIT_DONE();

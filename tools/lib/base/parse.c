@@ -89,3 +89,21 @@ int parse_duration_ms(const char *s, uint64_t *ms)
 	*ms = (uint64_t)(v * scale + 0.5);
 	return 0;
 }
+
+int parse_list(const char *list, char *buf, size_t size,
+	       int (*item)(char *tok, void *arg), void *arg)
+{
+	char *tok, *save = NULL;
+	int err;
+
+	if (!list || !*list || strlen(list) >= size)
+		return -EINVAL;
+	strcpy(buf, list);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		err = item(tok, arg);
+		if (err)
+			return err;
+	}
+	return 0;
+}

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <linux/capability.h>
 
+#include "base/parse.h"
 #include "base/util.h"
 #include "ctr.h"
 
@@ -68,31 +69,35 @@ const char *ctr_caps_name(unsigned int cap)
 	return cap < NCAPS ? cap_names[cap] : NULL;
 }
 
+static int caps_parse_item(char *tok, void *arg)
+{
+	uint64_t *m = arg;
+	size_t i;
+
+	if (!strcasecmp(tok, "all")) {
+		*m |= (1ULL << NCAPS) - 1;
+		return 0;
+	}
+	if (!strncasecmp(tok, "cap_", 4))
+		tok += 4;
+	for (i = 0; i < NCAPS; i++)
+		if (!strcasecmp(tok, cap_names[i]))
+			break;
+	if (i == NCAPS)
+		return -EINVAL;
+	*m |= 1ULL << i;
+	return 0;
+}
+
 /* "CAP_SYS_ADMIN,net_admin" or "ALL" into a mask. */
 int container_caps_parse(const char *list, uint64_t *mask)
 {
-	char buf[512], *tok, *save = NULL;
+	char buf[512];
 	uint64_t m = 0;
-	size_t i;
+	int err = parse_list(list, buf, sizeof(buf), caps_parse_item, &m);
 
-	if (!list || !*list || strlen(list) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, list);
-	for (tok = strtok_r(buf, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		if (!strcasecmp(tok, "all")) {
-			m |= (1ULL << NCAPS) - 1;
-			continue;
-		}
-		if (!strncasecmp(tok, "cap_", 4))
-			tok += 4;
-		for (i = 0; i < NCAPS; i++)
-			if (!strcasecmp(tok, cap_names[i]))
-				break;
-		if (i == NCAPS)
-			return -EINVAL;
-		m |= 1ULL << i;
-	}
+	if (err)
+		return err;
 	*mask = m;
 	return 0;
 }

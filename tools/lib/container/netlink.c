@@ -93,6 +93,16 @@ out:
 	return err;
 }
 
+/* IFNAME's index, or -errno with @eb set if there is no such interface */
+static int nl_ifindex(const char *ifname, struct errbuf *eb)
+{
+	unsigned int idx = if_nametoindex(ifname);
+
+	if (!idx)
+		return errbuf_errno(eb, errno, "no interface %s", ifname);
+	return (int)idx;
+}
+
 #define REQ(name, type, flags, hdrtype)                                   \
 	union {                                                           \
 		struct nlmsghdr h;                                        \
@@ -106,10 +116,10 @@ int ctr_netlink_link_up(const char *ifname, struct errbuf *eb)
 {
 	REQ(r, RTM_NEWLINK, 0, struct ifinfomsg);
 	struct ifinfomsg *ifi = NLMSG_DATA(r.h);
-	int idx = (int)if_nametoindex(ifname), err;
+	int idx = nl_ifindex(ifname, eb), err;
 
-	if (!idx)
-		return errbuf_errno(eb, errno, "no interface %s", ifname);
+	if (idx < 0)
+		return idx;
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = idx;
 	ifi->ifi_flags = IFF_UP;
@@ -187,10 +197,10 @@ int ctr_netlink_addr_add(const char *ifname, uint32_t addr, int prefix,
 	REQ(r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, struct ifaddrmsg);
 	struct ifaddrmsg *ifa = NLMSG_DATA(r.h);
 	uint32_t be = htonl(addr);
-	int idx = (int)if_nametoindex(ifname), err;
+	int idx = nl_ifindex(ifname, eb), err;
 
-	if (!idx)
-		return errbuf_errno(eb, errno, "no interface %s", ifname);
+	if (idx < 0)
+		return idx;
 	ifa->ifa_family = AF_INET;
 	ifa->ifa_prefixlen = (unsigned char)prefix;
 	ifa->ifa_index = (unsigned int)idx;
@@ -208,11 +218,12 @@ int ctr_netlink_route_default(const char *ifname, uint32_t gw,
 {
 	REQ(r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, struct rtmsg);
 	struct rtmsg *rt = NLMSG_DATA(r.h);
-	uint32_t be = htonl(gw), oif = if_nametoindex(ifname);
-	int err;
+	uint32_t be = htonl(gw), oif;
+	int idx = nl_ifindex(ifname, eb), err;
 
-	if (!oif)
-		return errbuf_errno(eb, errno, "no interface %s", ifname);
+	if (idx < 0)
+		return idx;
+	oif = (uint32_t)idx;
 	rt->rtm_family = AF_INET;
 	rt->rtm_table = RT_TABLE_MAIN;
 	rt->rtm_protocol = RTPROT_BOOT;

@@ -31,27 +31,31 @@ const struct container_ns container_ns_kinds[CONTAINER_NS_COUNT] = {
 	NS_KIND(TIME, CLONE_NEWTIME, time),
 };
 
+static int share_parse_item(char *tok, void *arg)
+{
+	unsigned long *f = arg;
+	size_t i;
+
+	/* the user namespace is not shared this way */
+	for (i = 0; i < CONTAINER_NS_COUNT; i++)
+		if (i != CONTAINER_NS_USER &&
+		    !strcmp(tok, container_ns_kinds[i].name))
+			break;
+	if (i == CONTAINER_NS_COUNT)
+		return -EINVAL;
+	*f |= container_ns_kinds[i].flag;
+	return 0;
+}
+
 /* "net,uts": namespaces kept shared with the host ("user" is --userns). */
 int container_parse_share(const char *list, unsigned long *flags)
 {
-	char buf[256], *tok, *save = NULL;
+	char buf[256];
 	unsigned long f = 0;
-	size_t i;
+	int err = parse_list(list, buf, sizeof(buf), share_parse_item, &f);
 
-	if (!list || !*list || strlen(list) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, list);
-	for (tok = strtok_r(buf, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		/* the user namespace is not shared this way */
-		for (i = 0; i < CONTAINER_NS_COUNT; i++)
-			if (i != CONTAINER_NS_USER &&
-			    !strcmp(tok, container_ns_kinds[i].name))
-				break;
-		if (i == CONTAINER_NS_COUNT)
-			return -EINVAL;
-		f |= container_ns_kinds[i].flag;
-	}
+	if (err)
+		return err;
 	if (!f)
 		return -EINVAL;
 	*flags = f;

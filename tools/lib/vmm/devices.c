@@ -29,14 +29,9 @@ static void i8042_push(struct i8042 *k, uint8_t v)
 		k->outbuf[k->out_len++] = v;
 }
 
-void i8042_data_access(void *opaque, uint64_t offset, bool is_write,
-		       uint8_t *data, unsigned int size)
+/* Port 0x60, the k->lock held. */
+static void i8042_data(struct i8042 *k, bool is_write, uint8_t *data)
 {
-	struct i8042 *k = opaque;
-
-	(void)offset;
-	(void)size;
-	pthread_mutex_lock(&k->lock);
 	if (!is_write) {
 		data[0] = k->out_len ? k->outbuf[0] : 0;
 		if (k->out_len)
@@ -51,20 +46,13 @@ void i8042_data_access(void *opaque, uint64_t offset, bool is_write,
 			k->reset(k->ctx);
 	}
 	/* bytes for the keyboard itself: there is no keyboard */
-	pthread_mutex_unlock(&k->lock);
 }
 
-void i8042_cmd_access(void *opaque, uint64_t offset, bool is_write,
-		      uint8_t *data, unsigned int size)
+/* Port 0x64, the k->lock held. */
+static void i8042_cmd(struct i8042 *k, bool is_write, uint8_t *data)
 {
-	struct i8042 *k = opaque;
-
-	(void)offset;
-	(void)size;
-	pthread_mutex_lock(&k->lock);
 	if (!is_write) {
 		data[0] = I8042_STR_SYSFLAG | (k->out_len ? I8042_STR_OBF : 0);
-		pthread_mutex_unlock(&k->lock);
 		return;
 	}
 	switch (data[0]) {
@@ -86,7 +74,34 @@ void i8042_cmd_access(void *opaque, uint64_t offset, bool is_write,
 			k->reset(k->ctx);
 		break;
 	}
+}
+
+/* A one-byte port of the controller: @port under its lock. */
+static void i8042_locked(void *opaque, bool is_write, uint8_t *data,
+			 void (*port)(struct i8042 *k, bool is_write,
+				      uint8_t *data))
+{
+	struct i8042 *k = opaque;
+
+	pthread_mutex_lock(&k->lock);
+	port(k, is_write, data);
 	pthread_mutex_unlock(&k->lock);
+}
+
+void i8042_data_access(void *opaque, uint64_t offset, bool is_write,
+		       uint8_t *data, unsigned int size)
+{
+	(void)offset;
+	(void)size;
+	i8042_locked(opaque, is_write, data, i8042_data);
+}
+
+void i8042_cmd_access(void *opaque, uint64_t offset, bool is_write,
+		      uint8_t *data, unsigned int size)
+{
+	(void)offset;
+	(void)size;
+	i8042_locked(opaque, is_write, data, i8042_cmd);
 }
 
 void cmos_init(struct cmos *c)
