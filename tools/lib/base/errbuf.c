@@ -24,18 +24,24 @@ static int errbuf_vset(struct errbuf *eb, int err, int with_errno,
 	return -err;
 }
 
-/* errbuf_set() and errbuf_errno(): the same but for ": strerror(err)". */
-#define DEFINE_ERRBUF_SETTER(name, with_errno)                     \
-	int name(struct errbuf *eb, int err, const char *fmt, ...) \
-	{                                                          \
-		va_list ap;                                        \
-		int ret;                                           \
-                                                                   \
-		va_start(ap, fmt);                                 \
-		ret = errbuf_vset(eb, err, with_errno, fmt, ap);   \
-		va_end(ap);                                        \
-		return ret;                                        \
-	}
+int errbuf_set(struct errbuf *eb, int err, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
 
-DEFINE_ERRBUF_SETTER(errbuf_set, 0)
-DEFINE_ERRBUF_SETTER(errbuf_errno, 1)
+	va_start(ap, fmt);
+	ret = errbuf_vset(eb, err, 0, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+int errbuf_errno(struct errbuf *eb, int err, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = errbuf_vset(eb, err, 1, fmt, ap);
+	va_end(ap);
+	return ret;
+}
