@@ -311,6 +311,7 @@ static void test_procfs(void)
 	CHECK_STR(comm, "");
 	CHECK_EQ(procfs_stat(0, &ps), 0);
 	CHECK_STR(ps.comm, "a (b) c");
+	CHECK_EQ(ps.state, 'R'); /* reading its own stat, it runs */
 	CHECK_EQ(ps.ppid, getppid());
 	CHECK(!(ps.flags & 0x00200000)); /* not a kernel thread */
 	CHECK(ps.start_time > 0);

@@ -5,7 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "base/procfs.h"
 #include "base/util.h"
 #include "container/container.h"
 #include "container/ctr.h"
@@ -221,6 +226,53 @@ static void test_escapes(void)
 	CHECK_EQ(st.id_count, 65536);
 }
 
+/* state of @pid's /proc/PID/stat, polled until it is @want (or 2 s) */
+static char wait_state(pid_t pid, char want)
+{
+	struct timespec ms = { 0, 1000000 };
+	struct procfs_stat ps = { 0 };
+	int i;
+
+	for (i = 0; i < 2000; i++) {
+		if (!procfs_stat(pid, &ps) && ps.state == want)
+			break;
+		nanosleep(&ms, NULL);
+	}
+	return ps.state;
+}
+
+/*
+ * A pid 1 that exited but is not reaped yet still has its pid and its
+ * start time: it must not count as a running container.
+ */
+static void test_alive_zombie(void)
+{
+	struct container_state st = { 0 };
+	pid_t pid = fork();
+
+	CHECK(pid >= 0);
+	if (pid < 0)
+		return;
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	st.pid = pid;
+	st.pid_start = procfs_start_time(pid);
+	CHECK(st.pid_start > 0);
+	CHECK_EQ(wait_state(pid, 'S'), 'S');
+	CHECK_EQ(container_state_alive(&st), 1);
+	/* the same pid with another start time is another process */
+	st.pid_start++;
+	CHECK_EQ(container_state_alive(&st), 0);
+	st.pid_start--;
+	kill(pid, SIGKILL);
+	CHECK_EQ(wait_state(pid, 'Z'), 'Z');
+	CHECK_EQ(container_state_alive(&st), 0);
+	waitpid(pid, NULL, 0);
+	CHECK_EQ(container_state_alive(&st), 0);
+}
+
 int main(void)
 {
 	RUN(test_round_trip);
@@ -229,5 +281,6 @@ int main(void)
 	RUN(test_malformed);
 	RUN(test_hostile);
 	RUN(test_escapes);
+	RUN(test_alive_zombie);
 	UNIT_DONE();
 }

@@ -97,7 +97,8 @@ int procfs_stat(pid_t pid, struct procfs_stat *st)
 		return -EINVAL;
 	snprintf(st->comm, sizeof(st->comm), "%.*s", (int)(r - l - 1), l + 1);
 	/* after ")": state ppid pgrp session tty_nr tpgid flags */
-	if (sscanf(r + 2, "%*c %d %*d %*d %*d %*d %lu", &ppid, &st->flags) != 2)
+	if (sscanf(r + 2, "%c %d %*d %*d %*d %*d %lu", &st->state, &ppid,
+		   &st->flags) != 3)
 		return -EINVAL;
 	st->ppid = ppid;
 	for (field = 3, p = r + 2; *p && field < 22; p++)

@@ -19,6 +19,7 @@ int procfs_comm(pid_t pid, pid_t tid, char *buf, size_t len);
 /* The fields of /proc/PID/stat that isolens reads. */
 struct procfs_stat {
 	char comm[64]; /* between the parentheses, cut to fit */
+	char state; /* field 3: R, S, D, Z (zombie), X (dead), ... */
 	pid_t ppid; /* field 4 */
 	unsigned long flags; /* field 9, PF_* */
 	uint64_t start_time; /* field 22, clock ticks after boot */

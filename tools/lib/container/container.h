@@ -252,7 +252,10 @@ int container_state_format(const struct container_state *st, char *buf,
 			   size_t len);
 int container_state_read(const char *name, struct container_state *st,
 			 struct errbuf *eb);
-/* 1 if the container's pid 1 still runs (same pid, same start time). */
+/*
+ * 1 if the container's pid 1 still runs: same pid, same start time, and
+ * not a zombie (exited, not reaped yet).
+ */
 int container_state_alive(const struct container_state *st);
 /* 1 for leftovers of a crashed runtime (a claim still starting is not). */
 int container_state_stale(const struct container_state *st);

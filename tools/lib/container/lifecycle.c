@@ -233,8 +233,10 @@ int container_rm(const char *name, bool force, struct errbuf *eb)
 	if (err)
 		return err;
 	if (!container_state_alive(&st) && !container_state_stale(&st))
-		return errbuf_set(eb, EBUSY, "container '%s' is starting",
-				  name);
+		return errbuf_set(
+			eb, EBUSY,
+			"container '%s' is starting or stopping: its runtime (pid %d) is at work",
+			name, (int)st.runtime_pid);
 	if (container_state_alive(&st)) {
 		if (!force)
 			return errbuf_set(

@@ -486,25 +486,29 @@ int ctr_state_remove(const char *name)
 
 int container_state_alive(const struct container_state *st)
 {
-	uint64_t start;
+	struct procfs_stat ps;
 
 	if (st->pid <= 0)
 		return 0;
 	if (kill(st->pid, 0) && errno == ESRCH)
 		return 0;
-	start = procfs_start_time(st->pid);
-	return start && start == st->pid_start;
+	/* a pid 1 that has exited but is not reaped yet runs nothing */
+	if (procfs_stat(st->pid, &ps) || ps.state == 'Z' || ps.state == 'X')
+		return 0;
+	return ps.start_time && ps.start_time == st->pid_start;
 }
 
 /*
- * Leftovers: not alive, and not a claim still being set up (the state file
- * exists with pid 0 from the O_EXCL claim until clone3 has happened).
+ * Leftovers: not alive, and no runtime still in charge of it: neither a
+ * claim still being set up (the state file exists with pid 0 from the
+ * O_EXCL claim until clone3 has happened) nor a pid 1 that has just
+ * exited, which its runtime is about to reap and clean up after.
  */
 int container_state_stale(const struct container_state *st)
 {
 	if (container_state_alive(st))
 		return 0;
-	if (st->pid == 0 && st->runtime_pid > 0 &&
+	if (st->runtime_pid > 0 &&
 	    !(kill(st->runtime_pid, 0) && errno == ESRCH))
 		return 0;
 	return 1;
