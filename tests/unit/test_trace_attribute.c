@@ -108,6 +108,8 @@ static int count_vcpu(struct count_cache *cc, struct attrib *a,
 		return -2;
 	if (fresh)
 		attrib_event(a, &e, tc);
+	else if (tc->type == TRACE_CTX_VM && tc->vcpu < 0)
+		tc->vcpu = attrib_vcpu(a, &e);
 	return tc->vcpu;
 }
 

@@ -180,6 +180,9 @@ static struct trace_context *count_attribute(struct trace_run *r,
 		full = *e;
 		trace_backend_identify(r->b, &full);
 		attrib_event(r->attrib, &full, tc);
+	} else if (tc && tc->type == TRACE_CTX_VM && tc->vcpu < 0) {
+		/* its thread may have shown itself a vCPU since */
+		tc->vcpu = attrib_vcpu(r->attrib, e);
 	}
 	return tc;
 }

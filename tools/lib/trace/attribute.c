@@ -639,6 +639,15 @@ static void learn_vcpu(struct attrib *a, pid_t tid, int vcpu)
 	}
 }
 
+int attrib_vcpu(struct attrib *a, const struct isolens_event *e)
+{
+	int vcpu = event_thread_vcpu(e);
+
+	if (vcpu >= 0)
+		learn_vcpu(a, e->hdr.tid, vcpu);
+	return vcpu_of_tid(a, vm_by_pid(a, e->hdr.pid), e->hdr.tid);
+}
+
 static bool attrib_vm_event(struct attrib *a, const struct isolens_event *e,
 			    struct trace_context *out)
 {
@@ -651,10 +660,8 @@ static bool attrib_vm_event(struct attrib *a, const struct isolens_event *e,
 	}
 	if (!vm && !kvm)
 		return false;
-	if (event_thread_vcpu(e) >= 0)
-		learn_vcpu(a, e->hdr.tid, event_thread_vcpu(e));
 	out->type = TRACE_CTX_VM;
-	out->vcpu = vcpu_of_tid(a, vm, e->hdr.tid);
+	out->vcpu = attrib_vcpu(a, e);
 	if (vm) {
 		out->own = vm->own;
 		snprintf(out->name, sizeof(out->name), "%s", vm->name);

@@ -44,6 +44,12 @@ void attrib_close(struct attrib *a);
 void attrib_refresh(struct attrib *a);
 void attrib_event(struct attrib *a, const struct isolens_event *e,
 		  struct trace_context *out);
+/*
+ * The vCPU index of the thread behind a KVM record, -1 if still unknown;
+ * learns it from the record when the record names it.  Cheap: for a VM
+ * context attributed before its thread was known to be a vCPU.
+ */
+int attrib_vcpu(struct attrib *a, const struct isolens_event *e);
 
 /* --container NAME: isolens' own, then runc/crun ids. */
 int attrib_find_container(struct attrib *a, const char *name, pid_t *pid,

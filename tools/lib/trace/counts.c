@@ -91,8 +91,7 @@ struct trace_context *count_cache_get(struct count_cache *c,
 	if (2 * (c->used + 1) > c->cap && cache_grow(c))
 		return NULL;
 	s = slot_find(c->slots, c->cap, &k);
-	/* a vCPU thread not yet known may be learnt from its later records */
-	*fresh = !s->used || (s->ctx.type == TRACE_CTX_VM && s->ctx.vcpu < 0);
+	*fresh = !s->used;
 	if (!s->used) {
 		*s = k;
 		s->used = true;

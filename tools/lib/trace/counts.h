@@ -18,8 +18,7 @@ struct count_cache *count_cache_new(void);
 /*
  * The context slot for the process (and, for KVM events, the thread and
  * vCPU) an aggregate was counted for; *fresh is true when the slot was
- * just made, or is a VM's without a vCPU yet, and has to be attributed
- * (again).  NULL when out of memory.
+ * just made and still has to be attributed.  NULL when out of memory.
  */
 struct trace_context *count_cache_get(struct count_cache *c,
 				      const struct isolens_event *e,
