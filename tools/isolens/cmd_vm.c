@@ -238,6 +238,10 @@ static int vm_status(const struct vmm_result *res, bool teaching)
 			"vm",
 			"the guest halted (power off or halt) before reporting a status");
 		return EXIT_RUNTIME;
+	case VMM_STOP_POWEROFF:
+		cli_error("vm",
+			  "the guest powered off before reporting a status");
+		return EXIT_RUNTIME;
 	case VMM_STOP_STATUS:
 		return res->status;
 	case VMM_STOP_TIMEOUT:

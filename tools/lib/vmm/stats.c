@@ -87,7 +87,7 @@ static const char *const stop_words[] = {
 	[VMM_STOP_STATUS] = "status",	  [VMM_STOP_RESET] = "reset",
 	[VMM_STOP_SHUTDOWN] = "shutdown", [VMM_STOP_ERROR] = "error",
 	[VMM_STOP_SIGNAL] = "signal",	  [VMM_STOP_CONSOLE] = "console",
-	[VMM_STOP_TIMEOUT] = "timeout",
+	[VMM_STOP_TIMEOUT] = "timeout",	  [VMM_STOP_POWEROFF] = "poweroff",
 };
 
 #define NSTOP_WORDS ARRAY_SIZE(stop_words)

@@ -55,6 +55,8 @@ const char *vmm_stop_name(enum vmm_stop stop)
 		return "stop: console escape (Ctrl-A x)";
 	case VMM_STOP_TIMEOUT:
 		return "stop: timeout";
+	case VMM_STOP_POWEROFF:
+		return "stop: guest powered off (ACPI sleep register)";
 	}
 	return "stop";
 }

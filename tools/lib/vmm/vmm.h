@@ -16,6 +16,7 @@
 
 #define VMM_MAX_CPUS 32
 #define VMM_DEFAULT_MEM (256ULL << 20)
+#define VMM_MAX_DISKS 4 /* virtio-blk devices, in virtio-mmio slots 0.. */
 
 /* Ports isolens guests use to talk to the VMM (see docs/microvm.md). */
 #define VMM_PORT_MARKER 0x0600 /* any byte: "init is running" */
@@ -51,7 +52,18 @@ enum vmm_stop {
 	VMM_STOP_SIGNAL, /* the user interrupted us */
 	VMM_STOP_CONSOLE, /* the console escape (Ctrl-A x) */
 	VMM_STOP_TIMEOUT, /* cfg->timeout_ms ran out */
+	VMM_STOP_POWEROFF, /* ACPI power-off (the FADT sleep register) */
 };
+
+/* A virtio-blk disk backed by a raw image file (--disk FILE[,ro]). */
+struct vmm_disk {
+	const char *path;
+	bool read_only; /* the guest sees VIRTIO_BLK_F_RO; writes fail */
+	bool direct; /* open with O_DIRECT */
+};
+
+/* A line worth telling the user about, e.g. a device reset by a bad queue. */
+typedef void vmm_log_fn(void *ctx, const char *msg);
 
 struct vmm_config {
 	const char *guest; /* teaching guest name, or NULL to boot Linux */
@@ -75,9 +87,26 @@ struct vmm_config {
 	const char *kvm_dev; /* NULL: /dev/kvm */
 	vmm_explain_fn *explain; /* NULL: no per-exit reports */
 	void *explain_ctx;
+	struct vmm_disk disks[VMM_MAX_DISKS]; /* /dev/vda, /dev/vdb, ... */
+	unsigned int nr_disks;
+	/* queue doorbells as MMIO exits handled in the vCPU thread and
+	 * interrupts by KVM_IRQ_LINE, instead of KVM_IOEVENTFD/KVM_IRQFD */
+	bool no_eventfd;
+	vmm_log_fn *log; /* NULL: VMM messages are dropped */
+	void *log_ctx;
 };
 
 #define VMM_NR_REASONS 40
+
+/* What one virtio-blk disk did (vmm_result.disks[i] is cfg->disks[i]). */
+struct vmm_disk_stats {
+	uint64_t requests; /* chains taken from the request queue */
+	uint64_t read_bytes, written_bytes, flushes;
+	uint64_t errors; /* requests answered IOERR or UNSUPP */
+	uint64_t notifies; /* doorbells: MMIO exits or ioeventfd wakeups */
+	uint64_t irqs; /* interrupts injected (irqfd or KVM_IRQ_LINE) */
+	bool needs_reset; /* a bad queue put it in DEVICE_NEEDS_RESET */
+};
 
 struct vmm_result {
 	enum vmm_stop stop;
@@ -90,6 +119,8 @@ struct vmm_result {
 	uint64_t console_dropped; /* guest output nobody took */
 	unsigned int cpus;
 	bool seccomp; /* the filter was installed */
+	unsigned int nr_disks;
+	struct vmm_disk_stats disks[VMM_MAX_DISKS];
 	/* VMM_STOP_ERROR: KVM_RUN's errno, or the exit and its detail */
 	int error_errno;
 	uint32_t error_exit;
