@@ -57,7 +57,8 @@ enum vmm_stop {
 
 /* A virtio-blk disk backed by a raw image file (--disk FILE[,ro]). */
 struct vmm_disk {
-	const char *path;
+	const char *path; /* for messages; opened unless fd >= 0 */
+	int fd; /* >= 0: an open image (a private copy of a rootfs) */
 	bool read_only; /* the guest sees VIRTIO_BLK_F_RO; writes fail */
 	bool direct; /* open with O_DIRECT */
 };
