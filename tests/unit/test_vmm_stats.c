@@ -28,6 +28,15 @@ static void sample(struct vmm_result *res)
 	res->msr_unknown = 2;
 	res->invalid = 4;
 	res->console_dropped = 12;
+	res->nr_disks = 2;
+	res->disks[0] = (struct vmm_disk_stats){ .requests = 40,
+						 .read_bytes = 1 << 20,
+						 .written_bytes = 4096,
+						 .flushes = 2,
+						 .notifies = 30,
+						 .irqs = 29 };
+	res->disks[1] =
+		(struct vmm_disk_stats){ .errors = 1, .needs_reset = true };
 	res->seccomp = true;
 }
 
@@ -56,6 +65,8 @@ static void test_round_trip(void)
 	CHECK_EQ(out.msr_unknown, 2);
 	CHECK_EQ(out.invalid, 4);
 	CHECK_EQ(out.console_dropped, 12);
+	CHECK_EQ(out.nr_disks, 2);
+	CHECK(!memcmp(out.disks, in.disks, sizeof(in.disks)));
 	CHECK(out.seccomp);
 }
 
@@ -77,6 +88,9 @@ static void test_shape(void)
 	CHECK(strstr(
 		buf,
 		"\"userspace_exits\":{\"total\":344,\"by_reason\":{\"IO\":331,\"HLT\":1,\"MMIO\":5,\"39\":7}}"));
+	CHECK(strstr(
+		buf,
+		"\"disks\":[{\"requests\":40,\"read_bytes\":1048576,\"written_bytes\":4096,\"flushes\":2,\"errors\":0,\"notifies\":30,\"irqs\":29,\"needs_reset\":false},{"));
 	CHECK_EQ(vmm_stats_format_json(&in, buf, 40), -ENOSPC);
 }
 

@@ -189,6 +189,20 @@ static void print_stats(FILE *out, const struct vmm_result *res)
 		fprintf(out,
 			"isolens vm: console output dropped: %llu bytes (nobody read it in time)\n",
 			(unsigned long long)res->console_dropped);
+	for (i = 0; i < res->nr_disks && i < VMM_MAX_DISKS; i++) {
+		const struct vmm_disk_stats *d = &res->disks[i];
+
+		fprintf(out,
+			"isolens vm: disk vd%c: %llu requests, %llu bytes read, %llu written, %llu flushes, %llu errors; %llu doorbells, %llu interrupts%s\n",
+			'a' + i, (unsigned long long)d->requests,
+			(unsigned long long)d->read_bytes,
+			(unsigned long long)d->written_bytes,
+			(unsigned long long)d->flushes,
+			(unsigned long long)d->errors,
+			(unsigned long long)d->notifies,
+			(unsigned long long)d->irqs,
+			d->needs_reset ? "; needs reset (bad queue)" : "");
+	}
 	fprintf(out, "isolens vm: seccomp filter: %s\n",
 		res->seccomp ? "installed" : "off");
 }

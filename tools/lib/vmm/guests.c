@@ -14,6 +14,8 @@ const struct vmm_guest_desc vmm_guests[] = {
 	{ "exits",
 	  "one of each exit: port I/O, MMIO, CPUID, RDMSR, unknown port, HLT" },
 	{ "hostile", "random writes to random ports and MMIO addresses" },
+	{ "virtio-hostile",
+	  "a lying virtio driver: descriptor loop, buffer outside RAM, bad avail index (--disk A --disk B)" },
 };
 const unsigned int vmm_nr_guests = ARRAY_SIZE(vmm_guests);
 
@@ -36,6 +38,10 @@ static const struct guest guests[] = {
 	  .seeded = true, /* different junk every run */
 	  .start = guest_hostile_start,
 	  .end = guest_hostile_end },
+	{ .name = "virtio-hostile",
+	  .mode = GUEST_LONG,
+	  .start = guest_virtio_hostile_start,
+	  .end = guest_virtio_hostile_end },
 };
 
 _Static_assert(ARRAY_SIZE(guests) == ARRAY_SIZE(vmm_guests),

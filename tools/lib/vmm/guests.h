@@ -31,6 +31,7 @@ extern const uint8_t guest_hello_real_start[], guest_hello_real_end[];
 extern const uint8_t guest_hello_long_start[], guest_hello_long_end[];
 extern const uint8_t guest_exits_start[], guest_exits_end[];
 extern const uint8_t guest_hostile_start[], guest_hostile_end[];
+extern const uint8_t guest_virtio_hostile_start[], guest_virtio_hostile_end[];
 
 const struct guest *guest_find(const char *name);
 #endif

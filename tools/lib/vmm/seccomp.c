@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Once the VM is built, the VMM needs very few system calls: KVM_RUN and
- * a few other ioctls, read/write for the console and eventfds, poll,
- * futex for its threads, memory release, and exit.  Like Firecracker we
+ * a few other ioctls, read/write for the console and eventfds, the disk
+ * images' preadv/pwritev/fdatasync, poll, futex for its threads, memory
+ * release, and exit.  Like Firecracker we
  * install an allow-list filter on every thread (SECCOMP_FILTER_FLAG_TSYNC)
  * before the first KVM_RUN, so a guest that found a bug in our device
  * models could not, say, open files or exec.  Anything else kills the
@@ -50,6 +51,11 @@ int vmm_seccomp_install(struct errbuf *eb)
 		SYSCALL(__NR_write),
 		SYSCALL(__NR_writev),
 		SYSCALL(__NR_pread64),
+		/* virtio-blk requests (blk.c), in the I/O or vCPU threads */
+		SYSCALL(__NR_preadv),
+		SYSCALL(__NR_pwritev),
+		SYSCALL(__NR_pwrite64),
+		SYSCALL(__NR_fdatasync),
 		SYSCALL(__NR_close),
 		SYSCALL(__NR_poll),
 		SYSCALL(__NR_ppoll),

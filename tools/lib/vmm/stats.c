@@ -164,6 +164,22 @@ int vmm_stats_format_json(const struct vmm_result *res, char *buf, size_t len)
 	    (unsigned long long)res->invalid);
 	put(&o, ",\"console_dropped\":%llu",
 	    (unsigned long long)res->console_dropped);
+	put(&o, ",\"disks\":[");
+	for (i = 0; i < res->nr_disks && i < VMM_MAX_DISKS; i++) {
+		const struct vmm_disk_stats *d = &res->disks[i];
+
+		put(&o,
+		    "%s{\"requests\":%llu,\"read_bytes\":%llu,\"written_bytes\":%llu,\"flushes\":%llu,\"errors\":%llu,\"notifies\":%llu,\"irqs\":%llu,\"needs_reset\":%s}",
+		    i ? "," : "", (unsigned long long)d->requests,
+		    (unsigned long long)d->read_bytes,
+		    (unsigned long long)d->written_bytes,
+		    (unsigned long long)d->flushes,
+		    (unsigned long long)d->errors,
+		    (unsigned long long)d->notifies,
+		    (unsigned long long)d->irqs,
+		    d->needs_reset ? "true" : "false");
+	}
+	put(&o, "]");
 	put(&o, ",\"seccomp\":%s}\n", res->seccomp ? "true" : "false");
 	if (o.n >= len)
 		return -ENOSPC;
@@ -172,7 +188,8 @@ int vmm_stats_format_json(const struct vmm_result *res, char *buf, size_t len)
 
 /*
  * Reading it back: the one object above, whose strings hold no escapes.
- * A member is a string, a number, true/false/null or an object of them.
+ * A member is a string, a number, true/false/null, an object of them, or
+ * (disks) an array of objects.
  */
 struct in {
 	const char *p;
@@ -315,6 +332,49 @@ static int ignored_member(struct in *in, const char *key,
 	return 0;
 }
 
+/* A member of one disks[] object: res->disks[res->nr_disks - 1]. */
+static int disk_member(struct in *in, const char *key, struct vmm_result *res)
+{
+	struct vmm_disk_stats *d = &res->disks[res->nr_disks - 1];
+	uint64_t *dst = !strcmp(key, "requests")      ? &d->requests :
+			!strcmp(key, "read_bytes")    ? &d->read_bytes :
+			!strcmp(key, "written_bytes") ? &d->written_bytes :
+			!strcmp(key, "flushes")	      ? &d->flushes :
+			!strcmp(key, "errors")	      ? &d->errors :
+			!strcmp(key, "notifies")      ? &d->notifies :
+			!strcmp(key, "irqs")	      ? &d->irqs :
+							NULL;
+	int64_t v;
+	bool known;
+
+	if (!strcmp(key, "needs_reset"))
+		return read_bool(in, &d->needs_reset);
+	if (read_number(in, &v, &known) || !known || v < 0)
+		return -EINVAL;
+	if (dst)
+		*dst = v;
+	return 0;
+}
+
+static int read_disks(struct in *in, struct vmm_result *res)
+{
+	int err;
+
+	if (!take(in, '['))
+		return -EINVAL;
+	if (take(in, ']'))
+		return 0;
+	do {
+		if (res->nr_disks >= VMM_MAX_DISKS)
+			return -EINVAL;
+		res->nr_disks++;
+		err = read_object(in, disk_member, res);
+		if (err)
+			return err;
+	} while (take(in, ','));
+	return take(in, ']') ? 0 : -EINVAL;
+}
+
 static int stats_member(struct in *in, const char *key, struct vmm_result *res)
 {
 	char word[32];
@@ -338,6 +398,8 @@ static int stats_member(struct in *in, const char *key, struct vmm_result *res)
 		return read_object(in, exits_member, res);
 	if (!strcmp(key, "ignored"))
 		return read_object(in, ignored_member, res);
+	if (!strcmp(key, "disks"))
+		return read_disks(in, res);
 	if (!strcmp(key, "seccomp"))
 		return read_bool(in, &res->seccomp);
 	err = read_number(in, &v, &known);

@@ -552,6 +552,7 @@ int vmm_run(const struct vmm_config *cfg, struct vmm_result *res,
 	vm->nr_vcpus = g ? 1 : cfg->cpus;
 	vm->kvm.sys_fd = vm->kvm.vm_fd = -1;
 	vm->event_fd = -1;
+	vm->io_stop_fd = -1;
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_cond_init(&vm->gate, NULL);
 	res->cpus = vm->nr_vcpus;
@@ -578,8 +579,10 @@ int vmm_run(const struct vmm_config *cfg, struct vmm_result *res,
 	if (err)
 		goto out_mem;
 	err = vm_setup_buses(vm, eb);
+	if (!err && (!g || cfg->nr_disks))
+		err = vm_virtio_setup(vm, eb);
 	if (err)
-		goto out_mem;
+		goto out_devices;
 	err = g ? vm_load_teaching(vm, g, eb) :
 		  vm_load_linux(vm, &bl, &kernel_buf, &initrd_buf, eb);
 	/* the images now live in guest RAM */
@@ -624,6 +627,8 @@ int vmm_run(const struct vmm_config *cfg, struct vmm_result *res,
 		err = vcpu_start(&vm->vcpus[i], eb);
 	if (!err && !cfg->console_write && cfg->console_out >= 0)
 		err = console_out_start(&vm->console, eb);
+	if (!err)
+		err = vm_virtio_start(vm, eb);
 	if (!err && cfg->seccomp) {
 		err = vmm_seccomp_install(eb);
 		res->seccomp = !err;
@@ -641,9 +646,12 @@ int vmm_run(const struct vmm_config *cfg, struct vmm_result *res,
 		vcpu_kick(&vm->vcpus[i]);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vcpu_join(&vm->vcpus[i]);
+	/* no vCPU runs: the devices finish what they were doing */
+	vm_virtio_stop(vm);
 	/* the guest is gone: what it wrote goes out, unless nobody reads */
 	console_out_stop(&vm->console, CONSOLE_OUT_GRACE_MS);
 	vm_collect(vm);
+	vm_virtio_collect(vm);
 	if (!err && res->stop == VMM_STOP_ERROR) {
 		if (res->error_errno)
 			err = errbuf_errno(eb, res->error_errno, "KVM_RUN");
@@ -662,6 +670,8 @@ out_vcpus:
 	for (i = 0; i < vm->nr_vcpus; i++)
 		if (vm->vcpus[i].vm)
 			vcpu_destroy(&vm->vcpus[i]);
+out_devices:
+	vm_virtio_destroy(vm);
 	serial_destroy(&vm->serial);
 	console_out_destroy(&vm->console);
 out_mem:

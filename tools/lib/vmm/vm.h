@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vmm/blk.h"
 #include "vmm/bus.h"
 #include "vmm/console.h"
 #include "vmm/devices.h"
@@ -16,9 +17,29 @@
 #include "vmm/memory.h"
 #include "vmm/serial.h"
 #include "vmm/stats.h"
+#include "vmm/platform.h"
+#include "vmm/virtio.h"
 #include "vmm/vmm.h"
 
 struct vm;
+
+#define VM_VDEV_MAX_QUEUES 2
+
+/* One virtio-mmio slot and what serves it (vm_virtio.c). */
+struct vm_vdev {
+	struct vm *vm;
+	unsigned int slot;
+	char name[16]; /* "virtio-blk0": the MMIO bus range's name */
+	struct virtio_dev *dev; /* &blk.dev, or &empty */
+	struct virtio_blk blk;
+	struct virtio_dev empty; /* DeviceID 0 */
+	unsigned int nr_queues; /* 0 for an empty slot */
+	int kick_fd[VM_VDEV_MAX_QUEUES]; /* ioeventfds, -1 with --no-eventfd */
+	unsigned int kick_assigned; /* queues with a KVM_IOEVENTFD */
+	int irq_fd; /* the KVM_IRQFD, -1 with --no-eventfd */
+	pthread_t thread;
+	bool started, initialized;
+};
 
 struct vcpu {
 	struct vm *vm;
@@ -45,6 +66,8 @@ struct vm {
 	struct console_out console; /* serial output on its way to stdout */
 	struct i8042 i8042;
 	struct cmos cmos;
+	struct vm_vdev vdevs[VIRTIO_MMIO_SLOTS];
+	int io_stop_fd; /* ends the I/O threads */
 	struct vcpu vcpus[VMM_MAX_CPUS];
 	unsigned int nr_vcpus;
 	bool linux_guest;
@@ -80,6 +103,13 @@ void vcpu_destroy(struct vcpu *v);
 int vcpu_start(struct vcpu *v, struct errbuf *eb);
 void vcpu_kick(struct vcpu *v);
 void vcpu_join(struct vcpu *v);
+
+/* The virtio-mmio slots: set up, threads, counters, teardown. */
+int vm_virtio_setup(struct vm *vm, struct errbuf *eb);
+int vm_virtio_start(struct vm *vm, struct errbuf *eb);
+void vm_virtio_stop(struct vm *vm);
+void vm_virtio_collect(struct vm *vm);
+void vm_virtio_destroy(struct vm *vm);
 
 /* Install the VMM's seccomp filter on every thread (seccomp.c). */
 int vmm_seccomp_install(struct errbuf *eb);
