@@ -644,10 +644,9 @@ int vmm_run(const struct vmm_config *cfg, struct vmm_result *res,
 
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
+	vm_virtio_stop(vm);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vcpu_join(&vm->vcpus[i]);
-	/* no vCPU runs: the devices finish what they were doing */
-	vm_virtio_stop(vm);
 	/* the guest is gone: what it wrote goes out, unless nobody reads */
 	console_out_stop(&vm->console, CONSOLE_OUT_GRACE_MS);
 	vm_collect(vm);

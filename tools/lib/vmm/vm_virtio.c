@@ -47,13 +47,19 @@ static void vm_vdev_irq_line(void *ctx)
 	kvm_irq_line(&v->vm->kvm, VIRTIO_MMIO_GSI_BASE + v->slot, 0);
 }
 
+/* "virtio-blk: queue 0: ..." from the device becomes "virtio-blk1: ..." */
 static void vm_vdev_log(void *ctx, const char *msg)
 {
 	struct vm_vdev *v = ctx;
 	const struct vmm_config *cfg = v->vm->cfg;
+	const char *rest = strchr(msg, ':');
+	char line[256];
 
-	if (cfg->log)
-		cfg->log(cfg->log_ctx, msg);
+	if (!cfg->log)
+		return;
+	snprintf(line, sizeof(line), "%s%s%s", v->name, rest ? "" : ": ",
+		 rest ? rest : msg);
+	cfg->log(cfg->log_ctx, line);
 }
 
 static uint64_t vm_vdev_base(unsigned int slot)
@@ -109,14 +115,14 @@ int vm_virtio_setup(struct vm *vm, struct errbuf *eb)
 {
 	const struct vmm_config *cfg = vm->cfg;
 	/* teaching guests have no irqchip, so no irqfd: MMIO exits only */
-	bool eventfd = !cfg->no_eventfd && vm->kvm.irqchip;
+	bool use_eventfd = !cfg->no_eventfd && vm->kvm.irqchip;
 	unsigned int i, q;
 	int err;
 
 	if (cfg->nr_disks > VMM_MAX_DISKS || VMM_MAX_DISKS > VIRTIO_MMIO_SLOTS)
 		return errbuf_set(eb, EINVAL, "%u disks: at most %d",
 				  cfg->nr_disks, VMM_MAX_DISKS);
-	if (cfg->nr_disks && eventfd &&
+	if (cfg->nr_disks && use_eventfd &&
 	    (kvm_check_extension(&vm->kvm, KVM_CAP_IOEVENTFD) <= 0 ||
 	     kvm_check_extension(&vm->kvm, KVM_CAP_IRQFD) <= 0))
 		return errbuf_set(
@@ -155,7 +161,7 @@ int vm_virtio_setup(struct vm *vm, struct errbuf *eb)
 		if (v->nr_queues > VM_VDEV_MAX_QUEUES)
 			return errbuf_set(eb, EINVAL, "%s: %u queues",
 					  v->name, v->nr_queues);
-		if (v->nr_queues && eventfd) {
+		if (v->nr_queues && use_eventfd) {
 			err = vm_vdev_eventfds(v, eb);
 			if (err)
 				return err;
@@ -222,6 +228,12 @@ int vm_virtio_start(struct vm *vm, struct errbuf *eb)
 	return 0;
 }
 
+/*
+ * The VM is stopping: a kick in progress (I/O thread, or a vCPU thread
+ * with --no-eventfd) returns after its chain, and the I/O threads end.
+ * Call it before joining the vCPUs: a guest that keeps a queue busy would
+ * otherwise hold a vCPU thread in its kick.
+ */
 void vm_virtio_stop(struct vm *vm)
 {
 	uint64_t one = 1;
@@ -229,6 +241,9 @@ void vm_virtio_stop(struct vm *vm)
 
 	if (vm->io_stop_fd < 0)
 		return;
+	for (i = 0; i < VIRTIO_MMIO_SLOTS; i++)
+		if (vm->vdevs[i].initialized)
+			virtio_dev_stop(vm->vdevs[i].dev);
 	if (write(vm->io_stop_fd, &one, sizeof(one)) < 0) {
 		/* cannot fail on a fresh eventfd */
 	}
