@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vmm/acpi.h"
 #include "vmm/bus.h"
 #include "vmm/console.h"
 #include "vmm/devices.h"
@@ -45,6 +46,7 @@ struct vm {
 	struct console_out console; /* serial output on its way to stdout */
 	struct i8042 i8042;
 	struct cmos cmos;
+	struct acpi_sleep acpi_sleep;
 	struct vcpu vcpus[VMM_MAX_CPUS];
 	unsigned int nr_vcpus;
 	bool linux_guest;
