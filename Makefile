@@ -20,6 +20,7 @@ MODDIR ?= $(PREFIX)/lib/isolens
 
 CC ?= cc
 CLANG ?= clang
+IASL ?= iasl
 BPFTOOL ?= bpftool
 PKG_CONFIG ?= pkg-config
 V ?= 0
@@ -73,6 +74,9 @@ KVM_HOLD := tools/lib/lab/guest/kvm-hold
 VMM_OUTB := tools/lib/vmm/guest/outb
 # programs that run in a guest's initramfs, embedded in isolens with .incbin
 GUEST_BINS := $(KVM_HOLD) $(VMM_OUTB)
+# the micro-VM's ACPI tables, compiled by iasl, embedded with .incbin
+ACPI_ASLS := $(wildcard tools/lib/vmm/acpi/*.asl)
+ACPI_AMLS := $(ACPI_ASLS:.asl=.aml)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:.c=)
@@ -131,6 +135,15 @@ $(LIB_OBJS) $(CMD_OBJS): | $(BPF_SKELS)
 # .incbin inputs are invisible to -MMD
 tools/lib/lab/guest_init.o: tools/lib/lab/guest-init.sh $(KVM_HOLD)
 tools/lib/vmm/guest_bin.o: $(VMM_OUTB)
+tools/lib/vmm/acpi_bin.o: $(ACPI_AMLS)
+
+# ACPI tables: the DSDT in ASL, the others in iasl's data-table format.
+# iasl's own preprocessor takes the addresses from platform.h (#include,
+# #define, #if; it has no function-like macros); -we fails on a warning.
+tools/lib/vmm/acpi/%.aml: tools/lib/vmm/acpi/%.asl tools/lib/vmm/platform.h
+	$(call quiet,IASL,$@)
+	$(Q)out=$$($(IASL) -vs -we -Itools/lib/vmm -p $(basename $@) $< 2>&1) || \
+		{ printf '%s\n' "$$out" >&2; rm -f $@; exit 1; }
 
 # Run in a guest's initramfs: static, no libc, a few hundred bytes.
 $(GUEST_BINS): %: %.c tools/lib/base/nolibc.h
@@ -236,6 +249,7 @@ ifneq ($(strip $(KDIR)),)
 	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) clean -s 2>/dev/null || true
 endif
 	$(Q)rm -f $(LIB_OBJS) $(CMD_OBJS) $(LIB) $(ISOLENS) $(GUEST_BINS) $(UNIT_BINS) \
+		$(ACPI_AMLS) \
 		$(SECCOMP_GEN) $(SECCOMP_BINS) \
 		$(TEST_HELPERS) ebpf/vmlinux.h ebpf/*.bpf.o ebpf/*.skel.h
 	$(Q)find . -name '*.d' -not -path './.git/*' -delete

@@ -59,6 +59,7 @@ static void test_linux_layout(void)
 	bl.cmdline = "console=ttyS0 quiet";
 	bl.initrd = initrd;
 	bl.initrd_len = sizeof(initrd);
+	bl.acpi_rsdp = 0xe0000;
 	CHECK_EQ(boot_linux_load(&mem, &bl, &eb), 0);
 	CHECK_EQ(bl.entry, 0x100200);
 	CHECK_EQ(bl.initrd_addr & 0xfff, 0);
@@ -76,6 +77,7 @@ static void test_linux_layout(void)
 	CHECK_EQ(bp->hdr.ramdisk_image, bl.initrd_addr);
 	CHECK_EQ(bp->hdr.ramdisk_size, sizeof(initrd));
 	CHECK(bp->hdr.loadflags & CAN_USE_HEAP);
+	CHECK_EQ(bp->acpi_rsdp_addr, 0xe0000);
 	CHECK_EQ(bp->e820_entries, 3);
 	CHECK_EQ(bp->e820_table[0].addr, 0);
 	CHECK_EQ(bp->e820_table[0].size, BOOT_EBDA);

@@ -113,12 +113,47 @@ cloud_kernel() {
 	[[ "$stderr" == *"stop: guest reported its exit status"* ]]
 }
 
+# ACPI S5 through the FADT's sleep register: the run ends at the write,
+# not at the next halt probe, a second after every vCPU stopped.
 @test "vm: a guest that powers off without a status ends the run with 125" {
 	run --separate-stderr "$ISOLENS" vm run --cpus 2 --stats=json --timeout $VMRUN_TIMEOUT -- poweroff -f
 	echo "$stderr"
 	assert_failure 125
+	[[ "$stderr" == *"isolens vm: the guest powered off before reporting a status"* ]]
+	[[ "$stderr" == *'"stop":"poweroff"'* ]]
+}
+
+# Without ACPI (acpi=off) Linux can only halt: the halt probe ends the run.
+@test "vm: a guest that halts for good without a status ends the run with 125" {
+	run --separate-stderr "$ISOLENS" vm run --append acpi=off --stats=json --timeout $VMRUN_TIMEOUT -- poweroff -f
+	echo "$stderr"
+	assert_failure 125
 	[[ "$stderr" == *"isolens vm: the guest halted (power off or halt) before reporting a status"* ]]
 	[[ "$stderr" == *'"stop":"halted"'* ]]
+}
+
+@test "vm: the guest sees the ACPI tables and the 8 virtio-mmio slots" {
+	run --separate-stderr "$ISOLENS" vm run --timeout $VMRUN_TIMEOUT -- sh -c \
+		'ls -1 /sys/firmware/acpi/tables /sys/bus/acpi/devices /sys/bus/platform/devices'
+	echo "$stderr"
+	assert_success
+	for t in APIC DSDT FACP; do
+		assert_line "$t"
+	done
+	for i in 0 1 2 3 4 5 6 7; do
+		assert_line "LNRO0005:0$i"
+	done
+	[ "$(printf '%s\n' "$output" | grep -c '^LNRO0005:')" -eq 16 ]
+}
+
+# The cloud kernel has no MP-table support: its CPUs come from the MADT.
+@test "vm: Debian's cloud kernel sees --cpus 2 (from the MADT)" {
+	local k
+	k=$(cloud_kernel)
+	[ -n "$k" ] || skip "no Debian cloud kernel under /var/cache/isolens/kernels (make deps, as root on the host, unpacks one)"
+	run "$ISOLENS" vm run --kernel "$k" --cpus 2 --timeout $VMRUN_TIMEOUT -- nproc
+	assert_success
+	assert_output 2
 }
 
 @test "vm: a vCPU thread that cannot start fails the run in one line" {

@@ -17,7 +17,9 @@
 /*
  * The kernel command line of `isolens vm run` when --cmdline is not given,
  * one argument per line with what it is for.  The machine has a UART, an
- * i8042 that is only a reset line, an MP table and nothing else.
+ * i8042 that is only a reset line, a CMOS clock, hardware-reduced ACPI
+ * tables (acpi.c: the CPUs, the virtio-mmio slots and the power-off
+ * register; an MP table too, for kernels without ACPI) and no PCI.
  */
 const char vmm_default_cmdline[] =
 	/* the console is the 8250 UART the VMM emulates at 0x3f8 */
@@ -26,11 +28,14 @@ const char vmm_default_cmdline[] =
 	"reboot=k "
 	/* a panic reboots at once, so the run ends instead of hanging */
 	"panic=-1 "
-	/* no ACPI tables and no PCI host bridge: do not look for them */
-	"acpi=off pci=off "
+	/* no PCI host bridge: do not probe for one (the devices are in ACPI) */
+	"pci=off "
 	/* no module can load: the initramfs has none */
 	"nomodule "
-	/* the i8042 has no mouse and no multiplexer to probe */
+	/*
+	 * the i8042 has no mouse and no multiplexer to probe (with ACPI the
+	 * driver finds no PNP0303 and leaves it alone; this is for acpi=off)
+	 */
 	"i8042.noaux i8042.nomux i8042.dumbkbd "
 	/* one UART: the legacy ports of the other three are not probed */
 	"8250.nr_uarts=1 "
@@ -283,8 +288,13 @@ int boot_linux_load(const struct guest_mem *mem, struct boot_linux *bl,
 	bp->hdr.cmd_line_ptr = BOOT_CMDLINE;
 	bp->hdr.ramdisk_image = (uint32_t)bl->initrd_addr;
 	bp->hdr.ramdisk_size = bl->initrd_addr ? (uint32_t)bl->initrd_len : 0;
+	/* older kernels ignore it and scan 0xe0000-0xfffff for the RSDP */
+	bp->acpi_rsdp_addr = bl->acpi_rsdp;
 
-	/* RAM below the EBDA, the EBDA + legacy hole reserved, RAM above 1 MiB */
+	/*
+	 * RAM below the EBDA; the EBDA, the VGA hole and the BIOS area, where
+	 * the MP and ACPI tables are, reserved; RAM above 1 MiB
+	 */
 	e820_add(bp, 0, BOOT_EBDA, E820_RAM);
 	e820_add(bp, BOOT_EBDA, BOOT_HIMEM - BOOT_EBDA, E820_RESERVED);
 	e820_add(bp, BOOT_HIMEM, mem->size - BOOT_HIMEM, E820_RAM);

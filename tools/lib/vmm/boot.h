@@ -11,6 +11,7 @@
  *            (identity map of the first 4 GiB with 2 MiB pages)
  *   0x20000  kernel command line
  *   0x9fc00  MP table (EBDA), up to 0xa0000
+ *   0xe0000  ACPI tables (platform.h: ACPI_*_ADDR), up to 0xf0000
  *   0x100000 protected-mode kernel (entered at +0x200, 64-bit)
  *   top      initrd, page-aligned, below initrd_addr_max
  */
@@ -63,6 +64,7 @@ struct boot_linux {
 	const char *cmdline;
 	const uint8_t *initrd; /* may be NULL */
 	size_t initrd_len;
+	uint64_t acpi_rsdp; /* boot_params.acpi_rsdp_addr (protocol 2.14+), or 0 */
 	/* out */
 	uint64_t entry; /* 64-bit entry point */
 	uint64_t initrd_addr;

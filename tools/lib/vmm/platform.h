@@ -53,8 +53,22 @@
  */
 #define ACPI_SLEEP_CTL_PORT 0x0604
 #define ACPI_SLEEP_STS_PORT 0x0605
+/* SLP_TYP of \_S5 (the DSDT's package), written with SLP_EN to power off */
+#define ACPI_S5_SLP_TYP 5
 /* the tables live in the BIOS area below 1 MiB, which e820 reserves */
 #define ACPI_TABLES_ADDR 0xe0000
 #define ACPI_TABLES_SIZE 0x10000
+/*
+ * Where each table goes (tools/lib/vmm/acpi/): the RSDP first, 16-byte
+ * aligned, for the legacy scan of 0xe0000-0xfffff; the MADT has room for
+ * VMM_MAX_CPUS local APICs, the DSDT for the rest of the region.
+ */
+#define ACPI_RSDP_ADDR 0xe0000
+#define ACPI_XSDT_ADDR 0xe0040
+#define ACPI_FADT_ADDR 0xe0100
+#define ACPI_MADT_ADDR 0xe0400
+#define ACPI_DSDT_ADDR 0xe1000
+/* the IOAPIC's ID in the MADT (KVM's IOAPIC answers any) */
+#define PLATFORM_IOAPIC_ID 0
 
 #endif

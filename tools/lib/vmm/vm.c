@@ -21,6 +21,7 @@
 
 #include "base/clock.h"
 #include "base/kvm_exit.h"
+#include "vmm/acpi.h"
 #include "vmm/boot.h"
 #include "vmm/bzimage.h"
 #include "vmm/cpuid.h"
@@ -33,6 +34,10 @@
 #define CONSOLE_ESCAPE 0x01 /* Ctrl-A, then x */
 /* a Linux guest this long without an exit to us: is it halted for good? */
 #define HALT_PROBE_MS 1000
+
+_Static_assert(ACPI_TABLES_ADDR >= BOOT_EBDA &&
+		       ACPI_TABLES_ADDR + ACPI_TABLES_SIZE <= BOOT_HIMEM,
+	       "the ACPI tables must be in the region e820 reserves");
 
 const char *vmm_stop_name(enum vmm_stop stop)
 {
@@ -135,6 +140,13 @@ static void vm_reset(void *ctx)
 	vcpu_note("i8042 reset: the guest rebooted");
 }
 
+/* the guest wrote SLP_EN with the S5 sleep type (acpi.c) */
+static void vm_poweroff(void *ctx)
+{
+	vm_stop(ctx, VMM_STOP_POWEROFF, 0);
+	vcpu_note("ACPI sleep register: the guest powered off");
+}
+
 static void vm_marker_access(void *opaque, uint64_t offset, bool is_write,
 			     uint8_t *data, unsigned int size)
 {
@@ -175,6 +187,7 @@ static int vm_setup_buses(struct vm *vm, struct errbuf *eb)
 		return err;
 	i8042_init(&vm->i8042, vm_reset, vm);
 	cmos_init(&vm->cmos);
+	acpi_sleep_init(&vm->acpi_sleep, vm_poweroff, vm);
 	err = bus_register(&vm->ports, I8042_DATA_PORT, 1, "VMM i8042 data",
 			   i8042_data_access, &vm->i8042, eb);
 	if (!err)
@@ -192,6 +205,11 @@ static int vm_setup_buses(struct vm *vm, struct errbuf *eb)
 		err = bus_register(&vm->ports, VMM_PORT_MARKER, 2,
 				   "VMM marker/status ports", vm_marker_access,
 				   vm, eb);
+	if (!err)
+		err = bus_register(&vm->ports, ACPI_SLEEP_CTL_PORT,
+				   ACPI_SLEEP_NR_PORTS,
+				   "VMM ACPI sleep control/status",
+				   acpi_sleep_access, &vm->acpi_sleep, eb);
 	return err;
 }
 
@@ -266,7 +284,11 @@ static int vm_load_linux(struct vm *vm, struct boot_linux *bl,
 	bl->cmdline = cfg->cmdline ? cfg->cmdline : "console=ttyS0";
 	bl->initrd = initrd;
 	bl->initrd_len = initrd_len;
+	bl->acpi_rsdp = ACPI_RSDP_ADDR;
 	err = boot_linux_load(&vm->mem, bl, eb);
+	/* ACPI for today's kernels, the MP table for those without ACPI */
+	if (!err)
+		err = acpi_write_tables(&vm->mem, vm->nr_vcpus, eb);
 	if (!err)
 		err = mptable_write(&vm->mem, BOOT_EBDA, vm->nr_vcpus, eb);
 	if (!err)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vmm/acpi.h"
 #include "vmm/blk.h"
 #include "vmm/bus.h"
 #include "vmm/console.h"
@@ -16,8 +17,8 @@
 #include "vmm/kvm.h"
 #include "vmm/memory.h"
 #include "vmm/serial.h"
-#include "vmm/stats.h"
 #include "vmm/platform.h"
+#include "vmm/stats.h"
 #include "vmm/virtio.h"
 #include "vmm/vmm.h"
 
@@ -66,6 +67,7 @@ struct vm {
 	struct console_out console; /* serial output on its way to stdout */
 	struct i8042 i8042;
 	struct cmos cmos;
+	struct acpi_sleep acpi_sleep;
 	struct vm_vdev vdevs[VIRTIO_MMIO_SLOTS];
 	int io_stop_fd; /* ends the I/O threads */
 	struct vcpu vcpus[VMM_MAX_CPUS];
