@@ -698,6 +698,23 @@ static void test_bad_rings(void)
 	}
 }
 
+/* After virtio_dev_stop(), kicks take nothing, even after a reset. */
+static void test_stop(void)
+{
+	struct guest g;
+
+	CHECK_EQ(guest_open(&g, false), 0);
+	CHECK(driver_init(&g, ALL_FEATURES));
+	CHECK_EQ(request(&g, VIRTIO_BLK_T_FLUSH, 0, 0), 1);
+	virtio_dev_stop(&g.blk.dev);
+	CHECK_EQ(request(&g, VIRTIO_BLK_T_FLUSH, 0, 0), -1);
+	CHECK(driver_init(&g, ALL_FEATURES));
+	CHECK_EQ(request(&g, VIRTIO_BLK_T_FLUSH, 0, 0), -1);
+	CHECK_EQ(g.stats.flushes, 1);
+	CHECK(!virtio_dev_needs_reset(&g.blk.dev));
+	guest_close(&g);
+}
+
 static void test_empty_slot(void)
 {
 	struct virtio_dev d;
@@ -781,6 +798,7 @@ int main(void)
 	RUN(test_suppression);
 	RUN(test_broken_queue);
 	RUN(test_bad_rings);
+	RUN(test_stop);
 	RUN(test_empty_slot);
 	RUN(test_open_errors);
 	UNIT_DONE();

@@ -193,7 +193,8 @@ int virtq_pop(struct virtq *vq, struct virtq_chain *c)
 	uint16_t idx, pending, head, i;
 	unsigned int n = 0;
 
-	if (!vq->ready || vq->dev->broken)
+	if (!vq->ready || vq->dev->broken ||
+	    __atomic_load_n(&vq->dev->stopped, __ATOMIC_RELAXED))
 		return 0;
 	idx = avail_idx_acquire(vq);
 	pending = idx - vq->last_avail;
@@ -350,7 +351,9 @@ static void virtio_dev_kick_locked(struct virtio_dev *d, unsigned int q)
 			virtq_fault(vq, "the device found the queue broken");
 			break;
 		}
-	} while (!d->broken && virtq_more(d, vq));
+	} while (!d->broken &&
+		 !__atomic_load_n(&d->stopped, __ATOMIC_RELAXED) &&
+		 virtq_more(d, vq));
 	if (virtq_should_signal(d, vq)) {
 		d->isr |= VIRTIO_MMIO_INT_VRING;
 		virtio_dev_irq(d);
@@ -362,6 +365,11 @@ void virtio_dev_kick(struct virtio_dev *d, unsigned int q)
 	pthread_mutex_lock(&d->lock);
 	virtio_dev_kick_locked(d, q);
 	pthread_mutex_unlock(&d->lock);
+}
+
+void virtio_dev_stop(struct virtio_dev *d)
+{
+	__atomic_store_n(&d->stopped, true, __ATOMIC_RELAXED);
 }
 
 bool virtio_dev_needs_reset(struct virtio_dev *d)

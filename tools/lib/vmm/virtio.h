@@ -91,6 +91,7 @@ struct virtio_dev {
 	uint64_t driver_features;
 	uint32_t queue_sel;
 	bool broken; /* a fault was seen: no processing until reset */
+	bool stopped; /* virtio_dev_stop(): no processing ever again */
 	struct virtq queues[VIRTIO_MAX_QUEUES];
 };
 
@@ -113,6 +114,13 @@ void virtio_mmio_empty_access(void *opaque, uint64_t offset, bool is_write,
  */
 void virtio_dev_kick(struct virtio_dev *d, unsigned int q);
 bool virtio_dev_needs_reset(struct virtio_dev *d);
+/*
+ * The VM is stopping: from any thread, without the lock, make a kick in
+ * progress return after the chain it is serving, and later ones return at
+ * once.  A kick runs as long as the driver keeps chains coming (a busy or
+ * a self-feeding guest), so call this before joining the thread that kicks.
+ */
+void virtio_dev_stop(struct virtio_dev *d);
 
 /* With d->lock held (a device's process callback): */
 
