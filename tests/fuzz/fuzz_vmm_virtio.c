@@ -59,8 +59,7 @@ static struct {
 	uint16_t num, avail_idx, next;
 } drv;
 
-static void gput(struct guest_mem *mem, uint64_t gpa, const void *p,
-		 size_t len)
+static void gput(struct guest_mem *mem, uint64_t gpa, const void *p, size_t len)
 {
 	void *h = guest_ptr(mem, gpa, len);
 
@@ -69,17 +68,16 @@ static void gput(struct guest_mem *mem, uint64_t gpa, const void *p,
 }
 
 static const uint32_t req_types[16] = {
-	VIRTIO_BLK_T_IN,    VIRTIO_BLK_T_OUT,	  VIRTIO_BLK_T_FLUSH,
-	VIRTIO_BLK_T_GET_ID, VIRTIO_BLK_T_IN,	  VIRTIO_BLK_T_OUT,
-	VIRTIO_BLK_T_IN,    VIRTIO_BLK_T_OUT,	  VIRTIO_BLK_T_DISCARD,
+	VIRTIO_BLK_T_IN,	   VIRTIO_BLK_T_OUT,	  VIRTIO_BLK_T_FLUSH,
+	VIRTIO_BLK_T_GET_ID,	   VIRTIO_BLK_T_IN,	  VIRTIO_BLK_T_OUT,
+	VIRTIO_BLK_T_IN,	   VIRTIO_BLK_T_OUT,	  VIRTIO_BLK_T_DISCARD,
 	VIRTIO_BLK_T_WRITE_ZEROES, VIRTIO_BLK_T_SCSI_CMD, 0xffffffff,
-	VIRTIO_BLK_T_IN,    VIRTIO_BLK_T_OUT,	  VIRTIO_BLK_T_GET_ID,
+	VIRTIO_BLK_T_IN,	   VIRTIO_BLK_T_OUT,	  VIRTIO_BLK_T_GET_ID,
 	VIRTIO_BLK_T_FLUSH,
 };
 
 /* Header at 0xc000, data from 0x8000 (below it), status at 0xc100. */
-static void driver_add(struct guest_mem *mem, uint8_t a, uint16_t b,
-		       uint32_t v)
+static void driver_add(struct guest_mem *mem, uint8_t a, uint16_t b, uint32_t v)
 {
 	struct virtio_blk_outhdr h = { .type = htole32(req_types[a & 15]),
 				       .sector = htole64(b) };
@@ -211,8 +209,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const uint8_t *r = data + 2 + i * 8;
 		uint8_t op = r[0], a = r[1];
 		uint16_t b = r[2] | r[3] << 8;
-		uint32_t v = r[4] | r[5] << 8 | r[6] << 16 | (uint32_t)r[7]
-								      << 24;
+		uint32_t v = r[4] | r[5] << 8 | r[6] << 16 |
+			     (uint32_t)r[7] << 24;
 
 		switch (op % 7) {
 		case 0:
