@@ -76,9 +76,10 @@ static void wr32(struct guest *g, uint64_t off, uint32_t v)
 	virtio_mmio_access(&g->blk.dev, off, true, (uint8_t *)&v, 4);
 }
 
-static int guest_open(struct guest *g, bool read_only)
+/* Fake RAM and a virtio-blk device on @disk (a memfd if disk->fd < 0
+ * and no path). */
+static int guest_open_disk(struct guest *g, struct vmm_disk *disk)
 {
-	struct vmm_disk disk = { .path = "test.img", .read_only = read_only };
 	struct errbuf eb = { 0 };
 	int ret;
 
@@ -86,13 +87,19 @@ static int guest_open(struct guest *g, bool read_only)
 	g->mem.size = MEM_SIZE;
 	g->mem.hva = aligned_alloc(4096, MEM_SIZE);
 	memset(g->mem.hva, 0, MEM_SIZE);
-	g->fd = memfd_create("disk", 0);
-	if (ftruncate(g->fd, DISK_SECTORS * 512))
-		return -errno;
-	disk.fd = g->fd;
-	ret = virtio_blk_open(&g->blk, &disk, 0, &g->mem, &eb);
-	if (ret)
+	g->fd = -1;
+	if (disk->fd < 0 && !disk->path) {
+		g->fd = memfd_create("disk", 0);
+		if (ftruncate(g->fd, DISK_SECTORS * 512))
+			return -errno;
+		disk->fd = g->fd;
+		disk->path = "test.img";
+	}
+	ret = virtio_blk_open(&g->blk, disk, 0, &g->mem, &eb);
+	if (ret) {
+		printf("# %s\n", eb.msg);
 		return ret;
+	}
 	g->blk.stats = &g->stats;
 	g->blk.dev.irq = irq;
 	g->blk.dev.log = logline;
@@ -103,10 +110,18 @@ static int guest_open(struct guest *g, bool read_only)
 	return 0;
 }
 
+static int guest_open(struct guest *g, bool read_only)
+{
+	struct vmm_disk disk = { .fd = -1, .read_only = read_only };
+
+	return guest_open_disk(g, &disk);
+}
+
 static void guest_close(struct guest *g)
 {
 	virtio_blk_close(&g->blk);
-	close(g->fd);
+	if (g->fd >= 0)
+		close(g->fd);
 	free(g->mem.hva);
 }
 
@@ -216,9 +231,10 @@ static void set_hdr(struct guest *g, uint32_t type, uint64_t sector)
 	g->mem.hva[STATUS_GPA] = 0xee;
 }
 
-/* One request: header, data (len 0: none), status; kick; the used len. */
-static int64_t request(struct guest *g, uint32_t type, uint64_t sector,
-		       uint32_t len)
+/* One request: header, data at @gpa (len 0: none), status; kick; the
+ * used len. */
+static int64_t request_at(struct guest *g, uint32_t type, uint64_t sector,
+			  uint64_t gpa, uint32_t len)
 {
 	struct buf b[3] = { { HDR_GPA, 16, false } };
 	uint16_t used0 = le16toh(g->used->idx), head;
@@ -226,9 +242,7 @@ static int64_t request(struct guest *g, uint32_t type, uint64_t sector,
 
 	set_hdr(g, type, sector);
 	if (len)
-		b[n++] = (struct buf){ type == VIRTIO_BLK_T_GET_ID ? ID_GPA :
-								     DATA_GPA,
-				       len, type != VIRTIO_BLK_T_OUT };
+		b[n++] = (struct buf){ gpa, len, type != VIRTIO_BLK_T_OUT };
 	b[n++] = (struct buf){ STATUS_GPA, 1, true };
 	head = add_chain(g, b, n);
 	kick(g);
@@ -237,6 +251,13 @@ static int64_t request(struct guest *g, uint32_t type, uint64_t sector,
 	if (le32toh(g->used->ring[used0 % QSZ].id) != head)
 		return -2;
 	return le32toh(g->used->ring[used0 % QSZ].len);
+}
+
+static int64_t request(struct guest *g, uint32_t type, uint64_t sector,
+		       uint32_t len)
+{
+	return request_at(g, type, sector,
+			  type == VIRTIO_BLK_T_GET_ID ? ID_GPA : DATA_GPA, len);
 }
 
 static uint8_t status(struct guest *g)
@@ -434,6 +455,11 @@ static void test_bad_requests(void)
 	CHECK_EQ(status(&g), VIRTIO_BLK_S_OK);
 	CHECK_EQ(g.stats.errors, 5);
 	CHECK_EQ(g.stats.requests, 6);
+	/* the image shrank under us: end of file is an I/O error */
+	CHECK_EQ(ftruncate(g.fd, 4 * 512), 0);
+	CHECK_EQ(request(&g, VIRTIO_BLK_T_IN, 3, 1024), 513);
+	CHECK_EQ(status(&g), VIRTIO_BLK_S_IOERR);
+	CHECK_EQ(g.stats.errors, 6);
 	CHECK(!virtio_dev_needs_reset(&g.blk.dev));
 	CHECK_EQ(g.logs, 0);
 	guest_close(&g);
@@ -698,6 +724,55 @@ static void test_bad_rings(void)
 	}
 }
 
+/* O_DIRECT: unaligned guest buffers through the bounce buffer. */
+static void test_direct(void)
+{
+	char path[] = "/tmp/isolens-virtio-XXXXXX";
+	struct vmm_disk disk = { .path = path, .fd = -1, .direct = true };
+	uint8_t pat[1536], back[1536];
+	struct guest g;
+	unsigned int i;
+	int fd = mkstemp(path), ret;
+
+	CHECK(fd >= 0);
+	CHECK_EQ(ftruncate(fd, DISK_SECTORS * 512), 0);
+	ret = guest_open_disk(&g, &disk);
+	unlink(path);
+	if (ret) {
+		if (ret == -EINVAL)
+			printf("# skip: no O_DIRECT on /tmp\n");
+		else
+			CHECK_EQ(ret, 0);
+		free(g.mem.hva);
+		close(fd);
+		return;
+	}
+	CHECK(g.blk.direct && g.blk.bounce);
+	CHECK(driver_init(&g, ALL_FEATURES));
+	for (i = 0; i < sizeof(pat); i++)
+		pat[i] = i * 13 + 1;
+	memcpy(g.mem.hva + DATA_GPA + 512, pat, sizeof(pat));
+	CHECK_EQ(request_at(&g, VIRTIO_BLK_T_OUT, 5, DATA_GPA + 512,
+			    sizeof(pat)),
+		 1);
+	CHECK_EQ(status(&g), VIRTIO_BLK_S_OK);
+	CHECK_EQ(pread(fd, back, sizeof(back), 5 * 512), sizeof(back));
+	CHECK(!memcmp(back, pat, sizeof(pat)));
+	/* aligned: straight into guest RAM; unaligned: bounced */
+	CHECK_EQ(request_at(&g, VIRTIO_BLK_T_IN, 4, DATA_GPA, 4096), 4097);
+	CHECK_EQ(status(&g), VIRTIO_BLK_S_OK);
+	CHECK(!memcmp(g.mem.hva + DATA_GPA + 512, pat, sizeof(pat)));
+	memset(g.mem.hva + DATA_GPA, 0, 8192);
+	CHECK_EQ(request_at(&g, VIRTIO_BLK_T_IN, 5, DATA_GPA + 100,
+			    sizeof(pat)),
+		 sizeof(pat) + 1);
+	CHECK_EQ(status(&g), VIRTIO_BLK_S_OK);
+	CHECK(!memcmp(g.mem.hva + DATA_GPA + 100, pat, sizeof(pat)));
+	CHECK_EQ(g.stats.read_bytes, 4096 + sizeof(pat));
+	guest_close(&g);
+	close(fd);
+}
+
 /* After virtio_dev_stop(), kicks take nothing, even after a reset. */
 static void test_stop(void)
 {
@@ -798,6 +873,7 @@ int main(void)
 	RUN(test_suppression);
 	RUN(test_broken_queue);
 	RUN(test_bad_rings);
+	RUN(test_direct);
 	RUN(test_stop);
 	RUN(test_empty_slot);
 	RUN(test_open_errors);
