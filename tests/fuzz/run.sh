@@ -25,8 +25,9 @@ build() {
 build fuzz_vmm_bzimage "$vmm/bzimage.c" "$vmm/boot.c" "$vmm/memory.c"
 build fuzz_vmm_io "$vmm/bus.c" "$vmm/ports.c" "$vmm/mmio.c" "$vmm/serial.c" \
 	"$vmm/devices.c" -lpthread
+build fuzz_vmm_virtio "$vmm/virtio.c" "$vmm/blk.c" "$vmm/memory.c" -lpthread
 
-for t in fuzz_vmm_bzimage fuzz_vmm_io; do
+for t in fuzz_vmm_bzimage fuzz_vmm_io fuzz_vmm_virtio; do
 	corpus=$out/corpus/$t
 	mkdir -p "$corpus"
 	# seed the loader with the installed kernels' headers
