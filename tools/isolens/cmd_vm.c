@@ -291,6 +291,7 @@ static int vm_run_cmd(int argc, char **argv)
 		.seccomp = true,
 	};
 	struct explain x = { .out = stdout };
+	struct vmm_userland userland = { .busybox = VMM_BUSYBOX };
 	char kernel[4096], initrd[4096], cmdline[4096];
 	const char *append = NULL, *user_cmdline = NULL;
 	void *initrd_buf = NULL;
@@ -427,9 +428,9 @@ static int vm_run_cmd(int argc, char **argv)
 			size_t len;
 
 			/* the default userland: busybox, our init, the command */
-			if (vmm_initramfs_for_cmd(VMM_BUSYBOX, argc, argv,
-						  initrd, sizeof(initrd),
-						  &initrd_buf, &len, &eb)) {
+			if (vmm_initramfs_for_cmd(&userland, argc, argv, initrd,
+						  sizeof(initrd), &initrd_buf,
+						  &len, &eb)) {
 				cli_error("vm",
 					  "cannot build the initramfs: %s",
 					  eb.msg);
@@ -498,6 +499,7 @@ out:
 /* Write the default initramfs (+ CMD) to a file, e.g. to boot it in QEMU. */
 static int vm_initramfs_cmd(int argc, char **argv)
 {
+	const struct vmm_userland userland = { .busybox = VMM_BUSYBOX };
 	struct errbuf eb = { 0 };
 	int first = 2, ret = EXIT_OK;
 	void *buf = NULL;
@@ -510,7 +512,7 @@ static int vm_initramfs_cmd(int argc, char **argv)
 	}
 	if (argc > 2)
 		first = 3;
-	if (vmm_initramfs_for_cmd(VMM_BUSYBOX, argc - first, argv + first, NULL,
+	if (vmm_initramfs_for_cmd(&userland, argc - first, argv + first, NULL,
 				  0, &buf, &len, &eb)) {
 		cli_error("vm", "cannot build the initramfs: %s", eb.msg);
 		return EXIT_RUNTIME;

@@ -28,8 +28,6 @@ const char vmm_default_cmdline[] =
 	"panic=-1 "
 	/* no ACPI tables and no PCI host bridge: do not look for them */
 	"acpi=off pci=off "
-	/* no module can load: the initramfs has none */
-	"nomodule "
 	/* the i8042 has no mouse and no multiplexer to probe */
 	"i8042.noaux i8042.nomux i8042.dumbkbd "
 	/* one UART: the legacy ports of the other three are not probed */
