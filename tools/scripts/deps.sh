@@ -9,7 +9,7 @@ set -eu
 
 # build: compiler, BPF toolchain, libraries found through pkg-config
 PKGS="make gcc libc6-dev pkg-config clang llvm libbpf-dev libelf-dev libdw-dev
-zlib1g-dev liblzma-dev libseccomp-dev libjson-c-dev"
+zlib1g-dev liblzma-dev libseccomp-dev libjson-c-dev libssl-dev"
 # style: make format/format-check (make lint fetches checkpatch.pl itself)
 PKGS="$PKGS clang-format perl"
 # the lab VM: qemu, a static busybox for its initramfs, kmod for modprobe
