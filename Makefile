@@ -53,7 +53,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall \
 	-Iebpf -I$(UAPI_DIR)
 
 # --- userland ---------------------------------------------------------------
-PKGS := libbpf libelf libdw libseccomp json-c
+PKGS := libbpf libelf libdw libseccomp json-c libcrypto
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 

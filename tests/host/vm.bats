@@ -158,3 +158,59 @@ load ../common
 	assert_failure 2
 	[[ "$stderr" == *"kernel command line is 3000 bytes, the kernel accepts"* ]]
 }
+
+@test "vm run --disk: a bad flag, no file or too many disks are usage errors, one line" {
+	run --separate-stderr "$ISOLENS" vm run --disk x,rw -- true
+	assert_failure 2
+	[ "$stderr" = "isolens vm: bad --disk 'x,rw': unknown flag 'rw' (expected ro, direct)" ]
+	run --separate-stderr "$ISOLENS" vm run --disk ,ro -- true
+	assert_failure 2
+	[ "$stderr" = "isolens vm: bad --disk ',ro': no file (expected FILE[,ro][,direct])" ]
+	run --separate-stderr "$ISOLENS" vm run --disk a --disk b --disk c --disk d --disk e -- true
+	assert_failure 2
+	[ "$stderr" = "isolens vm: bad --disk 'e': at most 4 disks" ]
+	run --separate-stderr "$ISOLENS" vm run --rootfs x --disk a --disk b --disk c --disk d -- true
+	assert_failure 2
+	[ "$stderr" = "isolens vm: too many disks: --rootfs and 4 --disk, at most 4 in all" ]
+	run --separate-stderr "$ISOLENS" vm run --guest hello-real --disk a
+	assert_failure 2
+	[[ "$stderr" == "isolens vm: --guest runs a built-in guest: no "*"--disk"* ]]
+	run --separate-stderr "$ISOLENS" vm run --initrd /dev/null --rootfs x -- true
+	assert_failure 2
+	[ "$stderr" = "isolens vm: --rootfs and --modules need the default initramfs (drop --initrd)" ]
+}
+
+@test "vm run --disk: a missing, non-regular or unwritable image is one line, exit 125" {
+	run --separate-stderr "$ISOLENS" vm run --disk "$BATS_TEST_TMPDIR/nope.img" -- true
+	assert_failure 125
+	[ "$stderr" = "isolens vm: bad --disk '$BATS_TEST_TMPDIR/nope.img': No such file or directory" ]
+	run --separate-stderr "$ISOLENS" vm run --disk "$BATS_TEST_TMPDIR,ro" -- true
+	assert_failure 125
+	[ "$stderr" = "isolens vm: bad --disk '$BATS_TEST_TMPDIR': not a regular file" ]
+	if [ "$(id -u)" -ne 0 ]; then
+		truncate -s 1M "$BATS_TEST_TMPDIR/ro.img"
+		chmod 0444 "$BATS_TEST_TMPDIR/ro.img"
+		run --separate-stderr "$ISOLENS" vm run --disk "$BATS_TEST_TMPDIR/ro.img" -- true
+		assert_failure 125
+		[ "$stderr" = "isolens vm: bad --disk '$BATS_TEST_TMPDIR/ro.img': Permission denied (add ,ro to only read it)" ]
+	fi
+}
+
+@test "vm run --rootfs: a missing directory or one without /bin/sh is one line, exit 125" {
+	run --separate-stderr "$ISOLENS" vm run --rootfs "$BATS_TEST_TMPDIR/nope" -- true
+	assert_failure 125
+	[ "$stderr" = "isolens vm: bad --rootfs '$BATS_TEST_TMPDIR/nope': No such file or directory" ]
+	mkdir "$BATS_TEST_TMPDIR/empty"
+	run --separate-stderr "$ISOLENS" vm run --rootfs "$BATS_TEST_TMPDIR/empty" -- true
+	assert_failure 125
+	[ "$stderr" = "isolens vm: bad --rootfs '$BATS_TEST_TMPDIR/empty': no /bin/sh in it" ]
+}
+
+@test "vm run --modules: a directory without modules is one line, exit 125" {
+	local k
+	k=$(ls /boot/vmlinuz-* 2>/dev/null | head -n 1)
+	[ -r "$k" ] || skip "no readable /boot/vmlinuz-*"
+	run --separate-stderr "$ISOLENS" vm run --kernel "$k" --modules "$BATS_TEST_TMPDIR" -- true
+	assert_failure 125
+	[ "$stderr" = "isolens vm: bad --modules '$BATS_TEST_TMPDIR': no modules.dep nor modules.order there" ]
+}

@@ -208,3 +208,98 @@ sys.exit(subprocess.run(sys.argv[1:], stdin=rin, stdout=w).returncode)
 		[[ "$stderr" =~ \"console_dropped\":[1-9] ]]
 	fi
 }
+
+# --- disks (virtio-blk over virtio-mmio) -----------------------------------
+# The module tests need only the initramfs; the others need the VMM's
+# virtio-blk device and the ACPI tables that let the kernel find it.
+
+# blank_ext4 FILE: an empty 16 MiB ext4 image
+blank_ext4() {
+	mke2fs -q -F -t ext4 "$1" 16M
+}
+
+@test "vm: a VM with disks loads virtio and ext4 before the command" {
+	truncate -s 16M "$BATS_TEST_TMPDIR/d.img"
+	run --separate-stderr "$ISOLENS" vm run --timeout $VMRUN_TIMEOUT \
+		--disk "$BATS_TEST_TMPDIR/d.img" -- sh -c 'lsmod; grep -w ext4 /proc/filesystems'
+	echo "$stderr"
+	assert_success
+	local m
+	for m in virtio_ring virtio virtio_mmio virtio_blk jbd2 ext4; do
+		assert_line --regexp "^$m "
+	done
+	assert_line --regexp "ext4$"
+	# and nothing without disks
+	run "$ISOLENS" vm run --timeout $VMRUN_TIMEOUT -- sh -c 'lsmod | grep -c virtio'
+	assert_output 0
+}
+
+@test "vm: the cloud kernel's modules come from beside it (no modules.dep there)" {
+	local k
+	k=$(cloud_kernel)
+	[ -n "$k" ] || skip "no Debian cloud kernel under /var/cache/isolens/kernels"
+	truncate -s 16M "$BATS_TEST_TMPDIR/d.img"
+	run --separate-stderr "$ISOLENS" vm run --kernel "$k" --timeout $VMRUN_TIMEOUT \
+		--disk "$BATS_TEST_TMPDIR/d.img,ro" -- sh -c 'lsmod; grep -w ext4 /proc/filesystems'
+	echo "$stderr"
+	assert_success
+	assert_line --regexp "^virtio_blk "
+	assert_line --regexp "^virtio_mmio "
+	assert_line --regexp "ext4$"
+}
+
+@test "vm: --rootfs default runs the command on the containers' busybox rootfs" {
+	run --separate-stderr "$ISOLENS" vm run --timeout $VMRUN_TIMEOUT --rootfs default \
+		-- sh -c 'cat /.isolens-rootfs; grep " / " /proc/mounts; readlink /bin/sh'
+	echo "$stderr"
+	assert_success
+	assert_line "busybox rootfs built by isolens"
+	assert_line --regexp '^/dev/vda / ext4 rw'
+}
+
+@test "vm: --rootfs gives each run a private copy: guest writes never reach the cache" {
+	local i
+	for i in 1 2; do
+		run --separate-stderr "$ISOLENS" vm run --timeout $VMRUN_TIMEOUT --rootfs default \
+			-- sh -c 'test ! -e /written && echo hi > /written && cat /written'
+		echo "$stderr"
+		assert_success
+		assert_output hi
+	done
+}
+
+@test "vm: a file the guest writes to a --disk image is there after the run" {
+	blank_ext4 "$BATS_TEST_TMPDIR/d.img"
+	run --separate-stderr "$ISOLENS" vm run --timeout $VMRUN_TIMEOUT \
+		--disk "$BATS_TEST_TMPDIR/d.img" \
+		-- sh -c 'mkdir -p /mnt && mount -t ext4 /dev/vda /mnt && echo from-the-guest > /mnt/f && umount /mnt'
+	echo "$stderr"
+	assert_success
+	run debugfs -R 'cat /f' "$BATS_TEST_TMPDIR/d.img"
+	assert_output --partial from-the-guest
+}
+
+@test "vm: a ro --disk is read-only in the guest and refuses writes" {
+	blank_ext4 "$BATS_TEST_TMPDIR/d.img"
+	cp "$BATS_TEST_TMPDIR/d.img" "$BATS_TEST_TMPDIR/before.img"
+	run --separate-stderr "$ISOLENS" vm run --timeout $VMRUN_TIMEOUT \
+		--disk "$BATS_TEST_TMPDIR/d.img,ro" \
+		-- sh -c 'cat /sys/block/vda/ro; mkdir -p /mnt; mount -t ext4 /dev/vda /mnt; touch /mnt/x && echo WROTE; dd if=/dev/zero of=/dev/vda bs=512 count=1 conv=fsync 2>/dev/null && echo WROTE-RAW; true'
+	echo "$stderr"
+	assert_success
+	assert_line 1
+	refute_line WROTE
+	refute_line WROTE-RAW
+	cmp "$BATS_TEST_TMPDIR/d.img" "$BATS_TEST_TMPDIR/before.img"
+}
+
+@test "vm: --disk after --rootfs is /dev/vdb" {
+	blank_ext4 "$BATS_TEST_TMPDIR/d.img"
+	debugfs -w -R 'mkdir marker-dir' "$BATS_TEST_TMPDIR/d.img"
+	run --separate-stderr "$ISOLENS" vm run --timeout $VMRUN_TIMEOUT --rootfs default \
+		--disk "$BATS_TEST_TMPDIR/d.img,ro" \
+		-- sh -c 'mkdir -p /mnt && mount -o ro /dev/vdb /mnt && ls -1 /mnt'
+	echo "$stderr"
+	assert_success
+	assert_line marker-dir
+}

@@ -4,12 +4,15 @@
  *
  *   isolens vm run --guest hello-real|hello-long|exits|hostile [--explain]
  *   isolens vm run [--kernel BZIMAGE] [--initrd FILE] [--cmdline ...]
- *                  [--append ...] [--mem 256M] [--cpus N] [-- CMD...]
+ *                  [--append ...] [--mem 256M] [--cpus N]
+ *                  [--rootfs DIR|default] [--disk FILE[,ro][,direct]]...
+ *                  [--modules DIR] [--no-eventfd] [-- CMD...]
  *   isolens vm guests
  *
  * Exit status: the guest command's status (Linux), 0 when a teaching guest
- * halts; 2 for bad options or an unusable --kernel/--initrd; 124 when
- * --timeout ran out; 125 when KVM is unavailable or the VM failed.
+ * halts; 2 for bad options; 124 when --timeout ran out; 125 when the
+ * --kernel/--initrd, a --disk or --rootfs, or the kernel's modules are
+ * unusable, KVM is unavailable or the VM failed.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,15 +20,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "base/kvm_exit.h"
 #include "base/parse.h"
 #include "builtin.h"
+#include "container/container.h"
 #include "vmm/boot.h"
 #include "vmm/bzimage.h"
 #include "vmm/initramfs.h"
+#include "vmm/modules.h"
+#include "vmm/rootfs.h"
 #include "vmm/stats.h"
 #include "vmm/vmm.h"
 
@@ -37,7 +44,9 @@ static void usage(FILE *out)
 		"usage: isolens vm run --guest NAME [--explain] [--stats[=json]]\n"
 		"       isolens vm run [--kernel BZIMAGE] [--initrd FILE] [--cmdline STR]\n"
 		"                      [--append STR] [--mem SIZE] [--cpus N] [--timeout DUR]\n"
-		"                      [--explain] [--stats[=json]] [--no-seccomp] [-- CMD...]\n"
+		"                      [--explain] [--stats[=json]] [--no-seccomp]\n"
+		"                      [--rootfs DIR|default] [--disk FILE[,ro][,direct]]...\n"
+		"                      [--modules DIR] [--no-eventfd] [-- CMD...]\n"
 		"       isolens vm guests\n"
 		"       isolens vm initramfs OUT [-- CMD...]\n\n"
 		"Runs a micro-VM on /dev/kvm: a built-in teaching guest, or a Linux\n"
@@ -48,9 +57,16 @@ static void usage(FILE *out)
 		"  --stats=json  the same as one JSON line (docs/microvm.md)\n"
 		"  --mem SIZE    guest RAM (default 256M, 16M..3G)\n"
 		"  --cpus N      vCPUs, one thread each (default 1, max %d)\n"
-		"  --timeout DUR stop the VM after DUR (exit 124)\n\n"
+		"  --timeout DUR stop the VM after DUR (exit 124)\n"
+		"  --rootfs DIR  run CMD on an ext4 copy of DIR (/dev/vda); 'default':\n"
+		"                the busybox rootfs the containers use\n"
+		"  --disk FILE[,ro][,direct]\n"
+		"                a raw image as the next /dev/vdX (up to %d disks)\n"
+		"  --modules DIR the kernel's modules (default /lib/modules/REL, or\n"
+		"                ../lib/modules/REL beside the kernel)\n"
+		"  --no-eventfd  doorbells and interrupts through userspace exits\n\n"
 		"teaching guests:\n",
-		VMM_MAX_CPUS);
+		VMM_MAX_CPUS, VMM_MAX_DISKS);
 	for (i = 0; i < vmm_nr_guests; i++)
 		fprintf(out, "  %-11s %s\n", vmm_guests[i].name,
 			vmm_guests[i].summary);
@@ -279,9 +295,142 @@ static int vm_status(const struct vmm_result *res, bool teaching)
 	}
 }
 
+/* --- disks ------------------------------------------------------------ */
+
+static void vm_log(void *ctx, const char *msg)
+{
+	(void)ctx;
+	cli_error("vm", "%s", msg);
+}
+
+/* FILE[,ro][,direct]: @d->path points into *@owned, a copy of @arg. */
+static int parse_disk(const char *arg, struct vmm_disk *d, char **owned)
+{
+	char *copy, *flag, *next;
+
+	*d = (struct vmm_disk){ .fd = -1 };
+	copy = strdup(arg);
+	if (!copy) {
+		cli_error("vm", "out of memory");
+		return EXIT_RUNTIME;
+	}
+	next = strchr(copy, ',');
+	if (next)
+		*next++ = '\0';
+	if (!*copy) {
+		cli_error(
+			"vm",
+			"bad --disk '%s': no file (expected FILE[,ro][,direct])",
+			arg);
+		goto bad;
+	}
+	while ((flag = next)) {
+		next = strchr(flag, ',');
+		if (next)
+			*next++ = '\0';
+		if (!strcmp(flag, "ro")) {
+			d->read_only = true;
+		} else if (!strcmp(flag, "direct")) {
+			d->direct = true;
+		} else {
+			cli_error(
+				"vm",
+				"bad --disk '%s': unknown flag '%s' (expected ro, direct)",
+				arg, flag);
+			goto bad;
+		}
+	}
+	d->path = copy;
+	*owned = copy;
+	return 0;
+bad:
+	free(copy);
+	return EXIT_USAGE;
+}
+
+/* Refuse, before booting, an image the VMM could not open. */
+static int check_disk(const struct vmm_disk *d)
+{
+	struct stat st;
+
+	if (stat(d->path, &st)) {
+		cli_error("vm", "bad --disk '%s': %s", d->path,
+			  strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		cli_error("vm", "bad --disk '%s': not a regular file", d->path);
+		return EXIT_RUNTIME;
+	}
+	if (access(d->path, d->read_only ? R_OK : R_OK | W_OK)) {
+		cli_error("vm", "bad --disk '%s': %s%s", d->path,
+			  strerror(errno),
+			  d->read_only ? "" : " (add ,ro to only read it)");
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+/* --rootfs DIR|default: the tree, checked before anything boots. */
+static int rootfs_dir(const char *arg, char *dir, size_t len)
+{
+	struct errbuf eb = { 0 };
+	char sh[4200];
+	struct stat st;
+
+	if (!strcmp(arg, "default")) {
+		if (container_rootfs_ensure_default(dir, len, &eb)) {
+			cli_error("vm", "--rootfs default: %s", eb.msg);
+			return EXIT_RUNTIME;
+		}
+	} else {
+		snprintf(dir, len, "%s", arg);
+	}
+	if (stat(dir, &st)) {
+		cli_error("vm", "bad --rootfs '%s': %s", arg, strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		cli_error("vm", "bad --rootfs '%s': not a directory", arg);
+		return EXIT_RUNTIME;
+	}
+	/* the command runs as chroot DIR /bin/sh -c CMD */
+	snprintf(sh, sizeof(sh), "%s/bin/sh", dir);
+	if (lstat(sh, &st)) {
+		cli_error("vm", "bad --rootfs '%s': no /bin/sh in it", arg);
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+/* Disk 0: a private copy of the tree's cached image. */
+static int rootfs_disk(const char *arg, const char *dir, struct vmm_disk *d,
+		       char *image, size_t len)
+{
+	struct errbuf eb = { 0 };
+	int fd;
+
+	if (vmm_rootfs_image(dir, image, len, &eb) ||
+	    vmm_rootfs_private(image, &fd, &eb)) {
+		cli_error("vm", "--rootfs '%s': %s", arg, eb.msg);
+		return EXIT_RUNTIME;
+	}
+	*d = (struct vmm_disk){ .path = image, .fd = fd };
+	return 0;
+}
+
 static int vm_run_cmd(int argc, char **argv)
 {
-	enum { OPT_NO_SECCOMP = 256, OPT_APPEND, OPT_STATS, OPT_TIMEOUT };
+	enum {
+		OPT_NO_SECCOMP = 256,
+		OPT_APPEND,
+		OPT_STATS,
+		OPT_TIMEOUT,
+		OPT_DISK,
+		OPT_ROOTFS,
+		OPT_MODULES,
+		OPT_NO_EVENTFD,
+	};
 	static const struct option opts[] = {
 		{ "guest", required_argument, NULL, 'g' },
 		{ "explain", no_argument, NULL, 'e' },
@@ -294,6 +443,10 @@ static int vm_run_cmd(int argc, char **argv)
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "stats", optional_argument, NULL, OPT_STATS },
 		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+		{ "disk", required_argument, NULL, OPT_DISK },
+		{ "rootfs", required_argument, NULL, OPT_ROOTFS },
+		{ "modules", required_argument, NULL, OPT_MODULES },
+		{ "no-eventfd", no_argument, NULL, OPT_NO_EVENTFD },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -303,8 +456,15 @@ static int vm_run_cmd(int argc, char **argv)
 		.console_in = -1,
 		.console_out = STDOUT_FILENO,
 		.seccomp = true,
+		.log = vm_log,
 	};
 	struct explain x = { .out = stdout };
+	struct vmm_disk disks[VMM_MAX_DISKS];
+	char *disk_paths[VMM_MAX_DISKS] = { NULL }, image[4096], root[4096];
+	const char *rootfs = NULL, *moddir = NULL;
+	unsigned int nr_disks = 0, i;
+	struct kmod_list mods;
+	struct vmm_userland userland = { .busybox = VMM_BUSYBOX };
 	char kernel[4096], initrd[4096], cmdline[4096];
 	const char *append = NULL, *user_cmdline = NULL;
 	void *initrd_buf = NULL;
@@ -313,7 +473,7 @@ static int vm_run_cmd(int argc, char **argv)
 	struct vmm_result res;
 	struct errbuf eb = { 0 };
 	uint64_t v;
-	int c, err, ret;
+	int c, err, ret = EXIT_OK;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+g:ek:i:c:m:n:h", opts, NULL)) !=
@@ -345,7 +505,8 @@ static int vm_run_cmd(int argc, char **argv)
 					"vm",
 					"bad --mem '%s': expected a size from 16M to 3G",
 					optarg);
-				return EXIT_USAGE;
+				ret = EXIT_USAGE;
+				goto out;
 			}
 			cfg.mem = v;
 			mem_set = true;
@@ -355,7 +516,8 @@ static int vm_run_cmd(int argc, char **argv)
 				cli_error("vm",
 					  "bad --cpus '%s': expected 1..%d",
 					  optarg, VMM_MAX_CPUS);
-				return EXIT_USAGE;
+				ret = EXIT_USAGE;
+				goto out;
 			}
 			cfg.cpus = v;
 			break;
@@ -365,7 +527,8 @@ static int vm_run_cmd(int argc, char **argv)
 					"vm",
 					"bad --timeout '%s': expected e.g. 30 or 2m",
 					optarg);
-				return EXIT_USAGE;
+				ret = EXIT_USAGE;
+				goto out;
 			}
 			cfg.timeout_ms = v;
 			break;
@@ -379,46 +542,107 @@ static int vm_run_cmd(int argc, char **argv)
 					"vm",
 					"bad --stats=%s: expected text or json",
 					optarg);
-				return EXIT_USAGE;
+				ret = EXIT_USAGE;
+				goto out;
 			}
 			break;
 		case OPT_NO_SECCOMP:
 			cfg.seccomp = false;
 			break;
+		case OPT_DISK:
+			if (nr_disks == VMM_MAX_DISKS) {
+				cli_error("vm",
+					  "bad --disk '%s': at most %d disks",
+					  optarg, VMM_MAX_DISKS);
+				ret = EXIT_USAGE;
+				goto out;
+			}
+			ret = parse_disk(optarg, &disks[nr_disks],
+					 &disk_paths[nr_disks]);
+			if (ret)
+				goto out;
+			nr_disks++;
+			break;
+		case OPT_ROOTFS:
+			if (!*optarg) {
+				cli_error(
+					"vm",
+					"bad --rootfs '': expected a directory or 'default'");
+				ret = EXIT_USAGE;
+				goto out;
+			}
+			rootfs = optarg;
+			break;
+		case OPT_MODULES:
+			moddir = optarg;
+			break;
+		case OPT_NO_EVENTFD:
+			cfg.no_eventfd = true;
+			break;
 		case 'h':
 			usage(stdout);
-			return EXIT_OK;
+			goto out;
 		default:
 			cli_error("vm",
 				  "unknown option (see 'isolens vm --help')");
-			return EXIT_USAGE;
+			ret = EXIT_USAGE;
+			goto out;
 		}
 	}
 	argc -= optind;
 	argv += optind;
 
+	if (nr_disks + !!rootfs > VMM_MAX_DISKS) {
+		cli_error(
+			"vm",
+			"too many disks: --rootfs and %u --disk, at most %d in all",
+			nr_disks, VMM_MAX_DISKS);
+		ret = EXIT_USAGE;
+		goto out;
+	}
 	if (cfg.guest) {
 		if (cfg.kernel || cfg.initrd || user_cmdline || append ||
-		    mem_set || cfg.cpus != 1 || argc) {
+		    mem_set || cfg.cpus != 1 || argc || nr_disks || rootfs ||
+		    moddir) {
 			cli_error(
 				"vm",
-				"--guest runs a built-in guest: no --kernel, --initrd, --cmdline, --append, --mem, --cpus or command");
-			return EXIT_USAGE;
+				"--guest runs a built-in guest: no --kernel, --initrd, --cmdline, --append, --mem, --cpus, --disk, --rootfs, --modules or command");
+			ret = EXIT_USAGE;
+			goto out;
 		}
 		if (!vmm_guest_known(cfg.guest)) {
 			cli_error(
 				"vm",
 				"unknown guest '%s' (see 'isolens vm guests')",
 				cfg.guest);
-			return EXIT_USAGE;
+			ret = EXIT_USAGE;
+			goto out;
 		}
 	} else {
 		char rel[128];
 
+		if (cfg.initrd && (rootfs || moddir)) {
+			cli_error(
+				"vm",
+				"--rootfs and --modules need the default initramfs (drop --initrd)");
+			ret = EXIT_USAGE;
+			goto out;
+		}
+		for (i = 0; i < nr_disks; i++) {
+			ret = check_disk(&disks[i]);
+			if (ret)
+				goto out;
+		}
+		if (rootfs) {
+			ret = rootfs_dir(rootfs, root, sizeof(root));
+			if (ret)
+				goto out;
+		}
 		if (!cfg.kernel) {
 			if (bzimage_find_default(kernel, sizeof(kernel), &eb)) {
 				cli_error("vm", "%s", eb.msg);
-				return EXIT_RUNTIME;
+				ret = EXIT_RUNTIME;
+				goto out;
 			}
 			cfg.kernel = kernel;
 		}
@@ -426,13 +650,35 @@ static int vm_run_cmd(int argc, char **argv)
 		err = bzimage_kernel_release(cfg.kernel, rel, sizeof(rel), &eb);
 		if (err && err != -ENODATA) {
 			cli_error("vm", "bad --kernel: %s", eb.msg);
-			return EXIT_RUNTIME;
+			ret = EXIT_RUNTIME;
+			goto out;
 		}
 		if (cfg.initrd && access(cfg.initrd, R_OK)) {
 			cli_error("vm", "bad --initrd '%s': %s", cfg.initrd,
 				  strerror(errno));
-			return EXIT_RUNTIME;
+			ret = EXIT_RUNTIME;
+			goto out;
 		}
+		/* a VM with disks needs this kernel's virtio and ext4 */
+		if (!cfg.initrd && (nr_disks || rootfs || moddir)) {
+			if (vmm_modules_for_disks(cfg.kernel, moddir, &mods,
+						  &eb)) {
+				cli_error("vm", "%s", eb.msg);
+				ret = EXIT_RUNTIME;
+				goto out;
+			}
+			userland.mods = &mods;
+		}
+		if (rootfs) {
+			ret = rootfs_disk(rootfs, root, &cfg.disks[0], image,
+					  sizeof(image));
+			if (ret)
+				goto out;
+			cfg.nr_disks = 1;
+			userland.root = "/dev/vda";
+		}
+		for (i = 0; i < nr_disks; i++)
+			cfg.disks[cfg.nr_disks++] = disks[i];
 		snprintf(cmdline, sizeof(cmdline), "%s%s%s",
 			 user_cmdline ? user_cmdline : vmm_default_cmdline,
 			 append ? " " : "", append ? append : "");
@@ -441,13 +687,14 @@ static int vm_run_cmd(int argc, char **argv)
 			size_t len;
 
 			/* the default userland: busybox, our init, the command */
-			if (vmm_initramfs_for_cmd(VMM_BUSYBOX, argc, argv,
-						  initrd, sizeof(initrd),
-						  &initrd_buf, &len, &eb)) {
+			if (vmm_initramfs_for_cmd(&userland, argc, argv, initrd,
+						  sizeof(initrd), &initrd_buf,
+						  &len, &eb)) {
 				cli_error("vm",
 					  "cannot build the initramfs: %s",
 					  eb.msg);
-				return EXIT_RUNTIME;
+				ret = EXIT_RUNTIME;
+				goto out;
 			}
 			if (initrd[0])
 				cfg.initrd = initrd;
@@ -458,7 +705,8 @@ static int vm_run_cmd(int argc, char **argv)
 			cli_error(
 				"vm",
 				"a command needs the default initramfs (drop --initrd)");
-			return EXIT_USAGE;
+			ret = EXIT_USAGE;
+			goto out;
 		}
 		cfg.console_in = STDIN_FILENO;
 		cfg.console_eof_ctrl_d = !isatty(STDIN_FILENO);
@@ -506,12 +754,17 @@ static int vm_run_cmd(int argc, char **argv)
 	ret = vm_status(&res, cfg.guest != NULL);
 out:
 	free(initrd_buf);
+	if (rootfs && cfg.nr_disks && cfg.disks[0].fd >= 0)
+		close(cfg.disks[0].fd);
+	for (i = 0; i < VMM_MAX_DISKS; i++)
+		free(disk_paths[i]);
 	return ret;
 }
 
 /* Write the default initramfs (+ CMD) to a file, e.g. to boot it in QEMU. */
 static int vm_initramfs_cmd(int argc, char **argv)
 {
+	const struct vmm_userland userland = { .busybox = VMM_BUSYBOX };
 	struct errbuf eb = { 0 };
 	int first = 2, ret = EXIT_OK;
 	void *buf = NULL;
@@ -524,7 +777,7 @@ static int vm_initramfs_cmd(int argc, char **argv)
 	}
 	if (argc > 2)
 		first = 3;
-	if (vmm_initramfs_for_cmd(VMM_BUSYBOX, argc - first, argv + first, NULL,
+	if (vmm_initramfs_for_cmd(&userland, argc - first, argv + first, NULL,
 				  0, &buf, &len, &eb)) {
 		cli_error("vm", "cannot build the initramfs: %s", eb.msg);
 		return EXIT_RUNTIME;

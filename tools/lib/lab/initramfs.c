@@ -15,6 +15,7 @@
 
 #include "base/cache.h"
 #include "base/cpio.h"
+#include "base/kmod.h"
 #include "base/util.h"
 #include "lab.h"
 
@@ -90,14 +91,14 @@ out:
 
 struct archive_input {
 	const char *busybox;
-	const struct lab_modules *mods;
+	const struct kmod_list *mods;
 	struct errbuf *eb;
 };
 
 static int write_archive(FILE *out, void *ctx)
 {
 	const struct archive_input *in = ctx;
-	const struct lab_modules *mods = in->mods;
+	const struct kmod_list *mods = in->mods;
 	struct errbuf *eb = in->eb;
 	static const char *const dirs[] = {
 		"bin",	   "dev", "proc",	 "sys",
@@ -141,7 +142,7 @@ static int write_archive(FILE *out, void *ctx)
 int lab_initramfs_get(const struct lab_kernel *k, const char *busybox,
 		      char *path, size_t len, bool *rebuilt, struct errbuf *eb)
 {
-	struct lab_modules mods;
+	struct kmod_list mods;
 	struct archive_input in = { busybox, &mods, eb };
 	uint64_t h = 0xcbf29ce484222325ULL;
 	unsigned int i;
@@ -151,8 +152,8 @@ int lab_initramfs_get(const struct lab_kernel *k, const char *busybox,
 	ret = check_static(busybox, eb);
 	if (ret)
 		return ret;
-	ret = lab_modules_resolve(k->moddir, lab_wanted_modules,
-				  ARRAY_SIZE(lab_wanted_modules), &mods, eb);
+	ret = kmod_resolve(k->moddir, lab_wanted_modules,
+			   ARRAY_SIZE(lab_wanted_modules), &mods, eb);
 	if (ret)
 		return ret;
 

@@ -44,17 +44,6 @@ int lab_accel_parse(const char *s, enum lab_accel *out);
 int lab_accel_choose(enum lab_accel want, struct lab_accel_choice *c,
 		     struct errbuf *eb);
 
-/* Modules to insert from the initramfs, in load order. */
-struct lab_modules {
-	unsigned int nr;
-	char name[32][64];
-	char path[32][PATH_MAX];
-};
-
-int lab_modules_resolve(const char *moddir, const char *const *wanted,
-			unsigned int nr_wanted, struct lab_modules *mods,
-			struct errbuf *eb);
-
 /* Build (or reuse from the cache) the lab initramfs for kernel @k. */
 int lab_initramfs_get(const struct lab_kernel *k, const char *busybox,
 		      char *path, size_t len, bool *rebuilt, struct errbuf *eb);

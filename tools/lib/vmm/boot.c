@@ -30,8 +30,6 @@ const char vmm_default_cmdline[] =
 	"panic=-1 "
 	/* no PCI host bridge: do not probe for one (the devices are in ACPI) */
 	"pci=off "
-	/* no module can load: the initramfs has none */
-	"nomodule "
 	/*
 	 * the i8042 has no mouse and no multiplexer to probe (with ACPI the
 	 * driver finds no PNP0303 and leaves it alone; this is for acpi=off)

@@ -36,7 +36,6 @@ struct vm_vdev {
 	struct virtio_dev empty; /* DeviceID 0 */
 	unsigned int nr_queues; /* 0 for an empty slot */
 	int kick_fd[VM_VDEV_MAX_QUEUES]; /* ioeventfds, -1 with --no-eventfd */
-	unsigned int kick_assigned; /* queues with a KVM_IOEVENTFD */
 	int irq_fd; /* the KVM_IRQFD, -1 with --no-eventfd */
 	pthread_t thread;
 	bool started, initialized;

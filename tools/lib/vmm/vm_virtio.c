@@ -68,7 +68,7 @@ static uint64_t vm_vdev_base(unsigned int slot)
 }
 
 /* Catch QueueNotify writes of queue q in KVM: a 4-byte write of q. */
-static int vm_vdev_ioeventfd(struct vm_vdev *v, unsigned int q, bool assign,
+static int vm_vdev_ioeventfd(struct vm_vdev *v, unsigned int q,
 			     struct errbuf *eb)
 {
 	struct kvm_ioeventfd io = {
@@ -76,8 +76,7 @@ static int vm_vdev_ioeventfd(struct vm_vdev *v, unsigned int q, bool assign,
 		.addr = vm_vdev_base(v->slot) + VIRTIO_MMIO_QUEUE_NOTIFY,
 		.len = 4,
 		.fd = v->kick_fd[q],
-		.flags = KVM_IOEVENTFD_FLAG_DATAMATCH |
-			 (assign ? 0 : KVM_IOEVENTFD_FLAG_DEASSIGN),
+		.flags = KVM_IOEVENTFD_FLAG_DATAMATCH,
 	};
 
 	if (ioctl(v->vm->kvm.vm_fd, KVM_IOEVENTFD, &io) < 0)
@@ -96,10 +95,9 @@ static int vm_vdev_eventfds(struct vm_vdev *v, struct errbuf *eb)
 		v->kick_fd[q] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (v->kick_fd[q] < 0)
 			return errbuf_errno(eb, errno, "eventfd");
-		err = vm_vdev_ioeventfd(v, q, true, eb);
+		err = vm_vdev_ioeventfd(v, q, eb);
 		if (err)
 			return err;
-		v->kick_assigned = q + 1;
 	}
 	v->irq_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (v->irq_fd < 0)
@@ -280,12 +278,14 @@ void vm_virtio_destroy(struct vm *vm)
 
 	for (i = 0; i < VIRTIO_MMIO_SLOTS; i++) {
 		struct vm_vdev *v = &vm->vdevs[i];
-		struct errbuf eb;
 
 		if (!v->initialized)
 			continue;
-		for (q = 0; q < v->kick_assigned; q++)
-			vm_vdev_ioeventfd(v, q, false, &eb);
+		/*
+		 * No KVM_IOEVENTFD deassign: the seccomp filter forbids that
+		 * ioctl, and closing the VM fd (kvm_close) drops every
+		 * ioeventfd and irqfd.
+		 */
 		for (q = 0; q < VM_VDEV_MAX_QUEUES; q++)
 			if (v->kick_fd[q] >= 0)
 				close(v->kick_fd[q]);
