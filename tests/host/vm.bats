@@ -95,6 +95,34 @@ load ../common
 	done
 }
 
+@test "vm run --guest virtio-hostile: a lying driver gets a reset device and a log line; both disks go on serving" {
+	require_kvm
+	local a=$BATS_TEST_TMPDIR/a.img b=$BATS_TEST_TMPDIR/b.img
+	truncate -s 1M "$a" "$b"
+	printf 'ISOLENS!' | dd of="$b" conv=notrunc status=none
+	run --separate-stderr "$ISOLENS" vm run --guest virtio-hostile --disk "$a" --disk "$b" --stats
+	echo "$output"
+	echo "$stderr"
+	assert_success
+	refute_output --partial FAIL
+	# three attacks, each followed by a good read after the reset, then disk 1
+	[ "$(grep -c '^ok: ' <<<"$output")" -eq 7 ]
+	# the VMM said what was wrong, once per attack, naming the device
+	[[ "$stderr" == *"isolens vm: virtio-blk0: queue 0: descriptor 0 loops"* ]]
+	[[ "$stderr" == *"isolens vm: virtio-blk0: queue 0: descriptor 1: [0xf0000000, +512) is outside RAM"* ]]
+	[[ "$stderr" == *"isolens vm: virtio-blk0: queue 0: available index 100 is 100 entries past 0"* ]]
+	[ "$(grep -c '^isolens vm: virtio-blk' <<<"$stderr")" -eq 3 ]
+	[[ "$stderr" == *"disk vdb: 1 requests, 512 bytes read"* ]]
+	[[ "$stderr" == *"seccomp filter: installed"* ]]
+}
+
+@test "vm run --guest virtio-hostile without disks says what it needs" {
+	require_kvm
+	run "$ISOLENS" vm run --guest virtio-hostile
+	assert_success
+	assert_output --partial "needs two virtio-blk disks"
+}
+
 @test "vm run: unknown guest is a usage error" {
 	run --separate-stderr "$ISOLENS" vm run --guest nope
 	assert_failure 2

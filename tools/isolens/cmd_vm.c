@@ -600,13 +600,18 @@ static int vm_run_cmd(int argc, char **argv)
 		ret = EXIT_USAGE;
 		goto out;
 	}
+	/* teaching guests take disks too (virtio-hostile drives them) */
+	for (i = 0; i < nr_disks; i++) {
+		ret = check_disk(&disks[i]);
+		if (ret)
+			goto out;
+	}
 	if (cfg.guest) {
 		if (cfg.kernel || cfg.initrd || user_cmdline || append ||
-		    mem_set || cfg.cpus != 1 || argc || nr_disks || rootfs ||
-		    moddir) {
+		    mem_set || cfg.cpus != 1 || argc || rootfs || moddir) {
 			cli_error(
 				"vm",
-				"--guest runs a built-in guest: no --kernel, --initrd, --cmdline, --append, --mem, --cpus, --disk, --rootfs, --modules or command");
+				"--guest runs a built-in guest: no --kernel, --initrd, --cmdline, --append, --mem, --cpus, --rootfs, --modules or command");
 			ret = EXIT_USAGE;
 			goto out;
 		}
@@ -618,6 +623,8 @@ static int vm_run_cmd(int argc, char **argv)
 			ret = EXIT_USAGE;
 			goto out;
 		}
+		for (i = 0; i < nr_disks; i++)
+			cfg.disks[cfg.nr_disks++] = disks[i];
 	} else {
 		char rel[128];
 
@@ -627,11 +634,6 @@ static int vm_run_cmd(int argc, char **argv)
 				"--rootfs and --modules need the default initramfs (drop --initrd)");
 			ret = EXIT_USAGE;
 			goto out;
-		}
-		for (i = 0; i < nr_disks; i++) {
-			ret = check_disk(&disks[i]);
-			if (ret)
-				goto out;
 		}
 		if (rootfs) {
 			ret = rootfs_dir(rootfs, root, sizeof(root));

@@ -276,7 +276,7 @@ guest_virtio_hostile_start:
 	call	vq_setup
 	call	read_sector0
 	jnz	1f
-	cmpl	$0x4c4f5349, 0x100(%r12, 1)	/* "ISOL" at offset 0 */
+	cmpl	$0x4c4f5349, 0x1100(%r12)	/* "ISOL" at offset 0 */
 	jne	1f
 	puts	vh_other_ok
 	jmp	halt
