@@ -18,10 +18,11 @@ setup() {
 }
 
 # The guest writes PATTERN_BYTES of a known pattern to the raw disk and
-# syncs (a FLUSH request); prints the run's --stats=json line.
+# fsyncs it (a FLUSH request: sync(1) alone writes back but does not
+# flush a raw block device); prints the run's --stats=json line.
 write_pattern() {
 	"$ISOLENS" vm run --disk "$IMG" "$@" --stats=json --timeout $VMRUN_TIMEOUT \
-		-- sh -c "yes isolens | head -c $PATTERN_BYTES > /dev/vda && sync" \
+		-- sh -c "yes isolens | head -c $PATTERN_BYTES | dd of=/dev/vda bs=64k conv=fsync 2>/dev/null" \
 		2>&1 >/dev/null | grep '^{"schema"'
 }
 

@@ -157,8 +157,8 @@ int vm_virtio_setup(struct vm *vm, struct errbuf *eb)
 		v->dev->log = vm_vdev_log;
 		v->dev->irq = vm_vdev_irq_line;
 		if (v->nr_queues > VM_VDEV_MAX_QUEUES)
-			return errbuf_set(eb, EINVAL, "%s: %u queues",
-					  v->name, v->nr_queues);
+			return errbuf_set(eb, EINVAL, "%s: %u queues", v->name,
+					  v->nr_queues);
 		if (v->nr_queues && use_eventfd) {
 			err = vm_vdev_eventfds(v, eb);
 			if (err)
@@ -180,7 +180,8 @@ static void *vm_vdev_thread(void *arg)
 	unsigned int q, n = v->nr_queues;
 
 	for (q = 0; q < n; q++)
-		pfd[q] = (struct pollfd){ .fd = v->kick_fd[q], .events = POLLIN };
+		pfd[q] = (struct pollfd){ .fd = v->kick_fd[q],
+					  .events = POLLIN };
 	pfd[n] = (struct pollfd){ .fd = v->vm->io_stop_fd, .events = POLLIN };
 	for (;;) {
 		if (poll(pfd, n + 1, -1) < 0) {
