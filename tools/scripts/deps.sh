@@ -12,6 +12,8 @@ PKGS="make gcc libc6-dev pkg-config clang llvm libbpf-dev libelf-dev libdw-dev
 zlib1g-dev liblzma-dev libseccomp-dev libjson-c-dev libssl-dev"
 # build: iasl compiles the micro-VM's ACPI tables (tools/lib/vmm/acpi/)
 PKGS="$PKGS acpica-tools"
+# vm run --rootfs: mke2fs -d builds the guest's ext4 root from a directory
+PKGS="$PKGS e2fsprogs"
 # style: make format/format-check (make lint fetches checkpatch.pl itself)
 PKGS="$PKGS clang-format perl"
 # the lab VM: qemu, a static busybox for its initramfs, kmod for modprobe
