@@ -48,7 +48,9 @@ static void usage(FILE *out)
 		"                      [--rootfs DIR|default] [--disk FILE[,ro][,direct]]...\n"
 		"                      [--modules DIR] [--no-eventfd] [-- CMD...]\n"
 		"       isolens vm guests\n"
-		"       isolens vm initramfs OUT [-- CMD...]\n\n"
+		"       isolens vm initramfs [--kernel BZIMAGE] [--modules DIR] [--root DEV]\n"
+		"                            OUT [-- CMD...]\n"
+		"       isolens vm image DIR|default   (print the cached ext4 image of DIR)\n\n"
 		"Runs a micro-VM on /dev/kvm: a built-in teaching guest, or a Linux\n"
 		"bzImage (default: the newest /boot/vmlinuz-*) with a busybox initramfs\n"
 		"that runs CMD (default: a shell) and returns its exit status.\n\n"
@@ -763,40 +765,111 @@ out:
 	return ret;
 }
 
-/* Write the default initramfs (+ CMD) to a file, e.g. to boot it in QEMU. */
+/*
+ * Write the default initramfs (+ CMD) to a file, e.g. to boot it in QEMU.
+ * With --root or --modules it carries the kernel's disk modules too, and
+ * --root names the block device the init mounts as the command's root.
+ */
 static int vm_initramfs_cmd(int argc, char **argv)
 {
-	const struct vmm_userland userland = { .busybox = VMM_BUSYBOX };
+	enum { O_KERNEL = 256, O_MODULES, O_ROOT };
+	static const struct option opts[] = {
+		{ "kernel", required_argument, NULL, O_KERNEL },
+		{ "modules", required_argument, NULL, O_MODULES },
+		{ "root", required_argument, NULL, O_ROOT },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vmm_userland userland = { .busybox = VMM_BUSYBOX };
+	const char *kernel = NULL, *moddir = NULL, *out;
+	char kernel_buf[4096];
+	struct kmod_list mods;
 	struct errbuf eb = { 0 };
-	int first = 2, ret = EXIT_OK;
+	int ret = EXIT_OK, c;
 	void *buf = NULL;
 	size_t len;
 	FILE *f;
 
-	if (argc < 2 || (argc > 2 && strcmp(argv[2], "--"))) {
-		cli_error("vm", "usage: isolens vm initramfs OUT [-- CMD...]");
-		return EXIT_USAGE;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case O_KERNEL:
+			kernel = optarg;
+			break;
+		case O_MODULES:
+			moddir = optarg;
+			break;
+		case O_ROOT:
+			userland.root = optarg;
+			break;
+		default:
+			goto usage;
+		}
 	}
-	if (argc > 2)
-		first = 3;
-	if (vmm_initramfs_for_cmd(&userland, argc - first, argv + first, NULL,
-				  0, &buf, &len, &eb)) {
+	argc -= optind;
+	argv += optind;
+	if (argc < 1 || (argc > 1 && strcmp(argv[1], "--")))
+		goto usage;
+	out = argv[0];
+	argc -= argc > 1 ? 2 : 1;
+	argv += 2;
+	if (userland.root || moddir) {
+		if (!kernel) {
+			if (bzimage_find_default(kernel_buf, sizeof(kernel_buf),
+						 &eb)) {
+				cli_error("vm", "%s", eb.msg);
+				return EXIT_RUNTIME;
+			}
+			kernel = kernel_buf;
+		}
+		if (vmm_modules_for_disks(kernel, moddir, &mods, &eb)) {
+			cli_error("vm", "%s", eb.msg);
+			return EXIT_RUNTIME;
+		}
+		userland.mods = &mods;
+	}
+	if (vmm_initramfs_for_cmd(&userland, argc, argv, NULL, 0, &buf, &len,
+				  &eb)) {
 		cli_error("vm", "cannot build the initramfs: %s", eb.msg);
 		return EXIT_RUNTIME;
 	}
-	f = fopen(argv[1], "we");
+	f = fopen(out, "we");
 	if (!f || fwrite(buf, 1, len, f) != len) {
-		cli_error("vm", "cannot write %s: %s", argv[1],
-			  strerror(errno));
+		cli_error("vm", "cannot write %s: %s", out, strerror(errno));
 		ret = EXIT_RUNTIME;
 	}
 	if (f && fclose(f) && ret == EXIT_OK) {
-		cli_error("vm", "cannot write %s: %s", argv[1],
-			  strerror(errno));
+		cli_error("vm", "cannot write %s: %s", out, strerror(errno));
 		ret = EXIT_RUNTIME;
 	}
 	free(buf);
 	return ret;
+usage:
+	cli_error(
+		"vm",
+		"usage: isolens vm initramfs [--kernel BZIMAGE] [--modules DIR] [--root DEV] OUT [-- CMD...]");
+	return EXIT_USAGE;
+}
+
+/* Print the cached ext4 image of a tree (--rootfs's), building it if need be. */
+static int vm_image_cmd(int argc, char **argv)
+{
+	char dir[4096], image[4096];
+	struct errbuf eb = { 0 };
+	int ret;
+
+	if (argc != 2) {
+		cli_error("vm", "usage: isolens vm image DIR|default");
+		return EXIT_USAGE;
+	}
+	ret = rootfs_dir(argv[1], dir, sizeof(dir));
+	if (ret)
+		return ret;
+	if (vmm_rootfs_image(dir, image, sizeof(image), &eb)) {
+		cli_error("vm", "image of '%s': %s", argv[1], eb.msg);
+		return EXIT_RUNTIME;
+	}
+	printf("%s\n", image);
+	return EXIT_OK;
 }
 
 int cmd_vm(int argc, char **argv)
@@ -811,14 +884,17 @@ int cmd_vm(int argc, char **argv)
 		return vm_run_cmd(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "initramfs"))
 		return vm_initramfs_cmd(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "image"))
+		return vm_image_cmd(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "guests")) {
 		for (i = 0; i < vmm_nr_guests; i++)
 			printf("%-11s %s\n", vmm_guests[i].name,
 			       vmm_guests[i].summary);
 		return EXIT_OK;
 	}
-	cli_error("vm",
-		  "unknown subcommand '%s': expected run, guests or initramfs",
-		  argv[1]);
+	cli_error(
+		"vm",
+		"unknown subcommand '%s': expected run, guests, initramfs or image",
+		argv[1]);
 	return EXIT_USAGE;
 }
