@@ -169,6 +169,9 @@ static void build_argvs(struct argvs *a, const char *ctr_name,
 	a->vm[i++] = a->vm_cpus;
 	a->vm[i++] = "--timeout";
 	a->vm[i++] = COMPARE_VM_TIMEOUT;
+	/* the container's tree, as an ext4 root on virtio-blk /dev/vda */
+	a->vm[i++] = "--rootfs";
+	a->vm[i++] = "default";
 	a->vm[i++] = "--";
 	a->vm[i++] = "sh";
 	a->vm[i++] = "-c";
