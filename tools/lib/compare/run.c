@@ -9,6 +9,7 @@
  * disturbs the other's timing.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #include "lab/lab.h"
 #include "trace/backend.h"
 #include "trace/ksym.h"
+#include "vmm/rootfs.h"
 #include "vmm/stats.h"
 
 #define SIDE_POLL_MS 10 /* trace polling and memory sampling period */
@@ -90,6 +92,27 @@ static int check_host(struct errbuf *eb)
 			eb, EOPNOTSUPP,
 			"the container side needs a pure cgroup v2 hierarchy for its memory and pids limits; this host's is %s (run it in the lab VM)",
 			container_cgroup_mode_name(mode));
+	return 0;
+}
+
+/*
+ * The rootfs both sides run on, built before anything is traced: the
+ * busybox tree (container_rootfs_ensure_default()) and its ext4 image in
+ * the VM's cache (vmm_rootfs_image()).  Otherwise the first run's side
+ * would count the building (mke2fs, a child of the VMM, would even count
+ * as "guest syscalls seen by the host"); now each side only finds them.
+ */
+static int prepare_rootfs(const struct compare_opts *o, struct errbuf *eb)
+{
+	char dir[PATH_MAX], image[PATH_MAX];
+	struct errbuf e = { 0 };
+
+	if (container_rootfs_ensure_default(dir, sizeof(dir), &e) ||
+	    vmm_rootfs_image(dir, image, sizeof(image), &e))
+		return errbuf_set(eb, e.err ? e.err : EIO,
+				  "cannot prepare the default rootfs: %.400s",
+				  e.msg);
+	note(o, "both sides run on %s (the VM on its image %s)", dir, image);
 	return 0;
 }
 
@@ -356,6 +379,8 @@ int compare_run(const struct compare_opts *o, struct report *r,
 	int err, i;
 
 	err = check_host(eb);
+	if (!err)
+		err = prepare_rootfs(o, eb);
 	if (err)
 		return err;
 	for (i = 0; i < 2; i++)
