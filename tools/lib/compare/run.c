@@ -29,7 +29,6 @@
 #include "trace/backend.h"
 #include "trace/ksym.h"
 #include "vmm/rootfs.h"
-#include "vmm/stats.h"
 
 #define SIDE_POLL_MS 10 /* trace polling and memory sampling period */
 
@@ -325,19 +324,6 @@ static void symbolize(void *ctx, uint64_t ip, char *buf, size_t len)
 		snprintf(buf, len, "0x%llx", (unsigned long long)ip);
 }
 
-/* The VMM's own counters, from its --stats=json line on stderr. */
-static void vmm_counters(struct report_side *s, const char *err)
-{
-	struct vmm_result res;
-
-	if (vmm_stats_parse_json(err, &res))
-		return;
-	s->vmm_user_exits = vmm_result_user_exits(&res);
-	s->vmm_kernel_exits = res.kernel_exits;
-	if (res.marker_ns)
-		s->vmm_marker_ms = res.marker_ns / 1e6;
-}
-
 /* Both sides have run: the rest of the records, the counts, the outputs. */
 static void finish(struct run *x)
 {
@@ -358,7 +344,7 @@ static void finish(struct run *x)
 
 	side_parse_output(c, x->side[REPORT_SIDE_CTR].out.buf);
 	side_parse_output(v, x->side[REPORT_SIDE_VM].out.buf);
-	vmm_counters(v, x->side[REPORT_SIDE_VM].err.buf);
+	side_parse_vmm_stats(v, x->side[REPORT_SIDE_VM].err.buf);
 	snprintf(v->log, sizeof(v->log), "%.*s", (int)sizeof(v->log) - 1,
 		 x->side[REPORT_SIDE_VM].err.buf);
 	/* "on the host's kernel": the same release, and its syscalls were
