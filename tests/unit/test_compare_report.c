@@ -145,6 +145,157 @@ static void test_json_shape(void)
 	free(r);
 }
 
+/* sample_report() with the io workload's I/O, numbers as recorded in the
+ * lab VM: the container's dd and cat, the VMM's I/O thread. */
+static struct report *io_report(void)
+{
+	struct report *r = sample_report();
+	struct report_side *c = &r->side[REPORT_SIDE_CTR];
+	struct report_side *v = &r->side[REPORT_SIDE_VM];
+
+	c->sys[0] = 520; /* read */
+	c->sys[1] = 262; /* write */
+	c->sys[74] = 1; /* fsync */
+	c->sys[40] = 3; /* sendfile */
+	v->sys[0] = 150; /* read: eventfds */
+	v->sys[1] = 900; /* write: console, irqfd */
+	v->sys[295] = 260; /* preadv */
+	v->sys[296] = 150; /* pwritev */
+	v->sys[17] = 2; /* pread64 */
+	v->sys[75] = 20; /* fdatasync */
+	v->user_exits[6] = 209; /* KVM_EXIT_MMIO */
+	v->nr_disks = 1;
+	v->disk.requests = 416;
+	v->disk.read_bytes = 18 << 20;
+	v->disk.written_bytes = 17 << 20;
+	v->disk.flushes = 20;
+	v->disk.notifies = 300;
+	v->disk.irqs = 299;
+	v->disk_ioeventfd = true;
+	return r;
+}
+
+static const struct report_row *find_row(const struct report_row *rows, int n,
+					 const char *label)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(rows[i].label, label))
+			return &rows[i];
+	return NULL;
+}
+
+static void check_row(const struct report_row *rows, int n, const char *label,
+		      const char *ctr, const char *vm)
+{
+	const struct report_row *x = find_row(rows, n, label);
+
+	if (!x)
+		printf("#   no row '%s'\n", label);
+	CHECK(x != NULL);
+	if (!x)
+		return;
+	CHECK_STR(x->v[0], ctr);
+	CHECK_STR(x->v[1], vm);
+}
+
+static void test_disk_rows(void)
+{
+	struct report *r = io_report();
+	struct report_row rows[REPORT_MAX_ROWS];
+	int n = report_rows(r, rows, REPORT_MAX_ROWS);
+
+	CHECK(n < REPORT_MAX_ROWS);
+	CHECK(find_row(rows, n, "Disk I/O (what the files cost the host)") !=
+	      NULL);
+	check_row(rows, n, "/ and /tmp are",
+		  "host rootfs (read-only), host tmpfs",
+		  "guest ext4 on virtio-blk /dev/vda");
+	check_row(rows, n, "virtio-blk requests (errors)", "-", "416 (0)");
+	check_row(rows, n, "  bytes read | written", "-",
+		  "18.0 MiB | 17.0 MiB");
+	check_row(rows, n, "  flushes", "-", "20");
+	check_row(rows, n, "  doorbells | interrupts injected", "-",
+		  "300 | 299");
+	check_row(rows, n, "  doorbells arrived as", "-",
+		  "ioeventfd signals from KVM, no VMM exit");
+	check_row(rows, n, "  MMIO exits to VMM (all devices)", "-", "209");
+	check_row(rows, n, "read syscalls into host", "520 (read 520)",
+		  "412 by the VMM (read 150, pread64 2, preadv 260)");
+	check_row(rows, n, "write syscalls into host", "262 (write 262)",
+		  "1050 by the VMM (write 900, pwritev 150)");
+	check_row(rows, n, "fsync-family syscalls into host", "1 (fsync 1)",
+		  "20 by the VMM (fdatasync 20)");
+	check_row(rows, n, "copy syscalls (sendfile, splice)", "3 (sendfile 3)",
+		  "0 by the VMM");
+
+	/* no disk stats, no copies: "-" for the VM's disk, no copy row */
+	r->side[REPORT_SIDE_VM].nr_disks = 0;
+	r->side[REPORT_SIDE_CTR].sys[40] = 0;
+	n = report_rows(r, rows, REPORT_MAX_ROWS);
+	check_row(rows, n, "/ and /tmp are",
+		  "host rootfs (read-only), host tmpfs", "-");
+	check_row(rows, n, "virtio-blk requests (errors)", "-", "-");
+	check_row(rows, n, "  bytes read | written", "-", "-");
+	check_row(rows, n, "  doorbells arrived as", "-", "-");
+	CHECK(find_row(rows, n, "copy syscalls (sendfile, splice)") == NULL);
+	free(r);
+}
+
+static void test_disk_conclusion(void)
+{
+	struct report *r = io_report();
+
+	report_conclude(r);
+	CHECK(strstr(r->conclusion,
+		     "416 virtio-blk requests (17.0 MiB written, 18.0 MiB read, 20 flushes), announced by 300 doorbells that KVM turned into ioeventfd signals") !=
+	      NULL);
+	CHECK(strstr(r->conclusion,
+		     "answered by 299 interrupts; the VMM made 412 read-, 1050 write- and 20 fsync-family syscalls") !=
+	      NULL);
+	CHECK(strstr(r->conclusion,
+		     "The container's 520 read-, 262 write- and 1 fsync-family syscalls") !=
+	      NULL);
+	r->side[REPORT_SIDE_VM].nr_disks = 0;
+	report_conclude(r);
+	CHECK(strstr(r->conclusion, "virtio-blk") == NULL);
+	free(r);
+}
+
+static void test_disk_json(void)
+{
+	struct report *r = io_report();
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	report_write_json(r, f);
+	fclose(f);
+	CHECK(strstr(buf,
+		     "\"disk_io\":{\"files_on\":\"host-tmpfs\",\"syscalls\":{\"reads\":520,\"writes\":262,\"syncs\":1,\"copies\":3},\"disk\":null}}") !=
+	      NULL);
+	CHECK(strstr(buf,
+		     "\"disk_io\":{\"files_on\":\"guest-ext4-virtio-blk\",\"syscalls\":{\"reads\":412,\"writes\":1050,\"syncs\":20,\"copies\":0},"
+		     "\"disk\":{\"device\":\"/dev/vda\",\"requests\":416,\"read_bytes\":18874368,\"written_bytes\":17825792,\"flushes\":20,\"errors\":0,"
+		     "\"doorbells\":300,\"doorbells_via\":\"ioeventfd\",\"irqs\":299,\"needs_reset\":false},\"mmio_exits_to_vmm\":209}},") !=
+	      NULL);
+	free(buf);
+
+	/* a VM without disk stats: files_on and disk null */
+	r->side[REPORT_SIDE_VM].nr_disks = 0;
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	report_write_json(r, f);
+	fclose(f);
+	CHECK(strstr(buf,
+		     "\"disk_io\":{\"files_on\":null,\"syscalls\":{\"reads\":412,") !=
+	      NULL);
+	CHECK(strstr(buf, "\"disk\":null,\"mmio_exits_to_vmm\":209}") != NULL);
+	free(buf);
+	free(r);
+}
+
 /* A fake kallsyms: 0x1000.. is "alpha", 0x2000.. "beta", else "gamma". */
 static void fake_sym(void *ctx, uint64_t ip, char *buf, size_t len)
 {
@@ -213,6 +364,9 @@ int main(void)
 	RUN(test_conclusion_from_numbers);
 	RUN(test_reasons_sorted);
 	RUN(test_json_shape);
+	RUN(test_disk_rows);
+	RUN(test_disk_conclusion);
+	RUN(test_disk_json);
 	RUN(test_hot_paths);
 	RUN(test_hot_paths_table_full);
 	UNIT_DONE();

@@ -145,6 +145,51 @@ static void test_spawn_held(void)
 	CHECK_EQ(sd.proc.release_fd, -1);
 }
 
+/* A VM side's stderr as recorded in the lab VM: console noise, then
+ * `isolens vm run --stats=json --rootfs default`'s line. */
+static const char recorded_stats[] =
+	"isolens vm: note: building the rootfs image\n"
+	"{\"schema\":\"isolens-vm-stats/1\",\"stop\":\"status\",\"status\":0,"
+	"\"cpus\":1,\"run_ns\":27135177009,\"marker_ns\":15900505175,"
+	"\"userspace_exits\":{\"total\":3317,\"by_reason\":{\"IO\":3108,"
+	"\"MMIO\":209}},\"kernel_exits\":67222,\"ignored\":{\"ports\":55,"
+	"\"mmio\":0,\"msrs\":0,\"malformed\":0},\"console_dropped\":0,"
+	"\"disks\":[{\"requests\":84,\"read_bytes\":1931264,"
+	"\"written_bytes\":1070080,\"flushes\":17,\"errors\":0,"
+	"\"notifies\":74,\"irqs\":74,\"needs_reset\":false}],"
+	"\"seccomp\":true}\n";
+
+static void test_parse_vmm_stats(void)
+{
+	struct report_side *s = calloc(1, sizeof(*s));
+
+	s->vmm_user_exits = s->vmm_kernel_exits = -1;
+	s->vmm_marker_ms = -1;
+	side_parse_vmm_stats(s, recorded_stats);
+	CHECK_EQ(s->vmm_user_exits, 3317);
+	CHECK_EQ(s->vmm_kernel_exits, 67222);
+	CHECK(s->vmm_marker_ms > 15900.5 && s->vmm_marker_ms < 15900.6);
+	CHECK_EQ(s->nr_disks, 1);
+	CHECK_EQ(s->disk.requests, 84);
+	CHECK_EQ(s->disk.read_bytes, 1931264);
+	CHECK_EQ(s->disk.written_bytes, 1070080);
+	CHECK_EQ(s->disk.flushes, 17);
+	CHECK_EQ(s->disk.errors, 0);
+	CHECK_EQ(s->disk.notifies, 74);
+	CHECK_EQ(s->disk.irqs, 74);
+	CHECK(!s->disk.needs_reset);
+	CHECK(s->disk_ioeventfd);
+
+	/* no line: nothing known, no disk */
+	memset(s, 0, sizeof(*s));
+	s->vmm_user_exits = -1;
+	side_parse_vmm_stats(s, "isolens vm: cannot open /dev/kvm\n");
+	CHECK_EQ(s->vmm_user_exits, -1);
+	CHECK_EQ(s->nr_disks, 0);
+	CHECK(!s->disk_ioeventfd);
+	free(s);
+}
+
 int main(void)
 {
 	char cmd[96];
@@ -157,6 +202,7 @@ int main(void)
 	RUN(test_sample_cgroup);
 	RUN(test_sample_pid);
 	RUN(test_parse_output);
+	RUN(test_parse_vmm_stats);
 	RUN(test_spawn_held);
 	snprintf(cmd, sizeof(cmd), "rm -r %s", tmpdir);
 	if (system(cmd))

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <linux/kvm.h>
+
 #include "base/json.h"
 #include "base/kvm_exit.h"
 #include "compare/report.h"
@@ -86,6 +88,46 @@ static void hot_paths(FILE *out, const struct report_side *s)
 	fputs("]},", out);
 }
 
+/* "disk_io": the side's file-I/O syscalls, and for the VM its root disk. */
+static void disk_io(FILE *out, const struct report_side *s, bool vm)
+{
+	const struct report_disk *d = &s->disk;
+	unsigned int f;
+
+	fprintf(out, "\"disk_io\":{\"files_on\":%s,",
+		!vm	    ? "\"host-tmpfs\"" :
+		s->nr_disks ? "\"guest-ext4-virtio-blk\"" :
+			      "null");
+	fputs("\"syscalls\":{", out);
+	for (f = 0; f < REPORT_IO_MAX; f++)
+		fprintf(out, "%s\"%s\":%llu", f ? "," : "",
+			report_io_family_name(f),
+			(unsigned long long)report_io_family_sum(s->sys, f,
+								 NULL, 0));
+	fputs("},\"disk\":", out);
+	if (!vm || !s->nr_disks) {
+		fputs("null", out);
+	} else {
+		fprintf(out,
+			"{\"device\":\"/dev/vda\",\"requests\":%llu,\"read_bytes\":%llu,\"written_bytes\":%llu,\"flushes\":%llu,\"errors\":%llu,",
+			(unsigned long long)d->requests,
+			(unsigned long long)d->read_bytes,
+			(unsigned long long)d->written_bytes,
+			(unsigned long long)d->flushes,
+			(unsigned long long)d->errors);
+		fprintf(out,
+			"\"doorbells\":%llu,\"doorbells_via\":\"%s\",\"irqs\":%llu,\"needs_reset\":%s}",
+			(unsigned long long)d->notifies,
+			s->disk_ioeventfd ? "ioeventfd" : "mmio-exit",
+			(unsigned long long)d->irqs,
+			d->needs_reset ? "true" : "false");
+	}
+	if (vm)
+		fprintf(out, ",\"mmio_exits_to_vmm\":%llu",
+			(unsigned long long)s->user_exits[KVM_EXIT_MMIO]);
+	fputc('}', out);
+}
+
 static void common(FILE *out, const struct report_side *s)
 {
 	fprintf(out, "\"ran\":%s,\"status\":%d,", s->ran ? "true" : "false",
@@ -137,6 +179,8 @@ void report_write_json(const struct report *r, FILE *out)
 	syscalls(out, "syscalls", c->sys);
 	fputc(',', out);
 	syscalls(out, "runtime_syscalls", c->sys_setup);
+	fputc(',', out);
+	disk_io(out, c, false);
 	fputs("},", out);
 
 	fputs("\"vm\":{", out);
@@ -191,6 +235,8 @@ void report_write_json(const struct report *r, FILE *out)
 		fprintf(out, "\"marker_ms\":%.3f}", v->vmm_marker_ms);
 	else
 		fputs("\"marker_ms\":null}", out);
+	fputc(',', out);
+	disk_io(out, v, true);
 	fputs("},", out);
 
 	fprintf(out,

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/kvm.h>
+
 #include "compare/report.h"
 
 int report_init(struct report *r)
@@ -74,6 +76,46 @@ uint64_t report_sys_count(const uint64_t *sys, const char *name)
 			return sys[i];
 	}
 	return 0;
+}
+
+static const char *const io_family[REPORT_IO_MAX][6] = {
+	[REPORT_IO_READS] = { "read", "readv", "pread64", "preadv", "preadv2" },
+	[REPORT_IO_WRITES] = { "write", "writev", "pwrite64", "pwritev",
+			       "pwritev2" },
+	[REPORT_IO_SYNCS] = { "fsync", "fdatasync", "sync", "syncfs",
+			      "sync_file_range" },
+	[REPORT_IO_COPIES] = { "sendfile", "splice", "copy_file_range" },
+};
+
+const char *report_io_family_name(enum report_io_family f)
+{
+	static const char *const name[REPORT_IO_MAX] = { "reads", "writes",
+							 "syncs", "copies" };
+
+	return f < REPORT_IO_MAX ? name[f] : "?";
+}
+
+uint64_t report_io_family_sum(const uint64_t *sys, enum report_io_family f,
+			      char *detail, size_t len)
+{
+	uint64_t sum = 0, n;
+	size_t used = 0;
+	int i;
+
+	if (detail && len)
+		detail[0] = 0;
+	if (f >= REPORT_IO_MAX)
+		return 0;
+	for (i = 0; i < 6 && io_family[f][i]; i++) {
+		n = report_sys_count(sys, io_family[f][i]);
+		sum += n;
+		if (!n || !detail || used >= len)
+			continue;
+		used += snprintf(detail + used, len - used, "%s%s %llu",
+				 used ? ", " : "", io_family[f][i],
+				 (unsigned long long)n);
+	}
+	return sum;
 }
 
 double report_ms(const struct report_side *s, uint64_t ts)
@@ -188,6 +230,105 @@ static const char *mib(char *buf, size_t len, double bytes)
 	return buf;
 }
 
+/* The I/O syscalls of one side in a cell: "262 (read 259, pread64 3)". */
+static void io_cell(struct report_row *x, int side, const uint64_t *sys,
+		    enum report_io_family f)
+{
+	char detail[96];
+	uint64_t n = report_io_family_sum(sys, f, detail, sizeof(detail));
+
+	cell(x, side, "%llu%s%s%s%s", (unsigned long long)n,
+	     side ? " by the VMM" : "", detail[0] ? " (" : "", detail,
+	     detail[0] ? ")" : "");
+}
+
+/*
+ * What the command's files cost the host: the container's are the host
+ * kernel's tmpfs, reached by its own syscalls; the VM's are its ext4 root
+ * on virtio-blk, reached by doorbells, the VMM's I/O thread and its
+ * syscalls on the image file.
+ */
+static void disk_rows(struct rows *rs, const struct report *r)
+{
+	static const char *const label[REPORT_IO_MAX] = {
+		[REPORT_IO_READS] = "read syscalls into host",
+		[REPORT_IO_WRITES] = "write syscalls into host",
+		[REPORT_IO_SYNCS] = "fsync-family syscalls into host",
+		[REPORT_IO_COPIES] = "copy syscalls (sendfile, splice)",
+	};
+	const struct report_side *c = &r->side[REPORT_SIDE_CTR];
+	const struct report_side *v = &r->side[REPORT_SIDE_VM];
+	const struct report_disk *d = &v->disk;
+	struct report_row *x;
+	char b[64], b2[64];
+	unsigned int f;
+
+	heading(rs, "Disk I/O (what the files cost the host)");
+	x = row_add(rs, "/ and /tmp are");
+	cell(x, 0, "%s", c->ran ? "host rootfs (read-only), host tmpfs" : "-");
+	cell(x, 1, "%s",
+	     v->nr_disks ? "guest ext4 on virtio-blk /dev/vda" : "-");
+	x = row_add(rs, "virtio-blk requests (errors)");
+	cell(x, 0, "-");
+	if (v->nr_disks)
+		cell(x, 1, "%llu (%llu)%s", (unsigned long long)d->requests,
+		     (unsigned long long)d->errors,
+		     d->needs_reset ? ", needs reset" : "");
+	else
+		cell(x, 1, "-");
+	x = row_add(rs, "  bytes read | written");
+	cell(x, 0, "-");
+	if (v->nr_disks)
+		cell(x, 1, "%s | %s", mib(b, sizeof(b), (double)d->read_bytes),
+		     mib(b2, sizeof(b2), (double)d->written_bytes));
+	else
+		cell(x, 1, "-");
+	x = row_add(rs, "  flushes");
+	cell(x, 0, "-");
+	if (v->nr_disks)
+		cell(x, 1, "%llu", (unsigned long long)d->flushes);
+	else
+		cell(x, 1, "-");
+	x = row_add(rs, "  doorbells | interrupts injected");
+	cell(x, 0, "-");
+	if (v->nr_disks)
+		cell(x, 1, "%llu | %llu", (unsigned long long)d->notifies,
+		     (unsigned long long)d->irqs);
+	else
+		cell(x, 1, "-");
+	x = row_add(rs, "  doorbells arrived as");
+	cell(x, 0, "-");
+	if (v->nr_disks)
+		cell(x, 1, "%s",
+		     v->disk_ioeventfd ?
+			     "ioeventfd signals from KVM, no VMM exit" :
+			     "MMIO exits to the VMM");
+	else
+		cell(x, 1, "-");
+	x = row_add(rs, "  MMIO exits to VMM (all devices)");
+	cell(x, 0, "-");
+	if (v->ran)
+		cell(x, 1, "%llu",
+		     (unsigned long long)v->user_exits[KVM_EXIT_MMIO]);
+	else
+		cell(x, 1, "-");
+	for (f = 0; f < REPORT_IO_MAX; f++) {
+		if (f == REPORT_IO_COPIES &&
+		    !report_io_family_sum(c->sys, f, NULL, 0) &&
+		    !report_io_family_sum(v->sys, f, NULL, 0))
+			continue;
+		x = row_add(rs, label[f]);
+		if (c->ran)
+			io_cell(x, 0, c->sys, f);
+		else
+			cell(x, 0, "-");
+		if (v->ran)
+			io_cell(x, 1, v->sys, f);
+		else
+			cell(x, 1, "-");
+	}
+}
+
 int report_rows(const struct report *r, struct report_row *row, int max)
 {
 	const struct report_side *c = &r->side[REPORT_SIDE_CTR];
@@ -299,6 +440,8 @@ int report_rows(const struct report *r, struct report_row *row, int max)
 	else
 		snprintf(b2, sizeof(b2), "?");
 	cell(x, 1, "%lld | %s", (long long)v->vmm_user_exits, b2);
+
+	disk_rows(&rs, r);
 	return rs.n;
 }
 
@@ -418,6 +561,41 @@ void report_conclude(struct report *r)
 		    (unsigned long long)c->stacks_seen, v->hot_funcs[0].func,
 		    (unsigned long long)v->hot_funcs[0].n,
 		    (unsigned long long)v->stacks_seen);
+	if (v->nr_disks) {
+		const struct report_disk *d = &v->disk;
+
+		say(o, len,
+		    "The VM's files lived on its ext4 root: %llu virtio-blk "
+		    "requests (%.1f MiB written, %.1f MiB read, %llu "
+		    "flushes), announced by %llu doorbells%s and answered "
+		    "by %llu interrupts; the VMM made %llu read-, %llu write- "
+		    "and %llu fsync-family syscalls in all. ",
+		    (unsigned long long)d->requests,
+		    d->written_bytes / (1024.0 * 1024.0),
+		    d->read_bytes / (1024.0 * 1024.0),
+		    (unsigned long long)d->flushes,
+		    (unsigned long long)d->notifies,
+		    v->disk_ioeventfd ? " that KVM turned into ioeventfd "
+					"signals without an exit to the VMM" :
+					" that exited to the VMM",
+		    (unsigned long long)d->irqs,
+		    (unsigned long long)report_io_family_sum(
+			    v->sys, REPORT_IO_READS, NULL, 0),
+		    (unsigned long long)report_io_family_sum(
+			    v->sys, REPORT_IO_WRITES, NULL, 0),
+		    (unsigned long long)report_io_family_sum(
+			    v->sys, REPORT_IO_SYNCS, NULL, 0));
+		say(o, len,
+		    "The container's %llu read-, %llu write- and %llu "
+		    "fsync-family syscalls went to the host kernel's own "
+		    "tmpfs and rootfs. ",
+		    (unsigned long long)report_io_family_sum(
+			    c->sys, REPORT_IO_READS, NULL, 0),
+		    (unsigned long long)report_io_family_sum(
+			    c->sys, REPORT_IO_WRITES, NULL, 0),
+		    (unsigned long long)report_io_family_sum(
+			    c->sys, REPORT_IO_SYNCS, NULL, 0));
+	}
 	if (cms > 0 && vms > 0)
 		say(o, len,
 		    "The container was ready in %.1f ms, %.0fx faster "

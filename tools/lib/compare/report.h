@@ -63,6 +63,23 @@ struct report_hot_stack {
 	uint64_t n;
 };
 
+/* What the VM's root disk did (isolens vm run --stats=json, "disks"). */
+struct report_disk {
+	uint64_t requests, read_bytes, written_bytes, flushes, errors;
+	uint64_t notifies; /* doorbells: QueueNotify writes */
+	uint64_t irqs; /* interrupts injected */
+	bool needs_reset;
+};
+
+/* The file-I/O syscall families of the "disk I/O" rows and JSON. */
+enum report_io_family {
+	REPORT_IO_READS = 0, /* read, readv, pread64, preadv, preadv2 */
+	REPORT_IO_WRITES, /* write, writev, pwrite64, pwritev, pwritev2 */
+	REPORT_IO_SYNCS, /* fsync, fdatasync, sync, syncfs, sync_file_range */
+	REPORT_IO_COPIES, /* sendfile, splice, copy_file_range */
+	REPORT_IO_MAX
+};
+
 /* One line of the side-by-side table (terminal and HTML). */
 struct report_row {
 	bool heading; /* a section title in label, no values */
@@ -110,6 +127,10 @@ struct report_side {
 	/* the VMM's own counters (isolens vm run --stats), -1 if unknown */
 	int64_t vmm_user_exits, vmm_kernel_exits;
 	double vmm_marker_ms;
+	/* VM: its disks (--stats=json); disk is /dev/vda, the root */
+	unsigned int nr_disks; /* 0: no disk, or no stats */
+	struct report_disk disk;
+	bool disk_ioeventfd; /* doorbells caught by KVM_IOEVENTFD */
 
 	/* where isolation happened: stacks at the checkpoints */
 	struct report_stack *stacks; /* REPORT_MAX_STACKS, see report_hot_init */
@@ -151,6 +172,14 @@ uint64_t report_sys_total(const uint64_t *sys);
 unsigned int report_sys_distinct(const uint64_t *sys);
 void report_sys_by_cat(const uint64_t *sys, uint64_t out[SYSCALL_CAT_MAX]);
 uint64_t report_sys_count(const uint64_t *sys, const char *name);
+/* "reads", "writes", "syncs", "copies" */
+const char *report_io_family_name(enum report_io_family f);
+/*
+ * The calls of family @f in @sys; when @detail is not NULL, also the
+ * ones that occurred by name, "read 259, pread64 3" ("" for none).
+ */
+uint64_t report_io_family_sum(const uint64_t *sys, enum report_io_family f,
+			      char *detail, size_t len);
 double report_ms(const struct report_side *s, uint64_t ts);
 
 void report_add_mark(struct report *r, int side, uint64_t ts, uint64_t dur,

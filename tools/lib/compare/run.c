@@ -9,6 +9,7 @@
  * disturbs the other's timing.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,7 +28,7 @@
 #include "lab/lab.h"
 #include "trace/backend.h"
 #include "trace/ksym.h"
-#include "vmm/stats.h"
+#include "vmm/rootfs.h"
 
 #define SIDE_POLL_MS 10 /* trace polling and memory sampling period */
 
@@ -90,6 +91,27 @@ static int check_host(struct errbuf *eb)
 			eb, EOPNOTSUPP,
 			"the container side needs a pure cgroup v2 hierarchy for its memory and pids limits; this host's is %s (run it in the lab VM)",
 			container_cgroup_mode_name(mode));
+	return 0;
+}
+
+/*
+ * The rootfs both sides run on, built before anything is traced: the
+ * busybox tree (container_rootfs_ensure_default()) and its ext4 image in
+ * the VM's cache (vmm_rootfs_image()).  Otherwise the first run's side
+ * would count the building (mke2fs, a child of the VMM, would even count
+ * as "guest syscalls seen by the host"); now each side only finds them.
+ */
+static int prepare_rootfs(const struct compare_opts *o, struct errbuf *eb)
+{
+	char dir[PATH_MAX], image[PATH_MAX];
+	struct errbuf e = { 0 };
+
+	if (container_rootfs_ensure_default(dir, sizeof(dir), &e) ||
+	    vmm_rootfs_image(dir, image, sizeof(image), &e))
+		return errbuf_set(eb, e.err ? e.err : EIO,
+				  "cannot prepare the default rootfs: %.400s",
+				  e.msg);
+	note(o, "both sides run on %s (the VM on its image %s)", dir, image);
 	return 0;
 }
 
@@ -169,6 +191,9 @@ static void build_argvs(struct argvs *a, const char *ctr_name,
 	a->vm[i++] = a->vm_cpus;
 	a->vm[i++] = "--timeout";
 	a->vm[i++] = COMPARE_VM_TIMEOUT;
+	/* the container's tree, as an ext4 root on virtio-blk /dev/vda */
+	a->vm[i++] = "--rootfs";
+	a->vm[i++] = "default";
 	a->vm[i++] = "--";
 	a->vm[i++] = "sh";
 	a->vm[i++] = "-c";
@@ -299,19 +324,6 @@ static void symbolize(void *ctx, uint64_t ip, char *buf, size_t len)
 		snprintf(buf, len, "0x%llx", (unsigned long long)ip);
 }
 
-/* The VMM's own counters, from its --stats=json line on stderr. */
-static void vmm_counters(struct report_side *s, const char *err)
-{
-	struct vmm_result res;
-
-	if (vmm_stats_parse_json(err, &res))
-		return;
-	s->vmm_user_exits = vmm_result_user_exits(&res);
-	s->vmm_kernel_exits = res.kernel_exits;
-	if (res.marker_ns)
-		s->vmm_marker_ms = res.marker_ns / 1e6;
-}
-
 /* Both sides have run: the rest of the records, the counts, the outputs. */
 static void finish(struct run *x)
 {
@@ -332,7 +344,7 @@ static void finish(struct run *x)
 
 	side_parse_output(c, x->side[REPORT_SIDE_CTR].out.buf);
 	side_parse_output(v, x->side[REPORT_SIDE_VM].out.buf);
-	vmm_counters(v, x->side[REPORT_SIDE_VM].err.buf);
+	side_parse_vmm_stats(v, x->side[REPORT_SIDE_VM].err.buf);
 	snprintf(v->log, sizeof(v->log), "%.*s", (int)sizeof(v->log) - 1,
 		 x->side[REPORT_SIDE_VM].err.buf);
 	/* "on the host's kernel": the same release, and its syscalls were
@@ -353,6 +365,8 @@ int compare_run(const struct compare_opts *o, struct report *r,
 	int err, i;
 
 	err = check_host(eb);
+	if (!err)
+		err = prepare_rootfs(o, eb);
 	if (err)
 		return err;
 	for (i = 0; i < 2; i++)

@@ -60,5 +60,11 @@ void side_sample(struct report_side *s, const char *proc, const char *cgroup,
 
 /* "isolens-uname\n6.1.0\nrest" (CR LF too) -> s->uname and s->output. */
 void side_parse_output(struct report_side *s, char *buf);
+/*
+ * The VMM's own counters from the last `isolens vm run --stats=json` line
+ * in @err (its stderr): exits, the init marker and the root disk's
+ * requests; what the line lacks stays as report_init() left it.
+ */
+void side_parse_vmm_stats(struct report_side *s, const char *err);
 
 #endif
