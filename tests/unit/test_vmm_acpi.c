@@ -8,29 +8,12 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "unit.h"
 #include "vmm/acpi.h"
 #include "vmm/memory.h"
 #include "vmm/platform.h"
 #include "vmm/vmm.h"
-
-static uint32_t get32(const uint8_t *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return get32(p) | (uint64_t)get32(p + 4) << 32;
-}
 
 static uint8_t sum(const uint8_t *p, size_t len)
 {
@@ -62,7 +45,7 @@ static uint32_t table_at(const struct guest_mem *mem, uint64_t gpa,
 
 	if (!t || memcmp(t, sig, 4))
 		return 0;
-	len = get32(t + 4);
+	len = get_le32(t + 4);
 	if (len < 36 || !guest_ptr(mem, gpa, len) || sum(t, len))
 		return 0;
 	return len;
@@ -89,51 +72,51 @@ static void test_tables(void)
 		if (!rsdp)
 			continue;
 		CHECK_EQ(rsdp[15], 2); /* revision */
-		CHECK_EQ(get32(rsdp + 20), 36);
+		CHECK_EQ(get_le32(rsdp + 20), 36);
 		CHECK_EQ(sum(rsdp, 36), 0);
-		xsdt_addr = get64(rsdp + 24);
-		CHECK_EQ(get32(rsdp + 16), 0); /* no RSDT */
+		xsdt_addr = get_le64(rsdp + 24);
+		CHECK_EQ(get_le32(rsdp + 16), 0); /* no RSDT */
 
 		len = table_at(&mem, xsdt_addr, "XSDT");
 		CHECK_EQ(len, 36 + 2 * 8);
 		xsdt = mem.hva + xsdt_addr;
-		CHECK_EQ(get64(xsdt + 36), ACPI_FADT_ADDR);
-		CHECK_EQ(get64(xsdt + 44), ACPI_MADT_ADDR);
+		CHECK_EQ(get_le64(xsdt + 36), ACPI_FADT_ADDR);
+		CHECK_EQ(get_le64(xsdt + 44), ACPI_MADT_ADDR);
 
 		CHECK_EQ(table_at(&mem, ACPI_FADT_ADDR, "FACP"), 276);
 		fadt = mem.hva + ACPI_FADT_ADDR;
 		CHECK(fadt[8] >= 5); /* revision: HW_REDUCED_ACPI exists */
-		CHECK(get32(fadt + 112) & (1u << 20)); /* HW_REDUCED_ACPI */
-		CHECK_EQ(get64(fadt + 140), ACPI_DSDT_ADDR); /* X_DSDT */
+		CHECK(get_le32(fadt + 112) & (1u << 20)); /* HW_REDUCED_ACPI */
+		CHECK_EQ(get_le64(fadt + 140), ACPI_DSDT_ADDR); /* X_DSDT */
 		/* sleep control and status: SystemIO, 8 bits, byte access */
 		CHECK_EQ(fadt[244], 1);
 		CHECK_EQ(fadt[245], 8);
 		CHECK_EQ(fadt[247], 1);
-		CHECK_EQ(get64(fadt + 248), ACPI_SLEEP_CTL_PORT);
+		CHECK_EQ(get_le64(fadt + 248), ACPI_SLEEP_CTL_PORT);
 		CHECK_EQ(fadt[256], 1);
-		CHECK_EQ(get64(fadt + 260), ACPI_SLEEP_STS_PORT);
+		CHECK_EQ(get_le64(fadt + 260), ACPI_SLEEP_STS_PORT);
 		CHECK(table_at(&mem, ACPI_DSDT_ADDR, "DSDT") > 36);
 
 		len = table_at(&mem, ACPI_MADT_ADDR, "APIC");
 		CHECK(len > 44);
 		madt = mem.hva + ACPI_MADT_ADDR;
-		CHECK_EQ(get32(madt + 36), PLATFORM_LAPIC_ADDR);
+		CHECK_EQ(get_le32(madt + 36), PLATFORM_LAPIC_ADDR);
 		for (off = 44; len && off + 2 <= len; off += madt[off + 1]) {
 			if (!madt[off + 1])
 				break;
 			if (madt[off] == 0) { /* local APIC, ID n = vCPU n */
 				CHECK_EQ(madt[off + 2], lapics);
 				CHECK_EQ(madt[off + 3], lapics);
-				CHECK_EQ(get32(madt + off + 4), 1);
+				CHECK_EQ(get_le32(madt + off + 4), 1);
 				lapics++;
 			} else if (madt[off] == 1) { /* IOAPIC */
-				CHECK_EQ(get32(madt + off + 4),
+				CHECK_EQ(get_le32(madt + off + 4),
 					 PLATFORM_IOAPIC_ADDR);
-				CHECK_EQ(get32(madt + off + 8), 0);
+				CHECK_EQ(get_le32(madt + off + 8), 0);
 				other++;
 			} else if (madt[off] == 2) { /* IRQ0 -> GSI 2 */
 				CHECK_EQ(madt[off + 3], 0);
-				CHECK_EQ(get32(madt + off + 4), 2);
+				CHECK_EQ(get_le32(madt + off + 4), 2);
 				other++;
 			}
 		}
@@ -201,9 +184,9 @@ static void test_dsdt_resources(void)
 		uint8_t irq[9] = { 0x89, 0x06, 0x00, 0x03, 0x01 };
 		const uint8_t *p;
 
-		put32(mem32 + 4, addr[i]);
-		put32(mem32 + 8, VIRTIO_MMIO_SIZE);
-		put32(irq + 5, gsi[i]);
+		put_le32(mem32 + 4, addr[i]);
+		put_le32(mem32 + 8, VIRTIO_MMIO_SIZE);
+		put_le32(irq + 5, gsi[i]);
 		p = find(dsdt, len, mem32, sizeof(mem32));
 
 		CHECK(addr[i] == VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_STRIDE);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "vmm/acpi.h"
 #include "vmm/vmm.h"
 
@@ -52,20 +53,7 @@ static const struct acpi_table acpi_tables[] = {
 	{ "DSDT", vmm_acpi_dsdt_start, vmm_acpi_dsdt_end, ACPI_DSDT_ADDR },
 };
 
-#define NR_TABLES (sizeof(acpi_tables) / sizeof(acpi_tables[0]))
-
-static uint32_t get32(const uint8_t *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
+#define NR_TABLES ARRAY_SIZE(acpi_tables)
 
 /* The byte that makes the sum of p[0..len) zero, with p[at] taken as 0. */
 static uint8_t checksum(const uint8_t *p, size_t len, size_t at)
@@ -134,7 +122,7 @@ int acpi_write_tables(const struct guest_mem *mem, unsigned int ncpus,
 		if (size < (rsdp ? RSDP_LEN : SDT_HEADER_LEN) ||
 		    memcmp(t->start, rsdp ? "RSD PTR " : t->name,
 			   rsdp ? 8 : 4) ||
-		    (!rsdp && get32(t->start + SDT_LENGTH) != size) ||
+		    (!rsdp && get_le32(t->start + SDT_LENGTH) != size) ||
 		    t->addr < ACPI_TABLES_ADDR ||
 		    t->addr + size > ACPI_TABLES_ADDR + ACPI_TABLES_SIZE ||
 		    (i + 1 < NR_TABLES &&
@@ -162,7 +150,7 @@ int acpi_write_tables(const struct guest_mem *mem, unsigned int ncpus,
 					VMM_MAX_CPUS, VMM_MAX_CPUS - 1);
 		}
 		memcpy(p, t->start, len);
-		put32(p + SDT_LENGTH, len);
+		put_le32(p + SDT_LENGTH, len);
 		p[SDT_CHECKSUM] = checksum(p, len, SDT_CHECKSUM);
 	}
 	return 0;

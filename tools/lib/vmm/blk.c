@@ -31,33 +31,6 @@ static struct vmm_disk_stats *blk_stats(struct virtio_blk *b)
 	return b->stats ? b->stats : &blk_no_stats;
 }
 
-/* Copy @len bytes at offset @skip of an iovec array to or from @buf. */
-static void iov_copy(const struct iovec *iov, unsigned int nr, uint64_t skip,
-		     void *buf, uint64_t len, bool to_iov)
-{
-	uint8_t *p = buf;
-	unsigned int i;
-
-	for (i = 0; i < nr && len; i++) {
-		uint64_t n = iov[i].iov_len;
-
-		if (skip >= n) {
-			skip -= n;
-			continue;
-		}
-		n -= skip;
-		if (n > len)
-			n = len;
-		if (to_iov)
-			memcpy((uint8_t *)iov[i].iov_base + skip, p, n);
-		else
-			memcpy(p, (uint8_t *)iov[i].iov_base + skip, n);
-		p += n;
-		len -= n;
-		skip = 0;
-	}
-}
-
 /* The [skip, skip + len) bytes of @iov as a new array, without empty entries. */
 static unsigned int iov_slice(const struct iovec *iov, unsigned int nr,
 			      uint64_t skip, uint64_t len, struct iovec *out)
@@ -81,6 +54,25 @@ static unsigned int iov_slice(const struct iovec *iov, unsigned int nr,
 		skip = 0;
 	}
 	return o;
+}
+
+/* Copy @len bytes at offset @skip of an iovec array to or from @buf. */
+static void iov_copy(const struct iovec *iov, unsigned int nr, uint64_t skip,
+		     void *buf, uint64_t len, bool to_iov)
+{
+	struct iovec part[VIRTQ_MAX_IOV];
+	uint8_t *p = buf;
+	unsigned int i, n;
+
+	n = iov_slice(iov, nr < VIRTQ_MAX_IOV ? nr : VIRTQ_MAX_IOV, skip, len,
+		      part);
+	for (i = 0; i < n; i++) {
+		if (to_iov)
+			memcpy(part[i].iov_base, p, part[i].iov_len);
+		else
+			memcpy(p, part[i].iov_base, part[i].iov_len);
+		p += part[i].iov_len;
+	}
 }
 
 /* pread/pwrite all of @iov at @off; -errno, -EIO at end of file. */
