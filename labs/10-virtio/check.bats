@@ -3,8 +3,10 @@
 # Lab 10 checker: runs the student's doorbells.sh once (two Linux boots in
 # an isolens micro-VM, each writing 16 MiB to a virtio-blk disk, with and
 # without eventfds, traced), recomputes every number from the stats and
-# trace summaries it kept, boots one --no-eventfd VM of its own (no trace)
-# to compare with, and checks the answers against those measurements.
+# trace summaries it kept (the trace and the VMM's own counters must agree,
+# so both describe one real run), and checks the answers against those
+# measurements.  It boots no VM of its own: the suite grades every lab
+# twice, and each boot costs half a minute there.
 # make lab-check N=10 (in the lab VM: Linux boots there on nested SVM).
 
 bats_require_minimum_version 1.5.0
@@ -19,14 +21,6 @@ setup_file() {
 	DOORBELLS_DIR=$RUN_DIR/db ISOLENS=$ISOLENS \
 		timeout 900 sh "$SUB/doorbells.sh" $MIB >"$RUN_DIR/out" 2>"$RUN_DIR/err"
 	echo $? >"$RUN_DIR/status"
-	# the checker's own run, only when the student's script measured
-	# something to compare it with (an untouched skeleton boots nothing)
-	[ -s "$RUN_DIR/db/no-eventfd.stats.json" ] || return 0
-	truncate -s $((MIB + 16))M "$RUN_DIR/own.img"
-	timeout 600 "$ISOLENS" vm run --disk "$RUN_DIR/own.img" --no-eventfd \
-		--stats=json -- dd if=/dev/zero of=/dev/vda bs=1M count=$MIB conv=fsync \
-		2>&1 >/dev/null | grep '^{"schema"' >"$RUN_DIR/own.json"
-	rm -f "$RUN_DIR/own.img"
 }
 
 setup() {
@@ -51,8 +45,8 @@ trace() { # trace MODE FILTER: from that run's kept trace summary
 	jq -r ".summary | $2" "$DB/$1.trace.json"
 }
 
-own() { # own FILTER: from the checker's own --no-eventfd run
-	jq -r "$1" "$RUN_DIR/own.json"
+own() { # own FILTER: the reference run, the student's --no-eventfd one
+	jq -r "$1" "$DB/no-eventfd.stats.json"
 }
 
 # MMIO exits neither a doorbell nor an interrupt made: the device's probe
@@ -79,7 +73,7 @@ require_runs() {
 }
 
 require_own() {
-	[ -s "$RUN_DIR/own.json" ] || fail "the checker's own --no-eventfd run gave no --stats=json line"
+	[ -s "$DB/no-eventfd.stats.json" ] || fail "the no-eventfd run kept no --stats=json line"
 }
 
 @test "doorbells.sh boots both VMs, writes ${MIB} MiB and keeps stats and trace (TODO 1)" {
@@ -111,18 +105,15 @@ require_own() {
 	require_own
 	b_own=$(setup_mmio "$(own '.userspace_exits.by_reason.MMIO')" \
 		"$(own '.disks[0].notifies')" "$(own '.disks[0].irqs')")
-	# without eventfds each doorbell is one more MMIO exit to the VMM ...
-	near "$(setup_mmio "$(stats no-eventfd '.userspace_exits.by_reason.MMIO')" \
-		"$(stats no-eventfd '.disks[0].notifies')" "$(stats no-eventfd '.disks[0].irqs')")" \
-		"$b_own" 6 10 || fail "no-eventfd: its MMIO exits are not setup + doorbells + 2 per interrupt: was it run with --no-eventfd?"
-	# ... with them, none
+	# b_own: the setup's MMIO exits, from the no-eventfd run, where each
+	# doorbell was one more MMIO exit to the VMM; with eventfds, none was
+	# (extra_mmio's test checks the no-eventfd run really had them)
 	near "$(setup_mmio "$(stats eventfd '.userspace_exits.by_reason.MMIO')" 0 \
 		"$(stats eventfd '.disks[0].irqs')")" \
 		"$b_own" 6 10 || fail "eventfd: its MMIO exits are not setup + 2 per interrupt: was it run with eventfds (no --no-eventfd)?"
-	# the student's doorbells and requests, as the checker measures them
-	near "$(stats no-eventfd '.disks[0].notifies')" "$(own '.disks[0].notifies')" ||
-		fail "no-eventfd: $(stats no-eventfd '.disks[0].notifies') doorbells, the checker's run $(own '.disks[0].notifies')"
-	near "$(stats no-eventfd '.disks[0].requests')" "$(own '.disks[0].requests')"
+	# the same writes both ways: requests do not depend on the doorbell path
+	near "$(stats eventfd '.disks[0].requests')" "$(stats no-eventfd '.disks[0].requests')" ||
+		fail "the two runs made $(stats eventfd '.disks[0].requests') and $(stats no-eventfd '.disks[0].requests') requests: not the same writes?"
 }
 
 @test "the counters printed match the stats and the trace kept (TODO 2, 3)" {
@@ -182,13 +173,13 @@ extra_mmio $(value extra_mmio)"
 	assert_answer eventfd_interrupt irqfd kvm_irqfd
 	assert_answer no_eventfd_interrupt kvm_irq_line irq_line
 	assert_answer mmio_per_irq 2
-	# the setup's MMIO exits, as the checker's own run counts them
+	# the setup's MMIO exits, as the no-eventfd run's counters give them
 	local got want
 	got=$(answer setup_mmio)
 	want=$(setup_mmio "$(own '.userspace_exits.by_reason.MMIO')" \
 		"$(own '.disks[0].notifies')" "$(own '.disks[0].irqs')")
 	[[ "$got" =~ ^[0-9]+$ ]] || fail "answers.txt: setup_mmio should be a number, not '$got'"
-	near "$got" "$want" 6 10 || fail "answers.txt: setup_mmio = $got, but the checker's run counts $want"
+	near "$got" "$want" 6 10 || fail "answers.txt: setup_mmio = $got, but the no-eventfd run's counters give $want"
 }
 
 @test "answers: why EVENT_IDX rings fewer doorbells than requests, and fewer interrupts" {

@@ -105,7 +105,7 @@ crun_() { "$ISOLENS" container run --rootfs "$RF" "$@"; }
 	assert_equal "$(echo "$output" | tail -n 1 | jq .nr_throttled)" 0
 }
 
-@test "200 create/destroy cycles with limits leave no cgroup, mount or state" {
+@test "100 create/destroy cycles with limits leave no cgroup, mount or state" {
 	snap() {
 		echo "cgroups $(find /sys/fs/cgroup/isolens -mindepth 1 -type d 2>/dev/null | wc -l)"
 		echo "mounts $(wc -l < /proc/self/mountinfo)"
@@ -113,7 +113,7 @@ crun_() { "$ISOLENS" container run --rootfs "$RF" "$@"; }
 		echo "zombies $(ps -eo stat= | grep -c '^Z')"
 	}
 	before=$(snap)
-	for i in $(seq 200); do
+	for i in $(seq 100); do
 		crun_ --name ct-leak --memory 32M --pids 32 --cpus 1 -- true ||
 			fail "cycle $i failed"
 	done
