@@ -61,7 +61,7 @@ CFLAGS ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers \
 	-D_GNU_SOURCE -DISOLENS_VERSION='"$(VERSION)"' \
 	-I$(UAPI_DIR) -Itools/lib -Iebpf $(PKG_CFLAGS) -MMD -MP
-LDLIBS += $(PKG_LIBS) -llzma -lz
+LDLIBS += $(PKG_LIBS) -llzma -lz -lzstd -llz4
 
 LIB_SRCS := $(wildcard tools/lib/*/*.c)
 LIB_ASMS := $(wildcard tools/lib/*/*.S)

@@ -4,6 +4,9 @@
 #  - time from start to the guest init's boot marker (port 0x600), isolens
 #    vm vs QEMU (-M microvm -accel kvm) booting the same kernel and
 #    initramfs to the same marker (QEMU sees it through isa-debugcon);
+#    isolens boots the kernel's cached vmlinux, so the like-for-like pairs
+#    are printed too: isolens --bzimage against QEMU's bzImage boot, and
+#    isolens against QEMU booting the same vmlinux through PVH;
 #  - the same with root on virtio-blk: isolens vm --rootfs default against
 #    QEMU with a virtio-blk-device on a copy of the same ext4 image, then
 #    sequential 64 KiB write and read and 4 KiB random reads of a file on
@@ -46,6 +49,20 @@ for i in $(seq "$runs"); do
 	echo "${m%.*}" >> "$tmp/iso"
 done
 iso=$(median < "$tmp/iso")
+# the vmlinux isolens booted (vmm/vmlinux.h), for QEMU's PVH loader below
+vmlinux=$(sed -n 's/.*kernel: the vmlinux [a-z ]*\(\/.*\.elf\)$/\1/p' "$tmp/stats")
+
+# --- isolens vm --bzimage: the guest decompresses itself, as under QEMU ---
+: > "$tmp/iso_bz"
+for i in $(seq "$runs"); do
+	"$isolens" vm run --bzimage --stats --mem $mem --kernel "$kernel" \
+		--initrd "$tmp/initrd.cpio" --cmdline "$cmdline" \
+		</dev/null >/dev/null 2>"$tmp/stats"
+	m=$(sed -n 's/.*init marker reached after \([0-9.]*\) ms.*/\1/p' "$tmp/stats")
+	echo "isolens --bzimage run $i: marker ${m:-none} ms"
+	echo "${m%.*}" >> "$tmp/iso_bz"
+done
+iso_bz=$(median < "$tmp/iso_bz")
 
 # --- QEMU microvm: marker through isa-debugcon, exit through isa-debug-exit ---
 # qemu_run INITRD [QEMU ARGS...]: one boot; prints "MARKER_MS WALL_MS"
@@ -83,6 +100,16 @@ for i in $(seq "$runs"); do
 	[ "$m" != none ] && echo "$m" >> "$tmp/qemu"
 done
 qemu=$(median < "$tmp/qemu")
+# QEMU booting the same vmlinux through its PVH note (no decompression)
+: > "$tmp/qemu_pvh"
+if [ -n "$vmlinux" ]; then
+	for i in $(seq "$runs"); do
+		read -r m w <<< "$(kernel=$vmlinux qemu_run "$tmp/initrd.cpio")"
+		echo "qemu pvh run $i: marker $m ms, wall $w ms"
+		[ "$m" != none ] && echo "$m" >> "$tmp/qemu_pvh"
+	done
+fi
+qemu_pvh=$(median < "$tmp/qemu_pvh")
 
 # --- root on virtio-blk: the same ext4 image, the same userland ---
 # In the guest: 32 MiB written in 64 KiB blocks and fsynced, the page cache
@@ -149,6 +176,12 @@ echo
 echo "time to init marker (median of $runs): isolens ${iso:-?} ms, qemu microvm ${qemu:-?} ms"
 if [ -n "$iso" ] && [ -n "$qemu" ] && [ "$qemu" -gt 0 ]; then
 	awk -v a="$iso" -v b="$qemu" 'BEGIN { printf "ratio isolens/qemu: %.2f (goal <= 0.50)\n", a / b }'
+fi
+echo "like for like: isolens --bzimage ${iso_bz:-?} ms vs qemu bzImage ${qemu:-?} ms;" \
+	"isolens vmlinux ${iso:-?} ms vs qemu PVH vmlinux ${qemu_pvh:-?} ms"
+if [ -n "$iso_bz" ] && [ -n "$qemu" ] && [ -n "$qemu_pvh" ] && [ "$qemu_pvh" -gt 0 ]; then
+	awk -v a="$iso_bz" -v b="$qemu" -v c="$iso" -v d="$qemu_pvh" \
+		'BEGIN { printf "ratios: bzImage %.2f, vmlinux %.2f\n", a / b, c / d }'
 fi
 echo "isolens RSS: total $((total / 1024)) MiB, guest RAM touched $((guest / 1024)) MiB," \
 	"VMM overhead $(( (total - guest) )) KiB (private $priv KiB; goal <= 2048 KiB)"

@@ -2,9 +2,12 @@
 /*
  * libFuzzer target: the bzImage parser and the boot-params loader.  The
  * input is the kernel file; when it parses, it is laid out in a 64 MiB
- * guest with the input's last 4 KiB as the initrd.  Bugs show up as
- * AddressSanitizer reports (reads past the image, writes past guest RAM).
+ * guest with the input's last 4 KiB as the initrd.  An input that starts
+ * like an ELF file is a vmlinux instead, loaded by vmlinux_load().  Bugs
+ * show up as AddressSanitizer reports (reads past the image, writes past
+ * guest RAM).
  */
+#include <elf.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,15 +15,21 @@
 #include "vmm/boot.h"
 #include "vmm/bzimage.h"
 #include "vmm/memory.h"
+#include "vmm/vmlinux.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct guest_mem mem;
 	struct boot_linux bl = { 0 };
+	uint64_t entry, end;
 	struct errbuf eb;
 
 	if (!mem.hva && guest_mem_alloc(&mem, 64 << 20, NULL))
 		abort();
+	if (size >= SELFMAG && !memcmp(data, ELFMAG, SELFMAG)) {
+		vmlinux_load(&mem, data, size, &entry, &end, &eb);
+		return 0;
+	}
 	if (bzimage_parse(data, size, &bl.info, &eb))
 		return 0;
 	bl.img = data;

@@ -13,7 +13,7 @@ out=$top/tests/.results/fuzz
 mkdir -p "$out"
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-std=gnu11 -D_GNU_SOURCE -I$top/tools/lib -I$top/module/include/uapi"
-lib="$top/tools/lib/base/errbuf.c $top/tools/lib/base/fileio.c"
+lib="$top/tools/lib/base/errbuf.c $top/tools/lib/base/fileio.c $top/tools/lib/base/cache.c"
 vmm="$top/tools/lib/vmm"
 
 build() {
@@ -22,7 +22,8 @@ build() {
 	$cc $cflags -o "$out/$name" "$top/tests/fuzz/$name.c" "$@" $lib
 }
 
-build fuzz_vmm_bzimage "$vmm/bzimage.c" "$vmm/boot.c" "$vmm/memory.c"
+build fuzz_vmm_bzimage "$vmm/bzimage.c" "$vmm/boot.c" "$vmm/memory.c" \
+	"$vmm/vmlinux.c" -lelf -llzma -lz -lzstd -llz4
 build fuzz_vmm_io "$vmm/bus.c" "$vmm/ports.c" "$vmm/mmio.c" "$vmm/serial.c" \
 	"$vmm/devices.c" -lpthread
 build fuzz_vmm_virtio "$vmm/virtio.c" "$vmm/blk.c" "$vmm/memory.c" -lpthread
@@ -33,6 +34,10 @@ for t in fuzz_vmm_bzimage fuzz_vmm_io fuzz_vmm_virtio; do
 	# seed the loader with the installed kernels' headers
 	if [ $t = fuzz_vmm_bzimage ]; then
 		for k in /boot/vmlinuz-*; do
+			[ -r "$k" ] && head -c 65536 "$k" > "$corpus/seed-$(basename "$k")"
+		done
+		# and the vmlinux loader with the headers of decompressed ones
+		for k in "${ISOLENS_CACHE_DIR:-/var/cache/isolens}"/vmlinux-*.elf; do
 			[ -r "$k" ] && head -c 65536 "$k" > "$corpus/seed-$(basename "$k")"
 		done
 	fi

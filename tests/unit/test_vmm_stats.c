@@ -38,6 +38,8 @@ static void sample(struct vmm_result *res)
 	res->disks[1] =
 		(struct vmm_disk_stats){ .errors = 1, .needs_reset = true };
 	res->seccomp = true;
+	res->vmlinux = true;
+	res->vmlinux_built = true;
 }
 
 static void test_round_trip(void)
@@ -58,6 +60,8 @@ static void test_round_trip(void)
 	CHECK_EQ(out.run_ns, in.run_ns);
 	CHECK_EQ(out.marker_ns, in.marker_ns);
 	CHECK_EQ(out.kernel_exits, 33917);
+	CHECK(out.vmlinux && out.vmlinux_built);
+	CHECK(strstr(buf, "\"kernel\":\"vmlinux\",\"vmlinux_built\":true"));
 	CHECK_EQ(vmm_result_user_exits(&out), 344);
 	CHECK(!memcmp(out.exits, in.exits, sizeof(in.exits)));
 	CHECK_EQ(out.port_unknown, 1);

@@ -19,7 +19,7 @@ kernel_release() {
 	basename "$k" | sed 's/^vmlinuz-//'
 }
 
-@test "vm: Linux boots, reaches the init marker, runs uname -r, sees the ACPI tables and 8 virtio-mmio slots" {
+@test "vm: Linux boots from its cached vmlinux, reaches the init marker, runs uname -r, sees the ACPI tables and 8 virtio-mmio slots" {
 	run --separate-stderr "$ISOLENS" vm run --stats --timeout $VMRUN_TIMEOUT -- sh -c \
 		'uname -r; ls -1 /sys/firmware/acpi/tables /sys/bus/acpi/devices /sys/bus/platform/devices'
 	assert_success
@@ -33,6 +33,9 @@ kernel_release() {
 	# each slot on the ACPI bus and, bound, on the platform bus
 	[ "$(printf '%s\n' "$output" | grep -c '^LNRO0005:')" -eq 16 ]
 	[[ "$stderr" =~ init\ marker\ reached\ after\ [0-9.]+\ ms ]]
+	[[ "$stderr" =~ kernel:\ the\ vmlinux\ (decompressed\ now\ into|from)\ /.*/vmlinux-$(kernel_release)-[0-9a-f]+-[0-9a-f]+\.elf ]]
+	# the kernel ran where it was linked: the decompressor's KASLR never ran
+	[[ "$output" != *"KASLR"* ]]
 	[[ "$stderr" == *"stop: guest reported its exit status"* ]]
 	[[ "$stderr" == *"seccomp filter: installed"* ]]
 }
@@ -44,11 +47,12 @@ kernel_release() {
 	assert_failure 127
 }
 
-@test "vm: --cpus 2 gives nproc 2 in the guest; without disks no module loads" {
-	run "$ISOLENS" vm run --cpus 2 --timeout $VMRUN_TIMEOUT -- sh -c 'nproc; wc -l < /proc/modules'
+@test "vm: --cpus 2 gives nproc 2 in the guest; without disks no module loads; --bzimage boots the image as it is" {
+	run --separate-stderr "$ISOLENS" vm run --bzimage --stats --cpus 2 --timeout $VMRUN_TIMEOUT -- sh -c 'nproc; wc -l < /proc/modules'
 	assert_success
 	assert_output "2
 0"
+	[[ "$stderr" == *"kernel: the bzImage (as asked)"* ]]
 }
 
 @test "vm: the console works both ways (stdin in, stdout out)" {
@@ -130,6 +134,8 @@ cloud_kernel() {
 	assert_line --regexp "^virtio_blk "
 	assert_line --regexp "^virtio_mmio "
 	assert_line --regexp "ext4$"
+	# the cloud kernel's payload is lz4
+	[[ "$stderr" == *"kernel: the vmlinux "*"/vmlinux-${k##*/vmlinuz-}-"* ]]
 	[[ "$stderr" =~ init\ marker\ reached\ after\ [0-9.]+\ ms ]]
 	[[ "$stderr" == *"stop: guest reported its exit status"* ]]
 }

@@ -6,7 +6,7 @@
  *   isolens vm run [--kernel BZIMAGE] [--initrd FILE] [--cmdline ...]
  *                  [--append ...] [--mem 256M] [--cpus N]
  *                  [--rootfs DIR|default] [--disk FILE[,ro][,direct]]...
- *                  [--modules DIR] [--no-eventfd] [-- CMD...]
+ *                  [--modules DIR] [--no-eventfd] [--bzimage] [-- CMD...]
  *   isolens vm guests
  *
  * Exit status: the guest command's status (Linux), 0 when a teaching guest
@@ -46,7 +46,8 @@ static void usage(FILE *out)
 		"                      [--append STR] [--mem SIZE] [--cpus N] [--timeout DUR]\n"
 		"                      [--explain] [--stats[=json]] [--no-seccomp]\n"
 		"                      [--rootfs DIR|default] [--disk FILE[,ro][,direct]]...\n"
-		"                      [--modules DIR] [--no-eventfd] [-- CMD...]\n"
+		"                      [--modules DIR] [--no-eventfd] [--bzimage]\n"
+		"                      [-- CMD...]\n"
 		"       isolens vm guests\n"
 		"       isolens vm initramfs [--kernel BZIMAGE] [--modules DIR] [--root DEV]\n"
 		"                            OUT [-- CMD...]\n"
@@ -66,7 +67,9 @@ static void usage(FILE *out)
 		"                a raw image as the next /dev/vdX (up to %d disks)\n"
 		"  --modules DIR the kernel's modules (default /lib/modules/REL, or\n"
 		"                ../lib/modules/REL beside the kernel)\n"
-		"  --no-eventfd  doorbells and interrupts through userspace exits\n\n"
+		"  --no-eventfd  doorbells and interrupts through userspace exits\n"
+		"  --bzimage     boot the bzImage as it is: the guest decompresses it\n"
+		"                (default: its vmlinux, decompressed once into the cache)\n\n"
 		"teaching guests:\n",
 		VMM_MAX_CPUS, VMM_MAX_DISKS);
 	for (i = 0; i < vmm_nr_guests; i++)
@@ -183,6 +186,13 @@ static void print_stats(FILE *out, const struct vmm_result *res)
 	if (res->marker_ns)
 		fprintf(out, "isolens vm: init marker reached after %.1f ms\n",
 			res->marker_ns / 1e6);
+	if (res->vmlinux)
+		fprintf(out, "isolens vm: kernel: the vmlinux %s %s\n",
+			res->vmlinux_built ? "decompressed now into" : "from",
+			res->kernel_note);
+	else if (res->kernel_note[0])
+		fprintf(out, "isolens vm: kernel: the bzImage (%s)\n",
+			res->kernel_note);
 	fprintf(out, "isolens vm: exits handled by the VMM (userspace):");
 	for (i = 0; i < VMM_NR_REASONS; i++)
 		if (res->exits[i])
@@ -432,6 +442,7 @@ static int vm_run_cmd(int argc, char **argv)
 		OPT_ROOTFS,
 		OPT_MODULES,
 		OPT_NO_EVENTFD,
+		OPT_BZIMAGE,
 	};
 	static const struct option opts[] = {
 		{ "guest", required_argument, NULL, 'g' },
@@ -449,6 +460,7 @@ static int vm_run_cmd(int argc, char **argv)
 		{ "rootfs", required_argument, NULL, OPT_ROOTFS },
 		{ "modules", required_argument, NULL, OPT_MODULES },
 		{ "no-eventfd", no_argument, NULL, OPT_NO_EVENTFD },
+		{ "bzimage", no_argument, NULL, OPT_BZIMAGE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -581,6 +593,9 @@ static int vm_run_cmd(int argc, char **argv)
 		case OPT_NO_EVENTFD:
 			cfg.no_eventfd = true;
 			break;
+		case OPT_BZIMAGE:
+			cfg.bzimage = true;
+			break;
 		case 'h':
 			usage(stdout);
 			goto out;
@@ -610,10 +625,11 @@ static int vm_run_cmd(int argc, char **argv)
 	}
 	if (cfg.guest) {
 		if (cfg.kernel || cfg.initrd || user_cmdline || append ||
-		    mem_set || cfg.cpus != 1 || argc || rootfs || moddir) {
+		    mem_set || cfg.cpus != 1 || argc || rootfs || moddir ||
+		    cfg.bzimage) {
 			cli_error(
 				"vm",
-				"--guest runs a built-in guest: no --kernel, --initrd, --cmdline, --append, --mem, --cpus, --rootfs, --modules or command");
+				"--guest runs a built-in guest: no --kernel, --initrd, --cmdline, --append, --mem, --cpus, --rootfs, --modules, --bzimage or command");
 			ret = EXIT_USAGE;
 			goto out;
 		}

@@ -9,7 +9,7 @@ set -eu
 
 # build: compiler, BPF toolchain, libraries found through pkg-config
 PKGS="make gcc libc6-dev pkg-config clang llvm libbpf-dev libelf-dev libdw-dev
-zlib1g-dev liblzma-dev libseccomp-dev libjson-c-dev libssl-dev"
+zlib1g-dev liblzma-dev libzstd-dev liblz4-dev libseccomp-dev libjson-c-dev libssl-dev"
 # build: iasl compiles the micro-VM's ACPI tables (tools/lib/vmm/acpi/)
 PKGS="$PKGS acpica-tools"
 # vm run --rootfs: mke2fs -d builds the guest's ext4 root from a directory

@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 
 #include "vmm/boot.h"
+#include "vmm/vmlinux.h"
 
 /*
  * The kernel command line of `isolens vm run` when --cmdline is not given,
@@ -230,11 +231,26 @@ int boot_linux_load(const struct guest_mem *mem, struct boot_linux *bl,
 			(unsigned long long)(kernel_size >> 20));
 	if (info->setup_len > bl->img_len)
 		return errbuf_set(eb, EINVAL, "bzImage shorter than its setup");
-	err = guest_write(mem, BOOT_KERNEL, bl->img + info->setup_len,
-			  bl->img_len - info->setup_len, eb);
-	if (err)
-		return err;
-	bl->entry = BOOT_KERNEL + 0x200; /* startup_64 */
+	bl->booted_vmlinux = false;
+	if (bl->vmlinux) {
+		uint64_t end;
+
+		/* the decompressor's work done beforehand: no KASLR, no
+		 * relocation, the kernel where it was linked */
+		err = vmlinux_load(mem, bl->vmlinux, bl->vmlinux_len,
+				   &bl->entry, &end, eb);
+		if (err)
+			return err;
+		if (align_up(end, 4096) > bl->kernel_end)
+			bl->kernel_end = align_up(end, 4096);
+		bl->booted_vmlinux = true;
+	} else {
+		err = guest_write(mem, BOOT_KERNEL, bl->img + info->setup_len,
+				  bl->img_len - info->setup_len, eb);
+		if (err)
+			return err;
+		bl->entry = BOOT_KERNEL + 0x200; /* startup_64 */
+	}
 
 	cmdlen = strlen(bl->cmdline);
 	if (cmdlen >= BOOT_CMDLINE_MAX ||

@@ -12,12 +12,15 @@
  *   0x20000  kernel command line
  *   0x9fc00  MP table (EBDA), up to 0xa0000
  *   0xe0000  ACPI tables (platform.h: ACPI_*_ADDR), up to 0xf0000
- *   0x100000 protected-mode kernel (entered at +0x200, 64-bit)
+ *   0x100000 protected-mode kernel (entered at +0x200, 64-bit), or
+ *            a vmlinux's segments at their physical addresses (16 MiB
+ *            for x86's default), entered at the ELF entry point
  *   top      initrd, page-aligned, below initrd_addr_max
  */
 #ifndef ISOLENS_VMM_BOOT_H
 #define ISOLENS_VMM_BOOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -65,8 +68,13 @@ struct boot_linux {
 	const uint8_t *initrd; /* may be NULL */
 	size_t initrd_len;
 	uint64_t acpi_rsdp; /* boot_params.acpi_rsdp_addr (protocol 2.14+), or 0 */
+	/* the image's own vmlinux (vmm/vmlinux.h), loaded instead of its
+	 * compressed kernel when set; the setup header still comes from img */
+	const void *vmlinux;
+	size_t vmlinux_len;
 	/* out */
 	uint64_t entry; /* 64-bit entry point */
+	bool booted_vmlinux; /* the vmlinux was loaded, not the bzImage */
 	uint64_t initrd_addr;
 	uint64_t kernel_end; /* first byte after the kernel's init_size */
 };

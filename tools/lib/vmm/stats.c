@@ -180,6 +180,9 @@ int vmm_stats_format_json(const struct vmm_result *res, char *buf, size_t len)
 		    d->needs_reset ? "true" : "false");
 	}
 	put(&o, "]");
+	put(&o, ",\"kernel\":\"%s\",\"vmlinux_built\":%s",
+	    res->vmlinux ? "vmlinux" : "bzimage",
+	    res->vmlinux_built ? "true" : "false");
 	put(&o, ",\"seccomp\":%s}\n", res->seccomp ? "true" : "false");
 	if (o.n >= len)
 		return -ENOSPC;
@@ -402,6 +405,13 @@ static int stats_member(struct in *in, const char *key, struct vmm_result *res)
 		return read_disks(in, res);
 	if (!strcmp(key, "seccomp"))
 		return read_bool(in, &res->seccomp);
+	if (!strcmp(key, "vmlinux_built"))
+		return read_bool(in, &res->vmlinux_built);
+	if (!strcmp(key, "kernel")) {
+		err = read_word(in, word, sizeof(word));
+		res->vmlinux = !err && !strcmp(word, "vmlinux");
+		return err;
+	}
 	err = read_number(in, &v, &known);
 	if (err)
 		return err;

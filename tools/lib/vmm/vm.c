@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <malloc.h>
 #include <poll.h>
 #include <signal.h>
@@ -15,7 +16,9 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,6 +32,7 @@
 #include "vmm/mptable.h"
 #include "vmm/ports.h"
 #include "vmm/vm.h"
+#include "vmm/vmlinux.h"
 
 #define VMM_KERNEL_MAX (256u << 20)
 #define CONSOLE_ESCAPE 0x01 /* Ctrl-A, then x */
@@ -227,6 +231,56 @@ static int vm_load_teaching(struct vm *vm, const struct guest *g,
 	return err;
 }
 
+/*
+ * Map the kernel's vmlinux from the cache (vmm/vmlinux.h), decompressing
+ * it there first if needed.  On failure the bzImage boots as it is and
+ * res->kernel_note says why.
+ */
+static void vm_map_vmlinux(struct vm *vm, struct boot_linux *bl)
+{
+	struct vmm_result *res = vm->res;
+	struct errbuf eb = {};
+	char path[PATH_MAX];
+	struct stat st;
+	void *p;
+	int fd;
+
+	if (vmlinux_get(vm->cfg->kernel, path, sizeof(path),
+			&res->vmlinux_built, &eb))
+		goto fail;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		errbuf_errno(&eb, errno, "cannot open %s", path);
+		goto fail;
+	}
+	if (fstat(fd, &st) || st.st_size <= 0 ||
+	    (uint64_t)st.st_size > VMLINUX_MAX) {
+		errbuf_set(&eb, EINVAL, "%s: bad size", path);
+		close(fd);
+		goto fail;
+	}
+	p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED) {
+		errbuf_errno(&eb, errno, "cannot map %s", path);
+		goto fail;
+	}
+	bl->vmlinux = p;
+	bl->vmlinux_len = st.st_size;
+	snprintf(res->kernel_note, sizeof(res->kernel_note), "%.1000s", path);
+	return;
+fail:
+	snprintf(res->kernel_note, sizeof(res->kernel_note), "%.1000s", eb.msg);
+}
+
+static void vm_unmap_vmlinux(struct boot_linux *bl)
+{
+	if (bl->vmlinux)
+		munmap((void *)bl->vmlinux, bl->vmlinux_len);
+	bl->vmlinux = NULL;
+	bl->vmlinux_len = 0;
+}
+
 static int vm_load_linux(struct vm *vm, struct boot_linux *bl,
 			 void **kernel_buf, void **initrd_buf,
 			 struct errbuf *eb)
@@ -285,7 +339,26 @@ static int vm_load_linux(struct vm *vm, struct boot_linux *bl,
 	bl->initrd = initrd;
 	bl->initrd_len = initrd_len;
 	bl->acpi_rsdp = ACPI_RSDP_ADDR;
+	if (cfg->bzimage)
+		snprintf(vm->res->kernel_note, sizeof(vm->res->kernel_note),
+			 "as asked");
+	else
+		vm_map_vmlinux(vm, bl);
 	err = boot_linux_load(&vm->mem, bl, eb);
+	if (err && bl->vmlinux) {
+		char entry[sizeof(vm->res->kernel_note)];
+
+		/* a damaged cache entry: drop it, say so, boot the bzImage */
+		snprintf(entry, sizeof(entry), "%s", vm->res->kernel_note);
+		if (err == -EINVAL)
+			unlink(entry);
+		snprintf(vm->res->kernel_note, sizeof(vm->res->kernel_note),
+			 "%.600s: %.400s", entry, eb->msg);
+		vm_unmap_vmlinux(bl);
+		err = boot_linux_load(&vm->mem, bl, eb);
+	}
+	vm->res->vmlinux = bl->booted_vmlinux;
+	vm_unmap_vmlinux(bl);
 	/* ACPI for today's kernels, the MP table for those without ACPI */
 	if (!err)
 		err = acpi_write_tables(&vm->mem, vm->nr_vcpus, eb);

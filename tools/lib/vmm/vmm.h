@@ -69,6 +69,9 @@ typedef void vmm_log_fn(void *ctx, const char *msg);
 struct vmm_config {
 	const char *guest; /* teaching guest name, or NULL to boot Linux */
 	const char *kernel; /* bzImage */
+	/* boot the bzImage as it is, not its cached vmlinux (vmm/vmlinux.h):
+	 * the guest decompresses itself and may randomize its base (KASLR) */
+	bool bzimage;
 	const char *initrd; /* may be NULL */
 	const void *initrd_append; /* extra cpio appended to the initrd */
 	size_t initrd_append_len;
@@ -120,6 +123,10 @@ struct vmm_result {
 	uint64_t console_dropped; /* guest output nobody took */
 	unsigned int cpus;
 	bool seccomp; /* the filter was installed */
+	/* a Linux guest: its vmlinux booted (built into the cache this run),
+	 * with the cache entry in kernel_note; else why the bzImage was */
+	bool vmlinux, vmlinux_built;
+	char kernel_note[1024];
 	unsigned int nr_disks;
 	struct vmm_disk_stats disks[VMM_MAX_DISKS];
 	/* VMM_STOP_ERROR: KVM_RUN's errno, or the exit and its detail */
