@@ -204,6 +204,9 @@ load ../common
 	run --separate-stderr "$ISOLENS" vm run --guest hello-real --rootfs default
 	assert_failure 2
 	[[ "$stderr" == "isolens vm: --guest runs a built-in guest: no "*"--rootfs"* ]]
+	run --separate-stderr "$ISOLENS" vm run --guest hello-real --bzimage
+	assert_failure 2
+	[[ "$stderr" == "isolens vm: --guest runs a built-in guest: no "*"--bzimage"* ]]
 	run --separate-stderr "$ISOLENS" vm run --initrd /dev/null --rootfs x -- true
 	assert_failure 2
 	[ "$stderr" = "isolens vm: --rootfs and --modules need the default initramfs (drop --initrd)" ]
