@@ -76,8 +76,8 @@ static Elf64_Phdr *phdr(uint8_t *elf, int i)
 	return (Elf64_Phdr *)(elf + sizeof(Elf64_Ehdr)) + i;
 }
 
-static int load(const uint8_t *elf, size_t len, uint64_t *entry,
-		uint64_t *end, struct errbuf *eb)
+static int load(const uint8_t *elf, size_t len, uint64_t *entry, uint64_t *end,
+		struct errbuf *eb)
 {
 	struct guest_mem mem;
 	int ret;
@@ -167,8 +167,8 @@ static size_t compress_xz(const uint8_t *in, size_t len, uint8_t *out,
 {
 	size_t pos = 0;
 
-	return lzma_easy_buffer_encode(6, LZMA_CHECK_CRC32, NULL, in, len,
-				       out, &pos, cap) == LZMA_OK ?
+	return lzma_easy_buffer_encode(6, LZMA_CHECK_CRC32, NULL, in, len, out,
+				       &pos, cap) == LZMA_OK ?
 		       pos :
 		       0;
 }
@@ -215,8 +215,7 @@ static size_t compress_lz4(const uint8_t *in, size_t len, uint8_t *out,
 }
 
 /* a bzImage file around @payload (plus the size trailer a kernel has) */
-static void write_bzimage(const char *path, const uint8_t *payload,
-			  size_t len)
+static void write_bzimage(const char *path, const uint8_t *payload, size_t len)
 {
 	size_t total = SETUP_LEN + len + 4;
 	uint8_t *p = calloc(1, total);
@@ -288,8 +287,7 @@ static void test_payloads(void)
 		CHECK(n > 0);
 		CHECK_EQ(extract_to(packed, n, entry, sizeof(entry), &eb), 0);
 		CHECK(strstr(entry, "/vmlinux-unknown-"));
-		CHECK_EQ(file_read_all(entry, 1 << 20, &out, &out_len, &eb),
-			 0);
+		CHECK_EQ(file_read_all(entry, 1 << 20, &out, &out_len, &eb), 0);
 		CHECK_EQ(out_len, sizeof(elf));
 		CHECK(out && !memcmp(out, elf, sizeof(elf)));
 		free(out);
@@ -301,8 +299,8 @@ static void test_payloads(void)
 			if (i == 3) /* lz4 has no checksum: break the size */
 				put_le32(packed + 4, 0x7fffffff);
 			eb = (struct errbuf){ 0 };
-			CHECK(extract_to(packed, n, entry, sizeof(entry),
-					 &eb) < 0);
+			CHECK(extract_to(packed, n, entry, sizeof(entry), &eb) <
+			      0);
 			CHECK(strstr(eb.msg, "cannot decompress"));
 			CHECK(access(entry, F_OK));
 		}

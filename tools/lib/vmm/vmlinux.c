@@ -201,11 +201,11 @@ static int extract(FILE *out, void *ctx)
 	else
 		ret = -ENOTSUP;
 	if (ret)
-		errbuf_set(eb, -ret,
-			   "cannot decompress the kernel payload (%s)",
-			   ret == -ENOTSUP ?
-				   "not xz, gzip, zstd or lz4 (bzip2, lzma, lzo)" :
-				   strerror(-ret));
+		errbuf_set(
+			eb, -ret, "cannot decompress the kernel payload (%s)",
+			ret == -ENOTSUP ?
+				"not xz, gzip, zstd or lz4 (bzip2, lzma, lzo)" :
+				strerror(-ret));
 out:
 	free(img);
 	return ret;
