@@ -49,7 +49,7 @@ for i in $(seq "$runs"); do
 	echo "${m%.*}" >> "$tmp/iso"
 done
 iso=$(median < "$tmp/iso")
-# the vmlinux isolens booted (vmm/vmlinux.h), for QEMU's PVH loader below
+# the vmlinux isolens booted (vmm/kernel_elf.h), for QEMU's PVH loader below
 vmlinux=$(sed -n 's/.*kernel: the vmlinux [a-z ]*\(\/.*\.elf\)$/\1/p' "$tmp/stats")
 
 # --- isolens vm --bzimage: the guest decompresses itself, as under QEMU ---

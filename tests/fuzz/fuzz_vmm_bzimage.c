@@ -15,7 +15,7 @@
 #include "vmm/boot.h"
 #include "vmm/bzimage.h"
 #include "vmm/memory.h"
-#include "vmm/vmlinux.h"
+#include "vmm/kernel_elf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -23,7 +23,7 @@ build() {
 }
 
 build fuzz_vmm_bzimage "$vmm/bzimage.c" "$vmm/boot.c" "$vmm/memory.c" \
-	"$vmm/vmlinux.c" -lelf -llzma -lz -lzstd -llz4
+	"$vmm/kernel_elf.c" -lelf -llzma -lz -lzstd -llz4
 build fuzz_vmm_io "$vmm/bus.c" "$vmm/ports.c" "$vmm/mmio.c" "$vmm/serial.c" \
 	"$vmm/devices.c" -lpthread
 build fuzz_vmm_virtio "$vmm/virtio.c" "$vmm/blk.c" "$vmm/memory.c" -lpthread

@@ -23,7 +23,7 @@
 #include "vmm/boot.h"
 #include "vmm/bzimage.h"
 #include "vmm/memory.h"
-#include "vmm/vmlinux.h"
+#include "vmm/kernel_elf.h"
 
 #define SETUP_LEN (5 * 512)
 #define TEXT_ADDR 0x200000

@@ -30,7 +30,7 @@
 #include "trace/ksym.h"
 #include "vmm/bzimage.h"
 #include "vmm/rootfs.h"
-#include "vmm/vmlinux.h"
+#include "vmm/kernel_elf.h"
 
 #define SIDE_POLL_MS 10 /* trace polling and memory sampling period */
 
@@ -119,7 +119,7 @@ static int prepare_rootfs(const struct compare_opts *o, struct errbuf *eb)
 
 /*
  * The VM's kernel decompressed into the cache before anything is traced
- * (vmm/vmlinux.h), for the same reason.  Without it the VM boots the
+ * (vmm/kernel_elf.h), for the same reason.  Without it the VM boots the
  * bzImage: slower, but the comparison holds.
  */
 static void prepare_kernel(const struct compare_opts *o)

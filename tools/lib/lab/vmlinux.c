@@ -2,7 +2,7 @@
 /*
  * Under TCG, decompressing a bzImage takes the guest over two seconds of
  * emulated instructions.  The lab VM boots the kernel's cached ELF vmlinux
- * (vmm/vmlinux.h) through its PVH entry point instead, which QEMU loads
+ * (vmm/kernel_elf.h) through its PVH entry point instead, which QEMU loads
  * directly.  Kernels without a PVH note, or with a compression we do not
  * decode, keep booting as bzImages.
  */
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "lab.h"
-#include "vmm/vmlinux.h"
+#include "vmm/kernel_elf.h"
 
 #define XEN_ELFNOTE_PHYS32_ENTRY 18
 

@@ -13,7 +13,7 @@
 #include <sys/ioctl.h>
 
 #include "vmm/boot.h"
-#include "vmm/vmlinux.h"
+#include "vmm/kernel_elf.h"
 
 /*
  * The kernel command line of `isolens vm run` when --cmdline is not given,

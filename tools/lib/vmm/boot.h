@@ -68,7 +68,7 @@ struct boot_linux {
 	const uint8_t *initrd; /* may be NULL */
 	size_t initrd_len;
 	uint64_t acpi_rsdp; /* boot_params.acpi_rsdp_addr (protocol 2.14+), or 0 */
-	/* the image's own vmlinux (vmm/vmlinux.h), loaded instead of its
+	/* the image's own vmlinux (vmm/kernel_elf.h), loaded instead of its
 	 * compressed kernel when set; the setup header still comes from img */
 	const void *vmlinux;
 	size_t vmlinux_len;

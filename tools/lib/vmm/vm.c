@@ -32,7 +32,7 @@
 #include "vmm/mptable.h"
 #include "vmm/ports.h"
 #include "vmm/vm.h"
-#include "vmm/vmlinux.h"
+#include "vmm/kernel_elf.h"
 
 #define VMM_KERNEL_MAX (256u << 20)
 #define CONSOLE_ESCAPE 0x01 /* Ctrl-A, then x */
@@ -232,7 +232,7 @@ static int vm_load_teaching(struct vm *vm, const struct guest *g,
 }
 
 /*
- * Map the kernel's vmlinux from the cache (vmm/vmlinux.h), decompressing
+ * Map the kernel's vmlinux from the cache (vmm/kernel_elf.h), decompressing
  * it there first if needed.  On failure the bzImage boots as it is and
  * res->kernel_note says why.
  */

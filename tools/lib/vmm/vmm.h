@@ -69,7 +69,7 @@ typedef void vmm_log_fn(void *ctx, const char *msg);
 struct vmm_config {
 	const char *guest; /* teaching guest name, or NULL to boot Linux */
 	const char *kernel; /* bzImage */
-	/* boot the bzImage as it is, not its cached vmlinux (vmm/vmlinux.h):
+	/* boot the bzImage as it is, not its cached vmlinux (vmm/kernel_elf.h):
 	 * the guest decompresses itself and may randomize its base (KASLR) */
 	bool bzimage;
 	const char *initrd; /* may be NULL */

@@ -7,8 +7,8 @@
  * the slowest part of an emulated boot; Firecracker boots kernels this way.
  * The lab VM boots the same cache entry through QEMU's PVH loader.
  */
-#ifndef ISOLENS_VMM_VMLINUX_H
-#define ISOLENS_VMM_VMLINUX_H
+#ifndef ISOLENS_VMM_KERNEL_ELF_H
+#define ISOLENS_VMM_KERNEL_ELF_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -2,7 +2,7 @@
 /*
  * A bzImage's vmlinux: decompressed with liblzma, zlib, libzstd or liblz4
  * (whichever the kernel was built with) into the cache,
- * and loaded segment by segment with libelf (vmlinux.h says why).
+ * and loaded segment by segment with libelf (kernel_elf.h says why).
  */
 #include <errno.h>
 #include <gelf.h>
@@ -21,7 +21,7 @@
 #include "base/util.h"
 #include "vmm/boot.h"
 #include "vmm/bzimage.h"
-#include "vmm/vmlinux.h"
+#include "vmm/kernel_elf.h"
 
 struct sink {
 	FILE *out;
